@@ -1,0 +1,25 @@
+import * as mysql2 from 'mysql2';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from './database-config';
+
+export function createDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  return {
+    type: 'mysql',
+    // Passed explicitly so that bundlers and generated package.json files see the driver.
+    driver: mysql2,
+    host: config.host,
+    port: config.port,
+    username: config.username,
+    password: config.password,
+    database: config.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize: config.poolSize,
+    // Schema changes only ever go through committed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    entities: [],
+    migrations: [],
+    extra: { connectTimeout: 5_000 },
+  };
+}
