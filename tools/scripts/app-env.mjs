@@ -1,0 +1,50 @@
+// The environment the apps get from a running local stack (npm start, benchmarks).
+import { randomBytes, scryptSync } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEV_JWT_SECRET = 'starchart-development-secret-change-me-0123456789';
+
+/** scrypt hash in the format apps/board expects: scrypt$N$r$p$salt$hash (base64). */
+export function hashPassword(password) {
+  const [N, r, p] = [16384, 8, 1];
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, { N, r, p });
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** A board password generated once per data dir, so that it never sits in the repository. */
+export function boardCredentials(dataDir) {
+  const file = join(dataDir, 'board-password');
+  if (!existsSync(file))
+    writeFileSync(file, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
+  const password = readFileSync(file, 'utf8').trim();
+  return { username: 'admin', password, file };
+}
+
+export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) {
+  const { mysql, redis, emulator } = stack;
+  const env = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'log',
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: '{starchart}',
+    DATABASE_URL: `mysql://${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}@${mysql.host}:${mysql.port}/${mysql.database}`,
+    ROOT_DOMAIN: emulator.rootDomain,
+    AWS_ENDPOINT_URL_ROUTE_53: emulator.apiUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    ROUTE53_HOSTED_ZONE_ID: emulator.zoneId,
+    JWT_SECRET: DEV_JWT_SECRET,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    BOARD_HOST: '127.0.0.1',
+    BOARD_PORT: String(boardPort),
+  };
+  if (board) {
+    env.BOARD_USERNAME = board.username;
+    env.BOARD_PASSWORD_HASH = hashPassword(board.password);
+  }
+  return env;
+}

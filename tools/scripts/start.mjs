@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// `npm start`: set up, start the local stack and the api, worker and board, print their URLs,
+// and stop everything on Ctrl-C.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureSetup } from '../stack/setup.mjs';
+import { startStack, stopStack } from '../stack/stack.mjs';
+import { appEnv, boardCredentials } from './app-env.mjs';
+import { onShutdown, repoRoot, step } from './run.mjs';
+
+const dataDir = join(repoRoot, '.var', 'dev');
+mkdirSync(dataDir, { recursive: true });
+
+await ensureSetup({ withBrowser: false });
+await step('build', 'npx', [
+  '--no-install',
+  'nx',
+  'run-many',
+  '-t',
+  'build',
+  '--output-style=stream',
+]);
+
+console.log('\n=== starting local services');
+const stack = await startStack({
+  dataDir,
+  ports: 'fixed',
+  rootDomain: 'starchart.localhost',
+  emulator: { insyncDelayMs: 2000, rps: 5, burst: 5 },
+  log: (line) => console.log(`    ${line}`),
+});
+
+const apps = [];
+async function stopAll() {
+  console.log('\nstopping...');
+  await Promise.all(apps.map((child) => stopChild(child)));
+  await stopStack(stack, { removeData: false });
+  console.log('stopped');
+}
+onShutdown(stopAll);
+
+const board = boardCredentials(dataDir);
+const env = { ...process.env, ...appEnv(stack, { board }) };
+try {
+  await step('migrations', process.execPath, ['dist/apps/api/main.js', 'migrate'], { env });
+} catch (error) {
+  await stopStack(stack, { removeData: false });
+  throw error;
+}
+
+for (const name of ['api', 'worker', 'board']) {
+  const child = spawn(process.execPath, [`dist/apps/${name}/main.js`], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${name}] `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (!child.stopping)
+      console.error(`${prefix}exited (${signal ?? code}); Ctrl-C stops the rest`);
+  });
+  apps.push(child);
+}
+
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  child.stopping = true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+console.log(`
+Starchart is starting:
+  api      http://127.0.0.1:3000        (health: /health, OpenAPI: /docs)
+  board    http://127.0.0.1:3002/queues (user ${board.username}, password in ${board.file})
+  route53  ${stack.emulator.apiUrl}        (emulator; DNS on 127.0.0.1:${stack.emulator.dnsPort}, zone ${stack.emulator.rootDomain})
+  acme     ${stack.pebble.directoryUrl} (Pebble)
+  redis    ${stack.redis.url}
+  mysql    ${env.DATABASE_URL}
+
+  token:   npm run token -- alice
+Ctrl-C stops everything.
+`);

@@ -1,0 +1,2 @@
+export * from './lib/stack';
+export * from './lib/unique';

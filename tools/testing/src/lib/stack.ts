@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** The services `npm test` starts, as written by tools/stack/stack.mjs to stack.json. */
+export interface TestStack {
+  dataDir: string;
+  pids: Record<string, number>;
+  redis: { host: string; port: number; url: string };
+  mysql: {
+    host: string;
+    port: number;
+    socket: string;
+    user: string;
+    password: string;
+    database: string;
+  };
+  pebble: { directoryUrl: string; managementUrl: string; caCertPath: string };
+  emulator: { apiUrl: string; dnsPort: number; zoneId: string; rootDomain: string };
+}
+
+let cached: TestStack | undefined;
+
+/**
+ * The throwaway stack of this test run. `npm test` starts it and passes its state file in
+ * STARCHART_STACK_FILE; a developer can start one with `node tools/stack/cli.mjs up --test`.
+ */
+export function testStack(): TestStack {
+  if (cached) return cached;
+  const file = process.env['STARCHART_STACK_FILE'];
+  if (!file) {
+    throw new Error(
+      'STARCHART_STACK_FILE is not set: run tests through `npm test`, or start a stack with ' +
+        '`node tools/stack/cli.mjs up --test` and export STARCHART_STACK_FILE=<its stack.json>',
+    );
+  }
+  cached = JSON.parse(readFileSync(resolve(file), 'utf8')) as TestStack;
+  return cached;
+}
+
+/** A mysql:// URL for the stack's database, or for another database on the same server. */
+export function mysqlUrl(stack: TestStack, database = stack.mysql.database): string {
+  const { user, password, host, port } = stack.mysql;
+  return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}

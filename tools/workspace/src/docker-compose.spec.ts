@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+// No Docker engine runs in CI, so the compose file is checked as data.
+const repoRoot = join(__dirname, '..', '..', '..');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as { services: Record<string, Service> };
+const services = compose.services;
+const envExample = readFileSync(join(repoRoot, '.env.example'), 'utf8');
+
+describe('docker-compose.yml', () => {
+  it('runs MySQL 8, Redis 7, the emulator, Pebble and the three apps', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['mysql', 'redis', 'route53', 'pebble', 'api', 'worker', 'board']),
+    );
+    expect(services['mysql']?.image).toMatch(/^mysql:8/);
+    expect(services['redis']?.image).toMatch(/^redis:7/);
+  });
+
+  it('keeps Redis durable and never evicting queue data', () => {
+    const command = services['redis']?.command?.join(' ');
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--maxmemory-policy noeviction');
+  });
+
+  it.each(['api', 'worker', 'board', 'route53'])(
+    'builds %s with the multi-stage app Dockerfile from a project that has a build target',
+    (name) => {
+      const build = services[name]?.build;
+      expect(build?.dockerfile).toBe('docker/app.Dockerfile');
+      const app = build?.args?.['APP'] ?? '';
+      const project = JSON.parse(readFileSync(join(repoRoot, app, 'project.json'), 'utf8')) as {
+        targets: Record<string, unknown>;
+      };
+      expect(project.targets['build']).toBeDefined();
+    },
+  );
+
+  it('has a multi-stage Dockerfile that ships only the build output and its dependencies', () => {
+    const dockerfile = readFileSync(join(repoRoot, 'docker/app.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/FROM .* AS build/);
+    expect(dockerfile).toMatch(/FROM .* AS runtime/);
+    expect(dockerfile).toContain('COPY --from=build /repo/dist/${APP}/');
+    expect(dockerfile).toContain('npm ci --omit=dev');
+  });
+
+  it('health-checks every service that others wait on, and the apps that serve HTTP', () => {
+    const problems: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        if (!(dependency in services)) problems.push(`${name} depends on unknown ${dependency}`);
+        if (condition === 'service_healthy' && !services[dependency]?.healthcheck?.test.length) {
+          problems.push(`${name} waits for ${dependency} to be healthy, but it has no healthcheck`);
+        }
+      }
+    }
+    for (const name of ['mysql', 'redis', 'route53', 'api', 'board']) {
+      if (!services[name]?.healthcheck?.test.length) problems.push(`${name} has no healthcheck`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('publishes ports on loopback only', () => {
+    for (const service of Object.values(services)) {
+      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('documents every variable the apps get in .env.example', () => {
+    const undocumented = ['api', 'worker', 'board']
+      .flatMap((name) => Object.keys(services[name]?.environment ?? {}))
+      .filter((variable) => variable !== 'NODE_ENV')
+      .filter((variable) => !new RegExp(`^#?\\s*${variable}=`, 'm').test(envExample));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('points every build context at the repository root', () => {
+    for (const service of Object.values(services)) {
+      if (service.build)
+        expect(existsSync(join(repoRoot, service.build.context, 'package.json'))).toBe(true);
+    }
+  });
+});
