@@ -12,6 +12,9 @@ module.exports = {
       tsConfig: './tsconfig.app.json',
       outputHashing: 'none',
       generatePackageJson: true,
+      // @bull-board/api finds the UI's static files with a require.resolve hidden from webpack,
+      // so nothing in the bundle names @bull-board/ui; list it so the deployed folder has it.
+      runtimeDependencies: ['@bull-board/ui'],
       externalDependencies: 'all',
       optimization: false,
       sourceMap: true,

@@ -1,0 +1,40 @@
+import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+// The only place the board learns which queues exist: every flow lib exports its registry and
+// is listed here once, so a queue added to a lib appears on the board without a board change.
+const FLOW_QUEUE_REGISTRIES = [DNS_FLOW_QUEUE_NAMES] as const;
+
+export type BoardQueueName = (typeof FLOW_QUEUE_REGISTRIES)[number][number];
+
+export class DuplicateQueueNameError extends Error {
+  readonly retryable = false;
+
+  constructor(readonly queueName: string) {
+    super(`queue "${queueName}" is registered by more than one flow lib`);
+    this.name = 'DuplicateQueueNameError';
+  }
+}
+
+/** Every queue of every flow lib, in registry order; two libs claiming one name is a bug. */
+export function boardQueueNames(
+  registries: ReadonlyArray<readonly BoardQueueName[]> = FLOW_QUEUE_REGISTRIES,
+): readonly BoardQueueName[] {
+  const names = registries.flat();
+  const seen = new Set<BoardQueueName>();
+  for (const name of names) {
+    if (seen.has(name)) throw new DuplicateQueueNameError(name);
+    seen.add(name);
+  }
+  return names;
+}
+
+/**
+ * One BullMQ Queue per registered queue, all on the given connection: a Queue never blocks, so
+ * sharing one client costs nothing, and the prefix must be the workers' own or the board sees
+ * empty queues.
+ */
+export function openBoardQueues(connection: Redis, prefix: string): Queue[] {
+  return boardQueueNames().map((name) => new Queue(name, { connection, prefix }));
+}
