@@ -1,0 +1,108 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+  type RRType,
+} from '@aws-sdk/client-route-53';
+import { toChange } from '../codecs/resource-record-set';
+import { Route53Error } from '../errors';
+import type { SharedRateLimiter } from '../rate-limit/shared-rate-limiter';
+import type { ChangeStatus, RecordChange } from '../record-set';
+import { withRetries, type RetryPolicy } from './retry-policy';
+
+/** Where a listing starts or continues: Route 53 pages by name, type and set identifier. */
+export interface RecordSetCursor {
+  name: string;
+  type: RRType;
+  identifier?: string;
+}
+
+export interface RecordSetPage {
+  recordSets: ResourceRecordSet[];
+  next?: RecordSetCursor;
+}
+
+/**
+ * The Route 53 calls Starchart makes, each one taking a token from the shared rate limit before
+ * every attempt and retried by the same policy.
+ */
+export class Route53Api {
+  constructor(
+    private readonly client: Route53Client,
+    private readonly limiter: SharedRateLimiter,
+    private readonly hostedZoneId: string,
+    private readonly retryPolicy: RetryPolicy,
+  ) {}
+
+  /** Submits the changes as one atomic batch and returns the bare change id. */
+  async changeResourceRecordSets(changes: readonly RecordChange[]): Promise<string> {
+    const output = await this.call(() =>
+      this.client.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: this.hostedZoneId,
+          ChangeBatch: { Changes: changes.map(toChange) },
+        }),
+      ),
+    );
+    return bareId(required(output.ChangeInfo?.Id, 'ChangeInfo.Id'));
+  }
+
+  async getChange(changeId: string): Promise<ChangeStatus> {
+    const output = await this.call(() => this.client.send(new GetChangeCommand({ Id: changeId })));
+    return required(output.ChangeInfo?.Status, 'ChangeInfo.Status');
+  }
+
+  async listResourceRecordSets(from?: RecordSetCursor, maxItems?: number): Promise<RecordSetPage> {
+    const output = await this.call(() =>
+      this.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: this.hostedZoneId,
+          StartRecordName: from?.name,
+          StartRecordType: from?.type,
+          StartRecordIdentifier: from?.identifier,
+          MaxItems: maxItems,
+        }),
+      ),
+    );
+    const recordSets = output.ResourceRecordSets ?? [];
+    if (!output.IsTruncated) return { recordSets };
+    return {
+      recordSets,
+      next: {
+        name: required(output.NextRecordName, 'NextRecordName'),
+        type: required(output.NextRecordType, 'NextRecordType'),
+        identifier: output.NextRecordIdentifier,
+      },
+    };
+  }
+
+  /** The zone's name as Route 53 writes it, with the trailing dot. */
+  async getHostedZoneName(): Promise<string> {
+    const output = await this.call(() =>
+      this.client.send(new GetHostedZoneCommand({ Id: this.hostedZoneId })),
+    );
+    return required(output.HostedZone?.Name, 'HostedZone.Name');
+  }
+
+  private call<T>(send: () => Promise<T>): Promise<T> {
+    return withRetries(this.retryPolicy, async () => {
+      await this.limiter.acquire();
+      return send();
+    });
+  }
+}
+
+/** Route 53 prefixes ids with their kind ('/change/C123'); the SDK accepts both forms. */
+export function bareId(id: string): string {
+  return id.replace(/^\/(hostedzone|change)\//, '');
+}
+
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined) {
+    throw new Route53Error(`Route 53 answered without ${field}`, 'MalformedResponse', false);
+  }
+  return value;
+}

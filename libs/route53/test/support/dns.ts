@@ -1,0 +1,55 @@
+import { createSocket } from 'node:dgram';
+import * as dnsPacket from 'dns-packet';
+
+/** One question over UDP with EDNS, the way Pebble and resolvers ask the emulator's DNS server. */
+export async function queryDns(
+  port: number,
+  name: string,
+  type: dnsPacket.RecordType,
+): Promise<dnsPacket.DecodedPacket> {
+  const socket = createSocket('udp4');
+  const id = Math.floor(Math.random() * 0xffff);
+  try {
+    return await new Promise<dnsPacket.DecodedPacket>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no DNS answer for ${name} ${type}`)), 2_000);
+      socket.on('error', reject);
+      socket.on('message', (message) => {
+        const packet = dnsPacket.decode(message);
+        if (packet.id !== id) return;
+        clearTimeout(timer);
+        resolve(packet);
+      });
+      socket.send(
+        dnsPacket.encode({
+          type: 'query',
+          id,
+          questions: [{ type, name }],
+          // EDNS lets a 600-character TXT answer fit in one UDP datagram (over 512 octets).
+          additionals: [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 4096,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ],
+        }),
+        port,
+        '127.0.0.1',
+      );
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+/** The data of every answer of `type`: addresses for A, arrays of strings for TXT. */
+export function answerData(packet: dnsPacket.DecodedPacket, type: dnsPacket.RecordType): unknown[] {
+  return (packet.answers ?? []).flatMap((answer) =>
+    answer.type === type && 'data' in answer ? [answer.data] : [],
+  );
+}
