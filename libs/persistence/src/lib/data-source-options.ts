@@ -1,8 +1,15 @@
 import * as mysql2 from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config';
+import { DnsRecordEntity } from './entities/dns-record.entity';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { MIGRATIONS } from '../migrations';
 
-export function createDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+export const ENTITIES = [DnsRecordEntity, IdempotencyKeyEntity];
+
+export type MysqlDataSourceOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;
+
+export function createDataSourceOptions(config: DatabaseConfig): MysqlDataSourceOptions {
   return {
     type: 'mysql',
     // Passed explicitly so that bundlers and generated package.json files see the driver.
@@ -18,8 +25,9 @@ export function createDataSourceOptions(config: DatabaseConfig): DataSourceOptio
     // Schema changes only ever go through committed migrations.
     synchronize: false,
     migrationsRun: false,
-    entities: [],
-    migrations: [],
+    // Classes, not globs: the webpack bundle has no source tree to scan.
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
     extra: { connectTimeout: 5_000 },
   };
 }

@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from './database-config';
-import { createDataSourceOptions } from './data-source-options';
+import { createDataSourceOptions, ENTITIES } from './data-source-options';
 
 @Module({})
 export class PersistenceModule {
+  /** Global: `@InjectRepository(DnsRecordEntity)` and `DataSource` resolve in every module of the app. */
   static forRoot(config: DatabaseConfig): DynamicModule {
+    const repositories = TypeOrmModule.forFeature(ENTITIES);
     return {
       module: PersistenceModule,
       global: true,
@@ -15,8 +17,9 @@ export class PersistenceModule {
           retryAttempts: 10,
           retryDelay: 1_000,
         }),
+        repositories,
       ],
-      exports: [TypeOrmModule],
+      exports: [repositories],
     };
   }
 }

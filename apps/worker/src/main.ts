@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { ConfigError, loadWorkerConfig } from './config/worker-config';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: config.logLevels,
+  });
+  // On SIGTERM Nest closes the workers first (they finish their active jobs), then the queues and
+  // connections; useProcessExit makes a clean shutdown exit 0 instead of re-raising the signal.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues: DNS_FLOW_QUEUE_NAMES }));
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+export * from './lib/dns-flow-worker.module';
+export * from './lib/dns-flow.module';
+export * from './lib/dns-flow.service';
+export { WorkerRegistryError } from './lib/dns-flow-workers';
+export * from './lib/errors';
+export * from './lib/flow';
+export * from './lib/job-data';
+export * from './lib/job-options';
+export * from './lib/queue-config';
+export * from './lib/queues';
+export * from './lib/worker-options';

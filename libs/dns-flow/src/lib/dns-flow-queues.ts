@@ -1,0 +1,47 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DnsRecordJobData } from './job-data';
+import type { QueueConfig } from './queue-config';
+import { DNS_FLOW_QUEUE_NAMES, type DnsQueueName } from './queues';
+import { closeRedisConnection, createRedisConnection } from './redis-connection';
+
+export type DnsQueue = Queue<DnsRecordJobData>;
+
+/** The producer's handles: one FlowProducer and one Queue per step, on one shared connection. */
+export class DnsFlowQueues implements OnApplicationShutdown {
+  private constructor(
+    readonly connection: Redis,
+    readonly flowProducer: FlowProducer,
+    private readonly queues: ReadonlyMap<DnsQueueName, DnsQueue>,
+  ) {}
+
+  static open(config: QueueConfig): DnsFlowQueues {
+    const connection = createRedisConnection(config, 'producer');
+    const options = { connection, prefix: config.prefix };
+    const flowProducer = new FlowProducer(options);
+    const queues = new Map(
+      DNS_FLOW_QUEUE_NAMES.map((name) => [name, new Queue<DnsRecordJobData>(name, options)]),
+    );
+    // Without a listener an 'error' event (Redis restarting) would crash the process.
+    const logger = new Logger(DnsFlowQueues.name);
+    const logError = (error: Error): void => logger.error(`Redis: ${error.message}`);
+    connection.on('error', logError);
+    flowProducer.on('error', logError);
+    for (const queue of queues.values()) queue.on('error', logError);
+    return new DnsFlowQueues(connection, flowProducer, queues);
+  }
+
+  queue(name: DnsQueueName): DnsQueue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`no queue handle for ${name}`);
+    return queue;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flowProducer.close();
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    // BullMQ leaves a connection it was given open; it is ours to close, last.
+    await closeRedisConnection(this.connection);
+  }
+}

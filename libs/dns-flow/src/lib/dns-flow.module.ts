@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DnsFlowQueues } from './dns-flow-queues';
+import { DnsFlowService } from './dns-flow.service';
+import type { QueueConfig } from './queue-config';
+
+/**
+ * The producer side, for the api: adds flows and reads their progress. It holds no processor,
+ * so importing it starts no worker. Global, like PersistenceModule.
+ */
+@Module({})
+export class DnsFlowModule {
+  static forRoot(options: { queue: QueueConfig }): DynamicModule {
+    return {
+      module: DnsFlowModule,
+      global: true,
+      providers: [
+        { provide: DnsFlowQueues, useFactory: () => DnsFlowQueues.open(options.queue) },
+        DnsFlowService,
+      ],
+      exports: [DnsFlowService],
+    };
+  }
+}

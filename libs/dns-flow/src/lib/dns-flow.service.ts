@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import type { DnsRecordEntity } from '@starchart/persistence';
+import { DnsFlowQueues } from './dns-flow-queues';
+import { buildDnsFlow, flowJobIds, parseFlowId } from './flow';
+import { toJobData, type FlowOp } from './job-data';
+import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES, type DnsQueueName } from './queues';
+
+export type StepState =
+  | 'waiting'
+  | 'waiting-children'
+  | 'delayed'
+  | 'active'
+  | 'completed'
+  | 'failed'
+  | 'prioritized'
+  | 'unknown';
+
+/** One job of a record's flow, as the api shows it. */
+export interface FlowStep {
+  step: DnsQueueName;
+  jobId: string;
+  state: StepState;
+  attempts: number;
+  failedReason: string | null;
+  returnValue: unknown;
+  processedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** The producer side of the DNS record flow: no processors, safe to use from the api. */
+@Injectable()
+export class DnsFlowService {
+  constructor(private readonly queues: DnsFlowQueues) {}
+
+  /**
+   * Adds the flow for this version of the record and returns its root job id (the record's
+   * flowId). Adding it again adds nothing: the job ids derive from op, record id and version.
+   */
+  async start(op: FlowOp, record: DnsRecordEntity): Promise<string> {
+    const data = toJobData(op, record);
+    const rootId = flowJobIds(data)[DNS_QUEUES.syncDbStatus];
+    // Retention may already have removed a finished flow's children; adding the flow again
+    // would re-create and run them, so an existing root means the flow is there.
+    if (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId)) return rootId;
+    await this.queues.flowProducer.add(buildDnsFlow(data));
+    return rootId;
+  }
+
+  /** The four steps of the record's latest flow, root first; [] when it has none. */
+  async getSteps(record: DnsRecordEntity): Promise<FlowStep[]> {
+    const flow = record.flowId ? parseFlowId(record.flowId) : undefined;
+    if (!flow) return [];
+    const ids = flowJobIds(flow);
+    return Promise.all(DNS_FLOW_QUEUE_NAMES.map((step) => this.readStep(step, ids[step])));
+  }
+
+  /** Throws when Redis does not answer. */
+  async ping(): Promise<void> {
+    await this.queues.connection.ping();
+  }
+
+  /** Workers connected to each queue, for the health check: zero means nobody processes it. */
+  async getWorkerCounts(): Promise<Record<DnsQueueName, number>> {
+    const count = (name: DnsQueueName): Promise<number> =>
+      this.queues.queue(name).getWorkersCount();
+    const [syncDbStatus, addDbRecord, checkDnsStatus, createDnsRecord] = await Promise.all([
+      count(DNS_QUEUES.syncDbStatus),
+      count(DNS_QUEUES.addDbRecord),
+      count(DNS_QUEUES.checkDnsStatus),
+      count(DNS_QUEUES.createDnsRecord),
+    ]);
+    return {
+      [DNS_QUEUES.syncDbStatus]: syncDbStatus,
+      [DNS_QUEUES.addDbRecord]: addDbRecord,
+      [DNS_QUEUES.checkDnsStatus]: checkDnsStatus,
+      [DNS_QUEUES.createDnsRecord]: createDnsRecord,
+    };
+  }
+
+  private async readStep(step: DnsQueueName, jobId: string): Promise<FlowStep> {
+    const job = await this.queues.queue(step).getJob(jobId);
+    if (!job) {
+      // Removed by retention, or not added yet.
+      return {
+        step,
+        jobId,
+        state: 'unknown',
+        attempts: 0,
+        failedReason: null,
+        returnValue: null,
+        processedAt: null,
+        finishedAt: null,
+      };
+    }
+    return {
+      step,
+      jobId,
+      state: await job.getState(),
+      attempts: job.attemptsMade,
+      failedReason: job.failedReason || null,
+      returnValue: job.returnvalue ?? null,
+      processedAt: job.processedOn ? new Date(job.processedOn) : null,
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    };
+  }
+}

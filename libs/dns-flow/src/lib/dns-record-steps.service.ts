@@ -1,0 +1,231 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DnsRecordEntity, MAX_STATUS_REASON_LENGTH } from '@starchart/persistence';
+import {
+  InvalidChangeError,
+  RecordSetNotFoundError,
+  Route53AccessDeniedError,
+  Route53Service,
+  type RecordSet,
+} from '@starchart/route53';
+import { QueryFailedError, type Repository } from 'typeorm';
+import {
+  ChangeRejectedError,
+  ChangeTimeoutError,
+  RecordConflictError,
+  RecordGoneError,
+  StaleFlowError,
+  ZoneAccessDeniedError,
+} from './errors';
+import { flowIdFor } from './flow';
+import type {
+  AddDbRecordResult,
+  CheckDnsStatusResult,
+  CreateDnsRecordResult,
+  DnsRecordJobData,
+  SyncDbStatusResult,
+} from './job-data';
+import { toRecordSet } from './record-set';
+import { STEP_SETTINGS, type PollInterval, type StepSettings } from './worker-options';
+
+/** What check-dns-status does next. */
+export type ChangeCheck =
+  { status: 'INSYNC'; result: CheckDnsStatusResult } | { status: 'PENDING'; retryInMs: number };
+
+/** How the Route 53 branch of a flow ended, as its root sees it. */
+export type Route53Outcome = { ok: true; changeId: string | null } | { ok: false; reason: string };
+
+const SUPERSEDED: SyncDbStatusResult = { outcome: 'superseded', reason: null };
+
+/**
+ * The work of each step. Every method is safe to run twice (BullMQ delivers at least once):
+ * Route 53 changes are UPSERTs or DELETEs of exact values, and every database write is
+ * conditional on the record's id and the flow's version, so an older flow never overwrites a
+ * newer one.
+ */
+@Injectable()
+export class DnsRecordSteps {
+  constructor(
+    @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
+    private readonly route53: Route53Service,
+    @Inject(STEP_SETTINGS) private readonly settings: StepSettings,
+  ) {}
+
+  /** add-db-record: the row exists for this version (a create writes it from the job if missing). */
+  async confirmRecord(job: DnsRecordJobData): Promise<AddDbRecordResult> {
+    const row = await this.records.findOneBy({ id: job.recordId });
+    if (!row) {
+      if (job.op !== 'create') throw new RecordGoneError(job.recordId);
+      return this.insertFromJob(job);
+    }
+    assertCurrent(row, job);
+    if (job.op === 'delete' && row.status !== 'deleting') {
+      await this.records.update(
+        { id: job.recordId, version: job.version },
+        { status: 'deleting', statusReason: null },
+      );
+    }
+    return { row: 'confirmed' };
+  }
+
+  /** create-dns-record: UPSERT the set (create, update) or DELETE it (delete). */
+  async applyChange(job: DnsRecordJobData): Promise<CreateDnsRecordResult> {
+    const row = await this.records.findOneBy({ id: job.recordId });
+    // A create's row may not be written yet: add-db-record runs beside this step.
+    if (row) assertCurrent(row, job);
+    else if (job.op !== 'create') throw new RecordGoneError(job.recordId);
+
+    const submittedAt = Date.now();
+    const recordSet = toRecordSet(job);
+    try {
+      if (job.op === 'delete')
+        return { changeId: await this.deleteRecordSet(recordSet), submittedAt };
+      // UPSERT, not CREATE: a re-run after a lost reply must not fail on the set it just wrote.
+      const { changeId } = await this.route53.submitChange({ action: 'UPSERT', recordSet });
+      return { changeId, submittedAt };
+    } catch (error) {
+      throw explainRoute53Failure(error);
+    }
+  }
+
+  /** check-dns-status: INSYNC, or when to ask again; past the deadline the flow fails. */
+  async checkChange(change: CreateDnsRecordResult): Promise<ChangeCheck> {
+    if (change.changeId === null) return { status: 'INSYNC', result: { changeId: null } };
+    const waited = Date.now() - change.submittedAt;
+    if (waited > this.settings.deadlineMs) {
+      throw new ChangeTimeoutError(change.changeId, this.settings.deadlineMs);
+    }
+    const status = await this.route53
+      .getChangeStatus(change.changeId)
+      .catch((error: unknown) => Promise.reject(explainRoute53Failure(error)));
+    if (status === 'INSYNC') return { status, result: { changeId: change.changeId } };
+    return { status, retryInMs: pollDelay(waited, this.settings.pollIntervalMs) };
+  }
+
+  /**
+   * sync-db-status (root): write what the flow achieved, for this version only.
+   *
+   * Route 53 is never left half-changed: when the row is gone although this create or update
+   * changed Route 53 (its DB step failed for good because a delete finished first), the root
+   * deletes the set it wrote. The DELETE names this flow's exact values, and Route 53 refuses a
+   * DELETE whose values differ, so a set written since by another flow is left alone.
+   */
+  async syncStatus(job: DnsRecordJobData, route53: Route53Outcome): Promise<SyncDbStatusResult> {
+    const row = await this.records.findOneBy({ id: job.recordId });
+    if (!row) {
+      if (job.op === 'delete') return { outcome: 'deleted', reason: null };
+      if (route53.ok && route53.changeId !== null) await this.removeWrittenSet(job);
+      return { outcome: 'gone', reason: null };
+    }
+    if (row.version !== job.version) return SUPERSEDED;
+    // Still conditional on the version: the api may accept a newer one between read and write.
+    const current = { id: job.recordId, version: job.version };
+
+    if (!route53.ok) {
+      const reason = route53.reason.slice(0, MAX_STATUS_REASON_LENGTH);
+      const { affected } = await this.records.update(current, {
+        status: 'error',
+        statusReason: reason,
+      });
+      return affected ? { outcome: 'error', reason } : SUPERSEDED;
+    }
+    if (job.op === 'delete') {
+      const { affected } = await this.records.delete(current);
+      return affected ? { outcome: 'deleted', reason: null } : SUPERSEDED;
+    }
+    const { affected } = await this.records.update(current, {
+      status: 'active',
+      statusReason: null,
+      changeId: route53.changeId,
+    });
+    return affected ? { outcome: 'active', reason: null } : SUPERSEDED;
+  }
+
+  private async insertFromJob(job: DnsRecordJobData): Promise<AddDbRecordResult> {
+    try {
+      await this.records.insert({
+        id: job.recordId,
+        username: job.username,
+        name: job.name,
+        fqdn: job.fqdn,
+        type: job.type,
+        value: job.value,
+        priority: job.priority,
+        ttl: job.ttl,
+        status: 'pending',
+        statusReason: null,
+        version: job.version,
+        flowId: flowIdFor(job),
+        changeId: null,
+      });
+      return { row: 'inserted' };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Either the api's own insert won the race (same id), or the name is taken.
+      const row = await this.records.findOneBy({ id: job.recordId });
+      if (!row) throw new RecordConflictError(job.fqdn, job.type);
+      assertCurrent(row, job);
+      return { row: 'confirmed' };
+    }
+  }
+
+  /** Returns the change id, or null when the set was already gone. */
+  private async deleteRecordSet(recordSet: RecordSet): Promise<string | null> {
+    try {
+      return (await this.route53.submitChange({ action: 'DELETE', recordSet })).changeId;
+    } catch (error) {
+      if (error instanceof RecordSetNotFoundError) return null;
+      if (!(error instanceof InvalidChangeError)) throw error;
+    }
+    // Route 53 deletes a set only when the values match exactly, and the zone may still hold
+    // an earlier version's values (an update it refused): delete what is actually there.
+    const current = await this.route53.getRecordSet(recordSet.name, recordSet.type);
+    if (!current) return null;
+    try {
+      return (await this.route53.submitChange({ action: 'DELETE', recordSet: current })).changeId;
+    } catch (error) {
+      if (error instanceof RecordSetNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private async removeWrittenSet(job: DnsRecordJobData): Promise<void> {
+    try {
+      await this.route53.submitChange({ action: 'DELETE', recordSet: toRecordSet(job) });
+    } catch (error) {
+      // Already gone, or since replaced with other values: either way not ours to remove.
+      if (error instanceof InvalidChangeError) return;
+      throw error;
+    }
+  }
+}
+
+function assertCurrent(row: DnsRecordEntity, job: DnsRecordJobData): void {
+  if (row.version !== job.version) throw new StaleFlowError(job.version, row.version);
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    'code' in error.driverError &&
+    error.driverError.code === 'ER_DUP_ENTRY'
+  );
+}
+
+/** Route 53's own reasons, in words a user can act on; retryable errors pass through. */
+function explainRoute53Failure(error: unknown): unknown {
+  if (error instanceof InvalidChangeError)
+    return new ChangeRejectedError(error.message, { cause: error });
+  if (error instanceof Route53AccessDeniedError) {
+    return new ZoneAccessDeniedError(error.message, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * A quarter of the time waited so far, within bounds: a change that is quick to apply is seen
+ * quickly, and one that takes its usual minute costs a poll every couple of seconds.
+ */
+export function pollDelay(waitedMs: number, interval: PollInterval): number {
+  return Math.min(interval.max, Math.max(interval.min, Math.round(waitedMs / 4)));
+}

@@ -1,0 +1,90 @@
+import { UnrecoverableError } from 'bullmq';
+
+/** A step failure that knows whether another attempt could succeed. */
+export abstract class DnsFlowError extends Error {
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The record was removed from the database while its flow ran. */
+export class RecordGoneError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(recordId: string) {
+    super(`record ${recordId} no longer exists`);
+  }
+}
+
+/** A newer update or delete of the record started its own flow; this one must not write. */
+export class StaleFlowError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(flowVersion: number, currentVersion: number) {
+    super(
+      `superseded: this flow is for version ${flowVersion}, the record is at version ${currentVersion}`,
+    );
+  }
+}
+
+/** Another record already holds this name and type. */
+export class RecordConflictError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(fqdn: string, type: string) {
+    super(`another record already uses ${fqdn} ${type}`);
+  }
+}
+
+/** Route 53 refused this change as invalid (InvalidChangeBatch, InvalidInput). */
+export class ChangeRejectedError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`Route 53 refused the change: ${reason}`, options);
+  }
+}
+
+/** Our credentials may not change the hosted zone: an operator has to act, retrying will not help. */
+export class ZoneAccessDeniedError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`Route 53 denied access to the hosted zone: ${reason}`, options);
+  }
+}
+
+/** The change stayed PENDING past the deadline. */
+export class ChangeTimeoutError extends DnsFlowError {
+  readonly retryable = false;
+
+  constructor(changeId: string, deadlineMs: number) {
+    super(`Route 53 did not apply change ${changeId} within ${deadlineMs / 1000} s`);
+  }
+}
+
+/** A step this one depends on failed for good; its reason goes on unchanged to the record. */
+export class DependencyFailedError extends DnsFlowError {
+  readonly retryable = false;
+}
+
+/** A job whose payload or child result this code cannot read. */
+export class MalformedJobError extends DnsFlowError {
+  readonly retryable = false;
+}
+
+function isPermanent(error: unknown): error is Error & { retryable: false } {
+  return error instanceof Error && 'retryable' in error && error.retryable === false;
+}
+
+/**
+ * What a processor throws: UnrecoverableError fails the job at once, skipping its remaining
+ * attempts; anything else goes through the job's exponential backoff.
+ */
+export function toJobFailure(error: unknown): Error {
+  if (isPermanent(error)) return new UnrecoverableError(error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}

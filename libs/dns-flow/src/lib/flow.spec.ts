@@ -1,0 +1,102 @@
+import { findRegistryProblems } from './dns-flow-workers';
+import { pollDelay } from './dns-record-steps.service';
+import { buildDnsFlow, flowIdFor, flowJobIds, parseFlowId } from './flow';
+import type { DnsRecordJobData } from './job-data';
+import { jobOptionsFor } from './job-options';
+import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES } from './queues';
+
+const data: DnsRecordJobData = {
+  op: 'create',
+  recordId: '3f0c1b8e-7a59-4c57-9d0e-2b1f1c9d2a10',
+  version: 1,
+  username: 'alice',
+  name: 'www',
+  fqdn: 'www.alice.starchart.test',
+  type: 'A',
+  value: '192.0.2.10',
+  priority: null,
+  ttl: 300,
+};
+
+describe('the DNS flow definition', () => {
+  it('builds the tree of the design: sync-db-status over add-db-record and check-dns-status over create-dns-record', () => {
+    const flow = buildDnsFlow(data);
+    const shape = (node: { queueName: string; name: string; children?: unknown[] }): unknown => ({
+      queue: node.queueName,
+      name: node.name,
+      children: (node.children ?? []).map((child) => shape(child as typeof node)),
+    });
+    expect(shape(flow)).toEqual({
+      queue: 'sync-db-status',
+      name: 'syncDbStatus:www-alice',
+      children: [
+        { queue: 'add-db-record', name: 'addDbRecord:www-alice', children: [] },
+        {
+          queue: 'check-dns-status',
+          name: 'checkDnsStatus:www-alice',
+          children: [
+            { queue: 'create-dns-record', name: 'createDnsRecord:www-alice', children: [] },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('derives job ids from op, record and version, without the ":" BullMQ separates keys with', () => {
+    const ids = flowJobIds(data);
+    expect(ids[DNS_QUEUES.syncDbStatus]).toBe(`create-${data.recordId}-v1-sync-db-status`);
+    for (const id of Object.values(ids)) expect(id).not.toContain(':');
+    expect(flowJobIds({ ...data, version: 2 })[DNS_QUEUES.addDbRecord]).not.toBe(
+      ids[DNS_QUEUES.addDbRecord],
+    );
+    expect(flowJobIds({ ...data, op: 'delete' })[DNS_QUEUES.addDbRecord]).not.toBe(
+      ids[DNS_QUEUES.addDbRecord],
+    );
+  });
+
+  it('reads op, record id and version back from a flow id, and nothing from a foreign id', () => {
+    const key = { op: 'update' as const, recordId: data.recordId, version: 12 };
+    expect(parseFlowId(flowIdFor(key))).toEqual(key);
+    expect(parseFlowId('create-abc-v1-add-db-record')).toBeUndefined();
+    expect(parseFlowId('rename-abc-v1-sync-db-status')).toBeUndefined();
+  });
+
+  it('gives every step retries with exponential backoff and bounded retention', () => {
+    for (const step of DNS_FLOW_QUEUE_NAMES) {
+      const options = jobOptionsFor(data, step);
+      expect(options.attempts).toBeGreaterThan(1);
+      expect(options.backoff).toMatchObject({ type: 'exponential' });
+      expect(options.removeOnComplete).toEqual({
+        age: expect.any(Number),
+        count: expect.any(Number),
+      });
+      expect(options.removeOnFail).toEqual({ age: expect.any(Number), count: expect.any(Number) });
+    }
+  });
+
+  it('lets every parent run after a child failed for good, so the root always writes a status', () => {
+    const flow = buildDnsFlow(data);
+    const children = flow.children ?? [];
+    const grandchildren = children.flatMap((child) => child.children ?? []);
+    expect(flow.opts?.ignoreDependencyOnFailure).toBeUndefined();
+    for (const child of [...children, ...grandchildren]) {
+      expect(child.opts).toMatchObject({ ignoreDependencyOnFailure: true });
+      expect(child.opts?.failParentOnFailure).toBeUndefined();
+    }
+  });
+
+  it('polls a PENDING change quickly at first and at most every max interval', () => {
+    const interval = { min: 250, max: 2_000 };
+    expect(pollDelay(0, interval)).toBe(250);
+    expect(pollDelay(2_000, interval)).toBe(500);
+    expect(pollDelay(60_000, interval)).toBe(2_000);
+  });
+
+  it('finds a DNS queue without a processor or with two', () => {
+    const one = [...DNS_FLOW_QUEUE_NAMES, 'issue-certificate'];
+    expect(findRegistryProblems(one)).toEqual([]);
+    expect(
+      findRegistryProblems([...one.filter((name) => name !== 'check-dns-status'), 'add-db-record']),
+    ).toEqual(['queue add-db-record has 2 processors', 'queue check-dns-status has no processor']);
+  });
+});

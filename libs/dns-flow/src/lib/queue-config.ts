@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Environment fragment of every app that produces or processes DNS flow jobs. */
+export const queueEnvSchema = z.object({
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .describe('Redis for the queues'),
+  // The braces are a Redis Cluster hash tag: every queue of a flow must live in one slot.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\S+$/, 'must be a non-empty prefix without spaces')
+    .default('{starchart}'),
+});
+
+export interface QueueConfig {
+  redisUrl: string;
+  prefix: string;
+}
+
+export function toQueueConfig(env: z.infer<typeof queueEnvSchema>): QueueConfig {
+  return { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
+}
