@@ -1,4 +1,4 @@
-import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
+import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow/queues';
 import { z } from 'zod';
 import type { BoardCredentials } from '../auth/basic-auth.middleware';
 import { InvalidPasswordHashError, parsePasswordHash } from '../auth/password-hash';

@@ -1,4 +1,4 @@
-import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow/queues';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
