@@ -11,7 +11,8 @@ const args = process.argv.slice(2);
 const keepData = args.includes('--keep-data');
 const jestArgs = args.filter((arg) => arg !== '--keep-data');
 const started = Date.now();
-const npx = (bin, binArgs, title) => step(title, 'npx', ['--no-install', bin, ...binArgs]);
+const npx = (bin, binArgs, title, options) =>
+  step(title, 'npx', ['--no-install', bin, ...binArgs], options);
 
 await ensureSetup({ withBrowser: true });
 await npx('prettier', ['--check', '.', '--log-level', 'warn'], 'format');
@@ -44,11 +45,13 @@ try {
       '-c',
       'jest.config.js',
       '--maxWorkers=2',
+      '--forceExit',
       '--json',
       `--outputFile=${resultsFile}`,
       ...jestArgs,
     ],
     'tests',
+    { env: { ...process.env, STARCHART_STACK_FILE: join(dataDir, 'stack.json') } },
   );
 } catch (error) {
   failure = error;

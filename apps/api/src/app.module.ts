@@ -1,15 +1,45 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { DnsFlowModule } from '@starchart/dns-flow';
 import { PersistenceModule } from '@starchart/persistence';
-import type { ApiConfig } from './config/api-config';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
+import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { SchemaValidationPipe } from './http/schema-validation.pipe';
+import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
+import { ProblemFilter } from './problems/problem.filter';
+import { IdempotencyStore } from './records/idempotency.store';
+import { RecordEventsService } from './records/record-events.service';
+import { RecordsController } from './records/records.controller';
+import { RecordsService } from './records/records.service';
+import { ApiRedis } from './redis/api-redis';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PersistenceModule.forRoot(config.database)],
-      controllers: [HealthController],
+      imports: [
+        PersistenceModule.forRoot(config.database),
+        // Producer side only: the api adds flows, the worker app processes them.
+        DnsFlowModule.forRoot({ queue: config.queue }),
+      ],
+      controllers: [HealthController, RecordsController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: ApiRedis, useFactory: () => new ApiRedis(config.queue.redisUrl) },
+        { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.jwt) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: SchemaValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        WriteRateLimitGuard,
+        HealthService,
+        IdempotencyStore,
+        RecordsService,
+        RecordEventsService,
+      ],
     };
   }
 }

@@ -1,17 +1,37 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { ConfigError, loadApiConfig } from './config/api-config';
+import { runMigrations } from '@starchart/persistence';
+import { createApiApp } from './app';
+import { ConfigError, loadApiConfig, loadMigrateConfig } from './config/api-config';
+import { JsonLogger } from './logging/json-logger';
 
-async function bootstrap(): Promise<void> {
+const USAGE = 'usage: node dist/apps/api/main.js [migrate]';
+
+async function serve(): Promise<void> {
   const config = loadApiConfig(process.env);
-  const app = await NestFactory.create(AppModule.forRoot(config));
+  const logger = new JsonLogger({ level: config.logLevel });
+  const app = await createApiApp(config, logger);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  console.log(JSON.stringify({ event: 'listening', url: await app.getUrl() }));
+  logger.log({ msg: 'listening', url: await app.getUrl() }, 'main');
 }
 
-bootstrap().catch((error: unknown) => {
+/** The deploy-time step: apply pending migrations, then exit. */
+async function migrate(): Promise<void> {
+  const applied = await runMigrations(loadMigrateConfig(process.env));
+  new JsonLogger({ level: 'log' }).log({ msg: 'migrations applied', applied }, 'migrate');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (rest.length > 0 || (command !== undefined && command !== 'migrate')) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  await (command === 'migrate' ? migrate() : serve());
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

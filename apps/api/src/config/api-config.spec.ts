@@ -1,31 +1,90 @@
-import { ConfigError, loadApiConfig } from './api-config';
+import { ConfigError, loadApiConfig, loadMigrateConfig } from './api-config';
 
 const valid = {
   DATABASE_URL: 'mysql://starchart:secret@127.0.0.1:3307/starchart',
   REDIS_URL: 'redis://127.0.0.1:6380',
+  ROOT_DOMAIN: 'Starchart.Example.com.',
+  JWT_SECRET: 'starchart-development-secret-change-me-0123456789',
 };
 
+function problems(env: Record<string, string | undefined>): string {
+  try {
+    loadApiConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
 describe('loadApiConfig', () => {
-  it('parses a complete environment into typed config', () => {
+  it('parses a complete environment into typed config with defaults', () => {
     const config = loadApiConfig({ ...valid, API_PORT: '4000' });
-    expect(config.port).toBe(4000);
-    expect(config.database).toMatchObject({
+    expect(config).toMatchObject({
       host: '127.0.0.1',
-      port: 3307,
-      username: 'starchart',
-      database: 'starchart',
+      port: 4000,
+      rootDomain: 'starchart.example.com',
+      jwt: { secret: valid.JWT_SECRET },
+      recordQuota: 10,
+      rateLimitPerMinute: 120,
+      logLevel: 'log',
+      queue: { redisUrl: 'redis://127.0.0.1:6380', prefix: '{starchart}' },
+    });
+    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3307, username: 'starchart' });
+  });
+
+  it('takes a JWKS URL with issuer and audience instead of a secret', () => {
+    const config = loadApiConfig({
+      ...valid,
+      JWT_SECRET: undefined,
+      JWT_JWKS_URL: 'https://login.example.edu/.well-known/jwks.json',
+      JWT_ISSUER: 'https://login.example.edu/',
+      JWT_AUDIENCE: 'starchart',
+    });
+    expect(config.jwt).toEqual({
+      jwksUrl: 'https://login.example.edu/.well-known/jwks.json',
+      issuer: 'https://login.example.edu/',
+      audience: 'starchart',
     });
   });
 
   it('names every missing or malformed variable', () => {
-    expect(() => loadApiConfig({ REDIS_URL: 'http://x', API_PORT: 'abc' })).toThrow(ConfigError);
-    try {
-      loadApiConfig({ REDIS_URL: 'http://x', API_PORT: 'abc' });
-    } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain('DATABASE_URL');
-      expect(message).toContain('REDIS_URL');
-      expect(message).toContain('API_PORT');
+    const message = problems({
+      REDIS_URL: 'http://x',
+      API_PORT: 'abc',
+      RECORD_QUOTA: '0',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'API_PORT',
+      'ROOT_DOMAIN',
+      'RECORD_QUOTA',
+      'LOG_LEVEL',
+    ]) {
+      expect(message).toContain(`${name}:`);
     }
+  });
+
+  it('wants exactly one of JWT_SECRET and JWT_JWKS_URL', () => {
+    expect(problems({ ...valid, JWT_SECRET: undefined })).toContain('JWT_SECRET: set JWT_SECRET');
+    expect(problems({ ...valid, JWT_JWKS_URL: 'https://login.example.edu/jwks' })).toContain(
+      'JWT_JWKS_URL: set only one',
+    );
+    expect(problems({ ...valid, JWT_SECRET: 'too-short' })).toContain(
+      'JWT_SECRET: must be at least 32',
+    );
+  });
+
+  it('refuses a root domain that is not a domain name', () => {
+    expect(problems({ ...valid, ROOT_DOMAIN: 'not a domain' })).toContain('ROOT_DOMAIN:');
+  });
+
+  it('needs only the database to migrate', () => {
+    expect(loadMigrateConfig({ DATABASE_URL: valid.DATABASE_URL })).toMatchObject({
+      database: 'starchart',
+    });
+    expect(() => loadMigrateConfig({})).toThrow(/DATABASE_URL/);
   });
 });

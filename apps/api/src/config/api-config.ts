@@ -1,38 +1,131 @@
+import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { z } from 'zod';
+import type { LogLevel } from '../logging/json-logger';
 
-const apiEnvSchema = z.object({
-  ...databaseEnvSchema.shape,
-  API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-});
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const apiEnvSchema = z
+  .object({
+    ...databaseEnvSchema.shape,
+    ...queueEnvSchema.shape,
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    ROOT_DOMAIN: z
+      .string({
+        error: 'is required: the domain users get names under, e.g. starchart.example.com',
+      })
+      .trim()
+      .toLowerCase()
+      .transform((value) => value.replace(/\.$/, ''))
+      .refine((value) => value.length <= 200 && value.split('.').every((l) => HOST_LABEL.test(l)), {
+        error: 'must be a domain name such as starchart.example.com',
+      }),
+    JWT_SECRET: optionalString.pipe(
+      z.string().min(32, { error: 'must be at least 32 characters long' }).optional(),
+    ),
+    JWT_JWKS_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' })
+        .optional(),
+    ),
+    JWT_ISSUER: optionalString,
+    JWT_AUDIENCE: optionalString,
+    RECORD_QUOTA: z.coerce.number().int().min(1).max(10_000).default(10),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  })
+  // Checked even when other variables are bad (`when`), so one run names every problem.
+  .refine((env) => env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined, {
+    path: ['JWT_SECRET'],
+    error: 'set JWT_SECRET (HS256) or JWT_JWKS_URL (an identity provider), one of the two',
+    when: () => true,
+  })
+  .refine((env) => env.JWT_SECRET === undefined || env.JWT_JWKS_URL === undefined, {
+    path: ['JWT_JWKS_URL'],
+    error: 'set only one of JWT_SECRET and JWT_JWKS_URL',
+    when: () => true,
+  });
+
+/** How bearer tokens are verified: a shared HS256 secret, or the keys of an identity provider. */
+export type JwtConfig = ({ secret: string } | { jwksUrl: string }) & {
+  issuer?: string;
+  audience?: string;
+};
+
+/** Timing of the record progress stream; not environment-driven, tests shorten it. */
+export interface RecordEventsConfig {
+  pollIntervalMs: number;
+  heartbeatMs: number;
+  maxDurationMs: number;
+}
 
 export interface ApiConfig {
   host: string;
   port: number;
-  redisUrl: string;
+  rootDomain: string;
+  jwt: JwtConfig;
+  recordQuota: number;
+  rateLimitPerMinute: number;
+  logLevel: LogLevel;
   database: DatabaseConfig;
-  logLevel: z.infer<typeof apiEnvSchema>['LOG_LEVEL'];
+  queue: QueueConfig;
+  events: RecordEventsConfig;
 }
+
+/** Injection token of the ApiConfig the app was created with. */
+export const API_CONFIG = Symbol('ApiConfig');
 
 export class ConfigError extends Error {}
 
-export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
-  const parsed = apiEnvSchema.safeParse(env);
+function parse<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, string | undefined>,
+): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
     );
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  const e = parse(apiEnvSchema, env);
   return {
     host: e.API_HOST,
     port: e.API_PORT,
-    redisUrl: e.REDIS_URL,
-    database: toDatabaseConfig(e),
+    rootDomain: e.ROOT_DOMAIN,
+    jwt: {
+      ...jwtKeys(e.JWT_SECRET, e.JWT_JWKS_URL),
+      ...(e.JWT_ISSUER !== undefined && { issuer: e.JWT_ISSUER }),
+      ...(e.JWT_AUDIENCE !== undefined && { audience: e.JWT_AUDIENCE }),
+    },
+    recordQuota: e.RECORD_QUOTA,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
+    database: toDatabaseConfig(e),
+    queue: toQueueConfig(e),
+    events: { pollIntervalMs: 300, heartbeatMs: 15_000, maxDurationMs: 10 * 60_000 },
   };
+}
+
+// The schema already demands exactly one of the two; this narrows the type.
+function jwtKeys(secret?: string, jwksUrl?: string): { secret: string } | { jwksUrl: string } {
+  if (secret !== undefined) return { secret };
+  if (jwksUrl !== undefined) return { jwksUrl };
+  throw new ConfigError('Invalid configuration:\n  JWT_SECRET: set JWT_SECRET or JWT_JWKS_URL');
+}
+
+/** `main.js migrate` needs the database and nothing else, so a deploy job sets only that. */
+export function loadMigrateConfig(env: Record<string, string | undefined>): DatabaseConfig {
+  return toDatabaseConfig(parse(databaseEnvSchema, env));
 }

@@ -14,6 +14,7 @@ import {
   ChangeTimeoutError,
   RecordConflictError,
   RecordGoneError,
+  RecordVersionNotCommittedError,
   StaleFlowError,
   ZoneAccessDeniedError,
 } from './errors';
@@ -201,7 +202,8 @@ export class DnsRecordSteps {
 }
 
 function assertCurrent(row: DnsRecordEntity, job: DnsRecordJobData): void {
-  if (row.version !== job.version) throw new StaleFlowError(job.version, row.version);
+  if (row.version > job.version) throw new StaleFlowError(job.version, row.version);
+  if (row.version < job.version) throw new RecordVersionNotCommittedError(job.version, row.version);
 }
 
 function isDuplicateKey(error: unknown): boolean {

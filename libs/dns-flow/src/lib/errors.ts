@@ -19,6 +19,18 @@ export class RecordGoneError extends DnsFlowError {
   }
 }
 
+/**
+ * The row is still at an older version than this flow's: the api adds the flow inside its
+ * transaction, so a fast worker can read the row before the commit. Another attempt sees it.
+ */
+export class RecordVersionNotCommittedError extends DnsFlowError {
+  readonly retryable = true;
+
+  constructor(flowVersion: number, currentVersion: number) {
+    super(`the record is still at version ${currentVersion}; waiting for version ${flowVersion}`);
+  }
+}
+
 /** A newer update or delete of the record started its own flow; this one must not write. */
 export class StaleFlowError extends DnsFlowError {
   readonly retryable = false;

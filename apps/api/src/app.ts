@@ -1,0 +1,47 @@
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { AppModule } from './app.module';
+import type { ApiConfig } from './config/api-config';
+import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
+import { requestContext } from './http/request-context';
+import { JsonLogger } from './logging/json-logger';
+import { setupOpenApi } from './openapi/openapi';
+import { BODY_LIMIT_BYTES } from './problems/problem';
+
+/**
+ * The api as `main.ts` serves it and as the tests start it: middleware order matters, so it
+ * lives in one place. Not listening yet.
+ */
+export async function createApiApp(
+  config: ApiConfig,
+  logger: LoggerService = new JsonLogger({ level: config.logLevel }),
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    // Registered below, after the request id middleware, so that its errors carry the id.
+    bodyParser: false,
+    // Fail with an error the caller can report, not process.abort().
+    abortOnError: false,
+  });
+  app.use(requestContext);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI loads its own scripts and styles from /docs and inlines one <style>.
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // The api may be served over plain http on a private network.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: JSON_MEDIA_TYPES });
+  setupOpenApi(app);
+  return app;
+}

@@ -1,0 +1,141 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IdempotencyKeyEntity } from '@starchart/persistence';
+import { createHash } from 'node:crypto';
+import { type EntityManager, Repository } from 'typeorm';
+import { IdempotencyKeyReusedError, InvalidInputError } from '../problems/api-errors';
+
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const PURGE_BATCH = 1_000;
+// Visible ASCII without spaces, and no longer than the key column.
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/** One request sent with an Idempotency-Key: who sent it, the key, and what exactly was asked. */
+export interface IdempotentRequest {
+  username: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface StoredResponse {
+  statusCode: number;
+  body: object;
+}
+
+/** Answers stored per (user, Idempotency-Key) so that a retried POST replays the first answer. */
+@Injectable()
+export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyStore.name);
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectRepository(IdempotencyKeyEntity)
+    private readonly keys: Repository<IdempotencyKeyEntity>,
+  ) {}
+
+  /** Validates the header and fingerprints the request; undefined when no key was sent. */
+  static describe(
+    username: string,
+    key: string | undefined,
+    method: string,
+    path: string,
+    body: unknown,
+  ): IdempotentRequest | undefined {
+    if (key === undefined) return undefined;
+    if (!KEY_PATTERN.test(key)) {
+      throw new InvalidInputError([
+        {
+          field: 'Idempotency-Key',
+          message: 'must be 1 to 128 visible ASCII characters, for example a UUID',
+        },
+      ]);
+    }
+    const requestHash = createHash('sha256')
+      .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+      .digest('hex');
+    return { username, key, requestHash };
+  }
+
+  /** The stored answer to this key; a different request under the same key is refused. */
+  async find(request: IdempotentRequest): Promise<StoredResponse | undefined> {
+    const stored = await this.keys.findOneBy({ username: request.username, key: request.key });
+    if (!stored) return undefined;
+    if (stored.createdAt.getTime() < Date.now() - IDEMPOTENCY_KEY_TTL_MS) {
+      await this.keys.delete({
+        username: request.username,
+        key: request.key,
+        createdAt: stored.createdAt,
+      });
+      return undefined;
+    }
+    if (stored.requestHash !== request.requestHash) throw new IdempotencyKeyReusedError();
+    if (typeof stored.responseBody !== 'object' || stored.responseBody === null) {
+      throw new Error(`idempotency key ${request.key} holds a response body that is not an object`);
+    }
+    return { statusCode: stored.statusCode, body: stored.responseBody };
+  }
+
+  /**
+   * Stores the answer inside the caller's transaction, so it exists exactly when the change
+   * does. A concurrent request with the same key makes this insert fail on the primary key.
+   */
+  async save(
+    manager: EntityManager,
+    request: IdempotentRequest,
+    response: StoredResponse,
+  ): Promise<void> {
+    await manager.insert(IdempotencyKeyEntity, {
+      username: request.username,
+      key: request.key,
+      requestHash: request.requestHash,
+      statusCode: response.statusCode,
+      responseBody: response.body,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(() => void this.purgeExpired(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Deletes keys older than a day, in batches so that no purge holds locks for long. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS);
+    const table = this.keys.metadata.tableName;
+    const createdAt = this.keys.metadata.findColumnWithPropertyName('createdAt')?.databaseName;
+    let purged = 0;
+    try {
+      for (;;) {
+        // TypeORM's delete builder has no LIMIT; MySQL's DELETE does.
+        const result = await this.keys.manager.query<{ affectedRows: number }>(
+          `DELETE FROM \`${table}\` WHERE \`${createdAt}\` < ? LIMIT ${PURGE_BATCH}`,
+          [cutoff],
+        );
+        purged += result.affectedRows;
+        if (result.affectedRows < PURGE_BATCH) return purged;
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'purging expired idempotency keys failed', error });
+      return purged;
+    }
+  }
+}
+
+/** JSON with sorted keys: the same body sent with its fields in another order is the same request. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

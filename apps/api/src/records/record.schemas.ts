@@ -1,0 +1,224 @@
+import { DNS_QUEUES, type StepState } from '@starchart/dns-flow';
+import { DNS_RECORD_TYPES, type DnsRecordType, RECORD_STATUSES } from '@starchart/persistence';
+import { z } from 'zod';
+import { usernameProblem } from '../auth/principal';
+import {
+  checkName,
+  checkValue,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
+  TTL_DEFAULT,
+  TTL_MAX,
+  TTL_MIN,
+  TXT_MAX_LENGTH,
+} from './record-rules';
+
+export const PAGE_LIMIT_DEFAULT = 20;
+export const PAGE_LIMIT_MAX = 100;
+
+/** Missing fields say so; present ones of the wrong kind say what they must be. */
+const expecting =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? 'is required' : what;
+
+const ttlSchema = z
+  .number({ error: expecting('must be a number of seconds') })
+  .int({ error: 'must be a whole number of seconds' })
+  .min(TTL_MIN, { error: `must be at least ${TTL_MIN} seconds` })
+  .max(TTL_MAX, { error: `must be at most ${TTL_MAX} seconds (one day)` })
+  .meta({ description: 'Seconds resolvers may cache the answer.', example: TTL_DEFAULT });
+
+const prioritySchema = z
+  .number({ error: expecting('must be a number') })
+  .int({ error: 'must be a whole number' })
+  .min(PRIORITY_MIN, { error: `must be at least ${PRIORITY_MIN}` })
+  .max(PRIORITY_MAX, { error: `must be at most ${PRIORITY_MAX}` })
+  .meta({ description: 'MX only: lower is preferred.', example: 10 });
+
+const valueSchema = z.string({ error: expecting('must be a string') }).meta({
+  description: `A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; TXT: up to ${TXT_MAX_LENGTH} printable ASCII characters.`,
+  example: '192.0.2.10',
+});
+
+const nameSchema = z
+  .string({ error: expecting('must be a string') })
+  .transform((input, ctx) => {
+    const name = checkName(input);
+    if (name.ok) return name.value;
+    ctx.addIssue({ code: 'custom', message: name.message });
+    return z.NEVER;
+  })
+  .meta({
+    description:
+      'Relative to your zone <username>.<ROOT_DOMAIN>: "www", "_dmarc", "a.b", "*" or "*.dev", or "@" for the zone name itself. Case-insensitive.',
+    example: 'www',
+  });
+
+/** Priority belongs to MX records and to them only. */
+function priorityIssue(type: DnsRecordType, priority: number | undefined): string | undefined {
+  if (type === 'MX' && priority === undefined) return 'is required for an MX record';
+  if (type !== 'MX' && priority !== undefined) return 'is only allowed on MX records';
+  return undefined;
+}
+
+export const createRecordSchema = z
+  .strictObject({
+    name: nameSchema,
+    type: z.enum(DNS_RECORD_TYPES, {
+      error: expecting(`must be one of ${DNS_RECORD_TYPES.join(', ')}`),
+    }),
+    value: valueSchema,
+    ttl: ttlSchema.default(TTL_DEFAULT),
+    priority: prioritySchema.optional(),
+  })
+  .transform((input, ctx) => {
+    const value = checkValue(input.type, input.value);
+    if (!value.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: value.message });
+    const priorityProblem = priorityIssue(input.type, input.priority);
+    if (priorityProblem)
+      ctx.addIssue({ code: 'custom', path: ['priority'], message: priorityProblem });
+    if (!value.ok || priorityProblem) return z.NEVER;
+    return {
+      name: input.name,
+      type: input.type,
+      value: value.value,
+      ttl: input.ttl,
+      priority: input.priority ?? null,
+    };
+  })
+  .meta({ id: 'CreateRecord' });
+
+export type CreateRecordInput = z.output<typeof createRecordSchema>;
+
+/** Value, TTL and priority can change; name and type cannot (delete and create instead). */
+export const updateRecordSchema = z
+  .strictObject({
+    value: valueSchema.optional(),
+    ttl: ttlSchema.optional(),
+    priority: prioritySchema.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
+    error: 'send at least one of value, ttl and priority',
+  })
+  .meta({ id: 'UpdateRecord' });
+
+export type UpdateRecordInput = z.output<typeof updateRecordSchema>;
+
+export const listRecordsQuerySchema = z
+  .strictObject({
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
+      .default(PAGE_LIMIT_DEFAULT)
+      .meta({ description: 'Records per page.' }),
+    cursor: z
+      .string({ error: 'must be given once' })
+      .min(1)
+      .max(1024)
+      .optional()
+      .meta({ description: 'The nextCursor of the previous page.' }),
+    page: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(100_000, { error: 'is too large' })
+      .optional()
+      .meta({ description: '1-based page number, instead of cursor.' }),
+    username: z
+      .string({ error: 'must be given once' })
+      .refine((u) => usernameProblem(u) === undefined, { error: 'is not a valid username' })
+      .optional()
+      .meta({ description: "Admins only: list this user's records." }),
+  })
+  .refine((query) => query.cursor === undefined || query.page === undefined, {
+    error: 'use either cursor or page, not both',
+    path: ['page'],
+  });
+
+export type ListRecordsQuery = z.output<typeof listRecordsQuerySchema>;
+
+export const recordViewSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string().meta({ description: 'Owner of the record.' }),
+    name: z.string().meta({ example: 'www' }),
+    fqdn: z.string().meta({ example: 'www.alice.starchart.example.com' }),
+    type: z.enum(DNS_RECORD_TYPES),
+    value: z.string(),
+    priority: z.number().int().nullable().meta({ description: 'MX only; null for other types.' }),
+    ttl: z.number().int(),
+    status: z.enum(RECORD_STATUSES).meta({
+      description:
+        'pending: being created or changed; active: answering in DNS; error: see statusReason; deleting: being removed.',
+    }),
+    statusReason: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'DnsRecord' });
+
+export type RecordView = z.infer<typeof recordViewSchema>;
+
+const STEP_STATES = [
+  'waiting',
+  'waiting-children',
+  'delayed',
+  'active',
+  'completed',
+  'failed',
+  'prioritized',
+  'unknown',
+] as const satisfies readonly StepState[];
+
+export const flowStepSchema = z
+  .object({
+    step: z.enum(DNS_QUEUES),
+    jobId: z.string(),
+    state: z.enum(STEP_STATES),
+    attempts: z.number().int(),
+    failedReason: z.string().nullable(),
+    returnValue: z.unknown(),
+    processedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'FlowStep' });
+
+export const recordDetailSchema = recordViewSchema
+  .extend({
+    steps: z.array(flowStepSchema).nullable().meta({
+      description:
+        'The steps of the latest flow, root first; null when the queue cannot be reached right now.',
+    }),
+  })
+  .meta({ id: 'DnsRecordWithSteps' });
+
+export const recordPageSchema = z
+  .object({
+    items: z.array(recordViewSchema),
+    total: z.number().int(),
+    limit: z.number().int(),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as ?cursor= for the next page; null on the last.' }),
+  })
+  .meta({ id: 'DnsRecordPage' });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    retryable: z.boolean(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details; errors[] names each offending field.',
+  });

@@ -1,0 +1,211 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { runMigrations } from '@starchart/persistence';
+import { mysqlUrl, testStack, uniqueId } from '@starchart/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SignJWT } from 'jose';
+import { createConnection } from 'mysql2/promise';
+import { createApiApp } from '../../src/app';
+import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
+import { JsonLogger } from '../../src/logging/json-logger';
+
+export const TEST_JWT_SECRET = 'api-integration-test-secret-0123456789abcdef';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body; undefined when it is not JSON. */
+  json: unknown;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is, instead of JSON.stringify(body). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** A throwaway database and queue prefix on the test stack, and the api serving them. */
+export interface ApiHarness {
+  app: NestExpressApplication;
+  baseUrl: string;
+  config: ApiConfig;
+  /** The environment the api was configured from; a worker started with it shares everything. */
+  env: Record<string, string>;
+  database: string;
+  queuePrefix: string;
+  /** Every JSON log line the api wrote. */
+  logs: Record<string, unknown>[];
+  token(
+    username: string,
+    options?: { admin?: boolean; expiresIn?: string | number },
+  ): Promise<string>;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
+  /** Runs SQL on the api's database, bypassing the api. */
+  sql(statement: string, params?: unknown[]): Promise<unknown>;
+  /** Rows of dns_records, straight from the database. */
+  dbRecords(where?: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Redis keys under the queue prefix. */
+  queueKeys(): Promise<string[]>;
+  /** Resolves once every DNS queue has written its metadata, so later key counts are stable. */
+  queuesReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  tweak?: (config: ApiConfig) => void;
+}
+
+export async function createTestDatabase(): Promise<{
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}> {
+  const stack = testStack();
+  const name = `starchart_${uniqueId('')}`;
+  const admin = async <T>(
+    work: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>,
+  ): Promise<T> => {
+    const connection = await createConnection({
+      host: stack.mysql.host,
+      port: stack.mysql.port,
+      user: stack.mysql.user,
+      password: stack.mysql.password,
+    });
+    try {
+      return await work(connection);
+    } finally {
+      await connection.end();
+    }
+  };
+  await admin((c) => c.query(`CREATE DATABASE \`${name}\``));
+  return {
+    name,
+    url: mysqlUrl(stack, name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``)).then(() => undefined),
+  };
+}
+
+/** The environment of an api (and a worker) on the test stack. */
+export function stackEnv(databaseUrl: string, queuePrefix: string): Record<string, string> {
+  const stack = testStack();
+  return {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: stack.redis.url,
+    QUEUE_PREFIX: queuePrefix,
+    ROOT_DOMAIN: stack.emulator.rootDomain,
+    JWT_SECRET: TEST_JWT_SECRET,
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    LOG_LEVEL: 'log',
+    AWS_ENDPOINT_URL_ROUTE_53: stack.emulator.apiUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    ROUTE53_HOSTED_ZONE_ID: stack.emulator.zoneId,
+  };
+}
+
+export async function signToken(
+  username: string,
+  { admin = false, expiresIn = '10m' }: { admin?: boolean; expiresIn?: string | number } = {},
+): Promise<string> {
+  return new SignJWT({ roles: admin ? ['admin'] : [] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(username)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
+  const stack = testStack();
+  const database = await createTestDatabase();
+  const queuePrefix = `{${uniqueId('api')}}`;
+  const env = { ...stackEnv(database.url, queuePrefix), ...options.env };
+  const config = loadApiConfig(env);
+  options.tweak?.(config);
+  await runMigrations(config.database);
+
+  const logs: Record<string, unknown>[] = [];
+  const logger = new JsonLogger({
+    level: 'log',
+    write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+  });
+  const app = await createApiApp(config, logger);
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const redis = new Redis(stack.redis.url);
+  const sql = await createConnection(database.url);
+
+  return {
+    app,
+    baseUrl,
+    config,
+    env,
+    database: database.name,
+    queuePrefix,
+    logs,
+    token: signToken,
+    async request(method, path, { token, body, rawBody, headers = {} } = {}) {
+      const sent: Record<string, string> = { ...headers };
+      if (token) sent['Authorization'] = `Bearer ${token}`;
+      let payload: string | undefined = rawBody;
+      if (body !== undefined) {
+        payload = JSON.stringify(body);
+        sent['Content-Type'] ??= 'application/json';
+      }
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: sent,
+        ...(payload !== undefined && { body: payload }),
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    async sql(statement, params = []) {
+      const [result] = await sql.query(statement, params);
+      return result;
+    },
+    async dbRecords(where = '1 = 1', params = []) {
+      const [rows] = await sql.query(`SELECT * FROM dns_records WHERE ${where}`, params);
+      return rows as Record<string, unknown>[];
+    },
+    queueKeys: () => redis.keys(`${queuePrefix}*`),
+    async queuesReady() {
+      const metaKeys = DNS_FLOW_QUEUE_NAMES.map((name) => `${queuePrefix}:${name}:meta`);
+      const deadline = Date.now() + 5_000;
+      while ((await redis.exists(...metaKeys)) < metaKeys.length) {
+        if (Date.now() > deadline)
+          throw new Error(`queues under ${queuePrefix} never wrote their metadata`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      await app.close();
+      // Leaves first: obliterating a parent's queue first would leave it waiting on children.
+      for (const name of [...DNS_FLOW_QUEUE_NAMES].reverse()) {
+        const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+      // What else lives under the prefix (the worker's Route 53 caches) goes too.
+      const leftovers = await redis.keys(`${queuePrefix}*`);
+      if (leftovers.length > 0) await redis.del(...leftovers);
+      await sql.end();
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
+
+/** The built worker (`npx nx build worker`) running as its own process, as in production. */
+export interface WorkerProcess {
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  if (!existsSync(WORKER_MAIN)) {
+    throw new Error(`${WORKER_MAIN} is missing: run \`npx nx build worker\` first`);
+  }
+  const child: ChildProcess = spawn(process.execPath, [WORKER_MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  await new Promise<void>((ready, failed) => {
+    const timer = setTimeout(
+      () => failed(new Error(`worker not ready in 20 s:\n${output}`)),
+      20_000,
+    );
+    const check = (): void => {
+      if (!output.includes('"event":"ready"')) return;
+      clearTimeout(timer);
+      ready();
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      failed(new Error(`worker exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
