@@ -19,6 +19,7 @@ await step('build', 'npx', [
   'run-many',
   '-t',
   'build',
+  '--projects=api,worker,board,route53-emulator',
   '--output-style=stream',
 ]);
 
