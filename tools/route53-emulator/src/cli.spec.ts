@@ -91,6 +91,7 @@ describe('parseCli', () => {
       [['--burst', '0'], {}, "Invalid --burst '0'"],
       [[], { EMULATOR_BURST: '1.5' }, "Invalid EMULATOR_BURST '1.5'"],
       [['--zone', 'a..b'], {}, "Invalid --zone 'a..b': DomainLabelEmpty"],
+      [['--zone', 'ok.test=zlower'], {}, "Invalid --zone 'ok.test=zlower': zone id 'zlower'"],
       [[], { EMULATOR_ZONE: 'ok.test,' + 'x'.repeat(64) + '.test' }, 'Invalid EMULATOR_ZONE'],
       [['--porr', '1'], {}, 'Unknown option --porr'],
       [['--port'], {}, 'Missing value for --port'],

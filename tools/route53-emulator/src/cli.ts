@@ -84,8 +84,8 @@ Options (each also settable through the environment variable shown):
   --rps N               token bucket refill per second   EMULATOR_RPS              (5; 0 = no limit)
   --burst N             token bucket size                EMULATOR_BURST            (5)
   --host ADDRESS        address to bind both servers to  EMULATOR_HOST             (127.0.0.1)
-  --zone NAME           hosted zone to create at start   EMULATOR_ZONE             (none; repeat the
-                                                         flag, or separate names with commas)
+  --zone NAME[=ID]      hosted zone to create at start   EMULATOR_ZONE             (none; repeat the
+                        (ID fixes its id, e.g. Z0LOCAL)                            flag, or separate names with commas)
   -h, --help            show this text
 
 Port 0 picks a free port. When ready, one JSON line goes to stdout:
@@ -181,10 +181,25 @@ function integer(text: string, min: number, max: number): number | undefined {
 }
 
 function zoneProblem(zone: string): string | undefined {
+  const { name, id } = splitZoneSpec(zone);
+  if (id !== undefined && !ZONE_ID.test(id)) {
+    return `zone id '${id}' must look like Route 53's: Z and 1 to 31 upper-case letters or digits`;
+  }
   try {
-    return parseDomainName(zone).labels.length === 0 ? 'the root is not a zone' : undefined;
+    return parseDomainName(name).labels.length === 0 ? 'the root is not a zone' : undefined;
   } catch (error) {
     if (error instanceof DomainNameError) return error.message;
     throw error;
   }
+}
+
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+/**
+ * `name` or `name=ZONEID`: a fixed id lets a deployment (docker-compose.yml) configure the
+ * apps' ROUTE53_HOSTED_ZONE_ID before the emulator starts.
+ */
+export function splitZoneSpec(spec: string): { name: string; id?: string } {
+  const eq = spec.indexOf('=');
+  return eq < 0 ? { name: spec } : { name: spec.slice(0, eq), id: spec.slice(eq + 1) };
 }

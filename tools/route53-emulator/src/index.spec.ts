@@ -27,6 +27,14 @@ describe('startEmulator', () => {
     expect(Object.keys(event as object)).toEqual(['event', 'apiUrl', 'dnsPort', 'zones']);
   });
 
+  it('gives a startup zone the id it is asked for, also after a reset', async () => {
+    emulator = await startEmulator({ port: 0, dnsPort: 0, zones: ['fixed.test=Z0LOCAL'] });
+    expect(emulator.zones).toEqual([{ name: 'fixed.test.', id: '/hostedzone/Z0LOCAL' }]);
+    await fetch(`${emulator.apiUrl}/_emulator/reset`, { method: 'POST' });
+    const zone = await fetch(`${emulator.apiUrl}/2013-04-01/hostedzone/Z0LOCAL`);
+    expect(zone.status).toBe(200);
+  });
+
   it('serves startup zones over DNS at once, whatever the INSYNC delay', async () => {
     emulator = await startEmulator({
       port: 0,

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { Route53Api } from './api';
+import { splitZoneSpec } from './cli';
 import { ControlApi } from './control';
 import { startDnsServer } from './dns-server';
 import { BodyTooLargeError, Logger, readBody, send, sendJson } from './http';
@@ -21,7 +22,10 @@ export interface EmulatorOptions {
   readonly insyncDelayMs?: number;
   readonly rps?: number;
   readonly burst?: number;
-  /** Hosted zones to create at once, INSYNC, and to recreate with the same ids on reset. */
+  /**
+   * Hosted zones to create at once, INSYNC, and to recreate with the same ids on reset:
+   * `name`, or `name=ZONEID` for a fixed id.
+   */
   readonly zones?: readonly string[];
   readonly log?: Logger;
 }
@@ -48,8 +52,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rps: options.rps ?? DEFAULT_CONFIG.rps,
     burst: options.burst ?? DEFAULT_CONFIG.burst,
   });
-  const zones = (options.zones ?? []).map((name) => {
-    const zone = state.seedZone(parseDomainName(name));
+  const zones = (options.zones ?? []).map((spec) => {
+    const { name, id } = splitZoneSpec(spec);
+    const zone = state.seedZone(parseDomainName(name), id);
     return { name: zone.name.canonical, id: `/hostedzone/${zone.id}` };
   });
 

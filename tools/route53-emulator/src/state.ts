@@ -57,14 +57,14 @@ export class EmulatorState {
   }
 
   /** The first zone with this name, or a new one that is INSYNC at once. */
-  ensureZone(name: DomainName): { zone: HostedZone; created: boolean } {
+  ensureZone(name: DomainName, id?: string): { zone: HostedZone; created: boolean } {
     const existing = this.store.listZones().find((z) => z.name.canonical === name.canonical);
     if (existing) return { zone: existing, created: false };
-    return { zone: this.createZoneNow(name), created: true };
+    return { zone: this.createZoneNow(name, id), created: true };
   }
 
-  seedZone(name: DomainName): HostedZone {
-    const { zone, created } = this.ensureZone(name);
+  seedZone(name: DomainName, id?: string): HostedZone {
+    const { zone, created } = this.ensureZone(name, id);
     if (created) this.seeded.push({ name, id: zone.id });
     return zone;
   }
