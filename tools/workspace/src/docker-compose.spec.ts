@@ -73,6 +73,18 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  it("validates DNS-01 challenges for real: Pebble asks the emulator, which serves the apps' zone", () => {
+    const pebble = services['pebble'];
+    expect(pebble?.command?.join(' ')).toMatch(/-dnsserver route53:1053/);
+    expect(pebble?.environment?.['PEBBLE_VA_ALWAYS_VALID']).toBeUndefined();
+    const zone = services['route53']?.command?.find((arg) => arg.startsWith('--zone='));
+    const zoneId = zone?.split('=')[2];
+    expect(services['api']?.environment?.['ROUTE53_HOSTED_ZONE_ID']).toBe(`/hostedzone/${zoneId}`);
+    expect(services['worker']?.environment?.['ROUTE53_HOSTED_ZONE_ID']).toBe(
+      `/hostedzone/${zoneId}`,
+    );
+  });
+
   it('publishes ports on loopback only', () => {
     for (const service of Object.values(services)) {
       for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
