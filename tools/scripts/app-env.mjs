@@ -22,8 +22,16 @@ export function boardCredentials(dataDir) {
   return { username: 'admin', password, file };
 }
 
+/** A certificate key encryption key generated once per data dir, like the board password. */
+export function certEncryptionKey(dataDir) {
+  const file = join(dataDir, 'cert-encryption-key');
+  if (!existsSync(file))
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) {
-  const { mysql, redis, emulator } = stack;
+  const { mysql, redis, emulator, pebble } = stack;
   const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'log',
@@ -41,6 +49,10 @@ export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) 
     API_PORT: String(apiPort),
     BOARD_HOST: '127.0.0.1',
     BOARD_PORT: String(boardPort),
+    ACME_DIRECTORY_URL: pebble.directoryUrl,
+    ACME_CA_CERT_PATH: pebble.caCertPath,
+    ACME_DNS_CHECK_SERVER: `127.0.0.1:${emulator.dnsPort}`,
+    CERT_ENCRYPTION_KEY: certEncryptionKey(stack.dataDir),
   };
   if (board) {
     env.BOARD_USERNAME = board.username;

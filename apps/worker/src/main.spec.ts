@@ -50,6 +50,8 @@ describe('the worker process', () => {
     AWS_SECRET_ACCESS_KEY: 'starchart-test',
     ROUTE53_HOSTED_ZONE_ID: stack.emulator.zoneId,
     WORKER_CONCURRENCY: '2',
+    // A scheduled run would reconcile the shared zone against this test's database.
+    RECONCILE_EVERY_MS: '0',
     LOG_LEVEL: 'warn',
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
 import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
 import { WorkerModule } from './worker.module';
@@ -12,7 +13,8 @@ async function bootstrap(): Promise<void> {
   // On SIGTERM Nest closes the workers first (they finish their active jobs), then the queues and
   // connections; useProcessExit makes a clean shutdown exit 0 instead of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues: DNS_FLOW_QUEUE_NAMES }));
+  const queues = [...DNS_FLOW_QUEUE_NAMES, ...(config.certificates ? CERT_FLOW_QUEUE_NAMES : [])];
+  console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues }));
 }
 
 bootstrap().catch((error: unknown) => {

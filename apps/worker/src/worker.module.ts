@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CertFlowWorkerModule } from '@starchart/cert-flow';
 import { DnsFlowWorkerModule } from '@starchart/dns-flow';
 import { PersistenceModule } from '@starchart/persistence';
 import type { WorkerConfig } from './config/worker-config';
@@ -15,7 +16,17 @@ export class WorkerModule {
           queue: config.queue,
           route53: config.route53,
           concurrency: config.concurrency,
+          reconcile: config.reconcile,
         }),
+        ...(config.certificates
+          ? [
+              CertFlowWorkerModule.forRoot({
+                queue: config.queue,
+                route53: config.route53,
+                ...config.certificates,
+              }),
+            ]
+          : []),
       ],
     };
   }

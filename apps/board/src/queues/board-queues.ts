@@ -1,10 +1,11 @@
-import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow/queues';
+import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow/queues';
+import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow/queues';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 // The only place the board learns which queues exist: every flow lib exports its registry and
 // is listed here once, so a queue added to a lib appears on the board without a board change.
-const FLOW_QUEUE_REGISTRIES = [DNS_FLOW_QUEUE_NAMES] as const;
+const FLOW_QUEUE_REGISTRIES = [DNS_QUEUE_REGISTRY, CERT_FLOW_QUEUE_NAMES] as const;
 
 export type BoardQueueName = (typeof FLOW_QUEUE_REGISTRIES)[number][number];
 

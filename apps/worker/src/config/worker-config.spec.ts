@@ -15,8 +15,16 @@ describe('loadWorkerConfig', () => {
       database: { host: '127.0.0.1', port: 3307, database: 'starchart', password: 'secret' },
       route53: { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53, ratePerSecond: 5, batching: true },
       concurrency: {},
+      reconcile: { everyMs: 300_000, graceMs: 120_000 },
       logLevels: ['fatal', 'error', 'warn', 'log'],
     });
+  });
+
+  it('turns the reconciler schedule off with RECONCILE_EVERY_MS=0 and refuses a negative one', () => {
+    expect(loadWorkerConfig({ ...env, RECONCILE_EVERY_MS: '0' }).reconcile.everyMs).toBe(0);
+    expect(() => loadWorkerConfig({ ...env, RECONCILE_EVERY_MS: '-1' })).toThrow(
+      /RECONCILE_EVERY_MS/,
+    );
   });
 
   it('sets every queue from one WORKER_CONCURRENCY number and single queues from queue=n', () => {

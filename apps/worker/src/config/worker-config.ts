@@ -1,4 +1,10 @@
 import {
+  acmeEnvSchema,
+  certConfigProblems,
+  toCertWorkerConfig,
+  type CertWorkerConfig,
+} from '@starchart/cert-flow';
+import {
   DNS_FLOW_QUEUE_NAMES,
   queueEnvSchema,
   toQueueConfig,
@@ -61,7 +67,11 @@ const workerEnvSchema = z.object({
   ...queueEnvSchema.shape,
   ...databaseEnvSchema.shape,
   ...route53EnvSchema.shape,
+  ...acmeEnvSchema.shape,
   WORKER_CONCURRENCY: concurrencySchema,
+  // Up to a day: a reconciler that runs less often than that is not a safety net.
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -70,8 +80,12 @@ export interface WorkerConfig {
   database: DatabaseConfig;
   route53: Route53Config;
   concurrency: Concurrency;
+  /** Reconciler interval (0: not scheduled) and how long a record may wait for a lost flow. */
+  reconcile: { everyMs: number; graceMs: number };
   /** Every level Nest should print: LOG_LEVEL and the more severe ones. */
   logLevels: LogLevel[];
+  /** undefined: no ACME_DIRECTORY_URL, this worker issues no certificates. */
+  certificates: CertWorkerConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -85,11 +99,18 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
+  const certProblems = certConfigProblems(e);
+  if (certProblems.length > 0) {
+    const lines = certProblems.map((problem) => `  ${problem.path}: ${problem.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
   return {
     queue: toQueueConfig(e),
     database: toDatabaseConfig(e),
     route53: toRoute53Config(e),
     concurrency: e.WORKER_CONCURRENCY,
+    reconcile: { everyMs: e.RECONCILE_EVERY_MS, graceMs: e.RECONCILE_GRACE_MS },
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(e.LOG_LEVEL) + 1),
+    certificates: toCertWorkerConfig(e),
   };
 }

@@ -1,11 +1,18 @@
 import * as mysql2 from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config';
+import { AcmeAccountEntity } from './entities/acme-account.entity';
+import { CertificateEntity } from './entities/certificate.entity';
 import { DnsRecordEntity } from './entities/dns-record.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { MIGRATIONS } from '../migrations';
 
-export const ENTITIES = [DnsRecordEntity, IdempotencyKeyEntity];
+export const ENTITIES = [
+  DnsRecordEntity,
+  IdempotencyKeyEntity,
+  CertificateEntity,
+  AcmeAccountEntity,
+];
 
 export type MysqlDataSourceOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;
 

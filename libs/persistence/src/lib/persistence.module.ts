@@ -2,24 +2,40 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from './database-config';
 import { createDataSourceOptions, ENTITIES } from './data-source-options';
+import { DatabaseConnector } from './database-connector';
+
+export interface PersistenceOptions {
+  /**
+   * 'boot' (default): the app does not start until the database answers (a worker has nothing
+   * to do without it). 'background': the app starts at once and DatabaseConnector keeps
+   * connecting, so an api can answer health checks and 503s during a database outage.
+   */
+  connect?: 'boot' | 'background';
+}
 
 @Module({})
 export class PersistenceModule {
   /** Global: `@InjectRepository(DnsRecordEntity)` and `DataSource` resolve in every module of the app. */
-  static forRoot(config: DatabaseConfig): DynamicModule {
+  static forRoot(
+    config: DatabaseConfig,
+    { connect = 'boot' }: PersistenceOptions = {},
+  ): DynamicModule {
     const repositories = TypeOrmModule.forFeature(ENTITIES);
+    const background = connect === 'background';
     return {
       module: PersistenceModule,
       global: true,
       imports: [
         TypeOrmModule.forRoot({
           ...createDataSourceOptions(config),
-          retryAttempts: 10,
-          retryDelay: 1_000,
+          ...(background
+            ? { manualInitialization: true }
+            : { retryAttempts: 10, retryDelay: 1_000 }),
         }),
         repositories,
       ],
-      exports: [repositories],
+      providers: background ? [DatabaseConnector] : [],
+      exports: [repositories, ...(background ? [DatabaseConnector] : [])],
     };
   }
 }

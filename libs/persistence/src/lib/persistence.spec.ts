@@ -35,7 +35,10 @@ describe('persistence', () => {
   });
 
   it('applies every migration once and none on a second run', async () => {
-    await expect(runMigrations(config)).resolves.toEqual(['InitialSchema1767225600000']);
+    await expect(runMigrations(config)).resolves.toEqual([
+      'InitialSchema1767225600000',
+      'Certificates1767312000000',
+    ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });
 

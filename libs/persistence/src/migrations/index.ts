@@ -1,4 +1,5 @@
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+import { Certificates1767312000000 } from './1767312000000-certificates';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
-export const MIGRATIONS = [InitialSchema1767225600000];
+export const MIGRATIONS = [InitialSchema1767225600000, Certificates1767312000000];

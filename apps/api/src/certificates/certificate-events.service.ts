@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { CertificateEntity } from '@starchart/persistence';
+import type { Response } from 'express';
+import { Repository } from 'typeorm';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { ProgressStreams, type ProgressSnapshot } from '../http/progress-stream';
+import { toCertificateView } from './certificate-view';
+import { CertificatesService } from './certificates.service';
+
+/** A certificate's order as Server-Sent Events, until it is issued, failed or gone. */
+@Injectable()
+export class CertificateEventsService {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @InjectRepository(CertificateEntity)
+    private readonly certificates: Repository<CertificateEntity>,
+    private readonly certificatesService: CertificatesService,
+    private readonly streams: ProgressStreams,
+  ) {}
+
+  async stream(certificate: CertificateEntity, response: Response): Promise<void> {
+    let latest = certificate;
+    const read = async (): Promise<ProgressSnapshot> => {
+      const row = await this.certificates.findOneBy({ id: certificate.id });
+      if (row) latest = row;
+      return {
+        view: row && toCertificateView(row),
+        statusKey: JSON.stringify([latest.status, latest.statusReason, latest.flowId]),
+        steps: (await this.certificatesService.stepsOf(latest)) ?? [],
+        settled: row === null || row.status === 'issued' || row.status === 'failed',
+        done: { status: row ? row.status : 'gone', statusReason: row ? row.statusReason : null },
+      };
+    };
+    await this.streams.stream(response, this.config.events, read, {
+      certificateId: certificate.id,
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { CERT_FLOW_STEPS } from '@starchart/cert-flow';
+import { CERTIFICATE_STATUSES } from '@starchart/persistence';
+import { z } from 'zod';
+
+export const certificateViewSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    domains: z.array(z.string()).meta({ example: ['alice.example.com', '*.alice.example.com'] }),
+    status: z.enum(CERTIFICATE_STATUSES).meta({
+      description:
+        'pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.',
+    }),
+    statusReason: z.string().nullable(),
+    validFrom: z.iso.datetime().nullable(),
+    validTo: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Certificate' });
+export type CertificateView = z.infer<typeof certificateViewSchema>;
+
+const certStepSchema = z.object({
+  step: z.enum(CERT_FLOW_STEPS),
+  jobId: z.string(),
+  state: z.string(),
+  attempts: z.number().int(),
+  failedReason: z.string().nullable(),
+  processedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+
+export const certificateDetailSchema = certificateViewSchema
+  .extend({
+    steps: z.array(certStepSchema).nullable().meta({
+      description:
+        'The steps of the latest order, root first; null when the queue cannot be reached right now.',
+    }),
+  })
+  .meta({ id: 'CertificateWithSteps' });
+
+export const certificateListSchema = z
+  .object({ items: z.array(certificateViewSchema) })
+  .meta({ id: 'CertificateList' });

@@ -1,0 +1,294 @@
+import {
+  CERT_QUEUES,
+  CertFlowQueues,
+  CertFlowService,
+  CertificateRenewals,
+  RENEWAL_SCHEDULER_ID,
+  toCertStepSettings,
+} from '@starchart/cert-flow';
+import { createDataSourceOptions } from '@starchart/persistence';
+import { testStack, uniqueId } from '@starchart/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { type ApiHarness, startApi } from '../../test/support/api-harness';
+import { certEnv, pebbleIssuers } from '../../test/support/certificates';
+import { readEvents } from '../../test/support/sse';
+import { startWorker, type WorkerProcess } from '../../test/support/worker-process';
+import { zoneNamesUnder } from '../../test/support/zone';
+
+jest.setTimeout(120_000);
+
+interface CertificateBody {
+  id: string;
+  domains: string[];
+  status: string;
+  statusReason: string | null;
+  validTo: string | null;
+  steps?: { step: string; state: string; attempts: number }[];
+}
+
+async function waitForStatus(
+  api: ApiHarness,
+  token: string,
+  id: string,
+  wanted: string,
+  worker: WorkerProcess,
+): Promise<CertificateBody> {
+  const deadline = Date.now() + 90_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const answer = await api.request('GET', `/api/v1/certificates/${id}`, { token });
+    last = answer.json;
+    if ((answer.json as CertificateBody).status === wanted) return answer.json as CertificateBody;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(
+    `certificate ${id} never reached ${wanted}; last seen ${JSON.stringify(last)}\nworker:\n${worker.output()}`,
+  );
+}
+
+async function pem(api: ApiHarness, token: string, id: string, file: string): Promise<string> {
+  const answer = await api.request('GET', `/api/v1/certificates/${id}/${file}`, { token });
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toContain('application/x-pem-file');
+  return answer.text;
+}
+
+/** Every string value under the queue prefix: job data, return values, failure reasons. */
+async function redisText(api: ApiHarness): Promise<string> {
+  const redis = new Redis(testStack().redis.url);
+  try {
+    const parts: string[] = [];
+    for (const key of await api.queueKeys()) {
+      const type = await redis.type(key);
+      if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'string') parts.push((await redis.get(key)) ?? '');
+    }
+    return parts.join('\n');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('certificates end to end, with the worker, the Route 53 emulator and Pebble', () => {
+  let api: ApiHarness;
+  let worker: WorkerProcess;
+  const alice = uniqueId('alice');
+  let token: string;
+  let issued: CertificateBody;
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv(), tweak: (config) => (config.events.heartbeatMs = 200) });
+    worker = await startWorker(api.env);
+    token = await api.token(alice);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.close();
+  });
+
+  it('issues a certificate for the user and its wildcard that chains to Pebble and matches its key', async () => {
+    const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(ordered.status).toBe(202);
+    const certificate = ordered.json as CertificateBody;
+    const names = [`${alice}.${api.config.rootDomain}`, `*.${alice}.${api.config.rootDomain}`];
+    expect(certificate).toMatchObject({ status: 'pending', domains: names, validTo: null });
+    expect(ordered.headers.get('location')).toBe(`/api/v1/certificates/${certificate.id}`);
+
+    const second = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(second.status).toBe(409);
+    expect(second.json).toMatchObject({ type: 'urn:starchart:problem:certificate-busy' });
+
+    const stream = await readEvents(
+      `${api.baseUrl}/api/v1/certificates/${certificate.id}/events`,
+      token,
+      90_000,
+    );
+    expect(stream.events.at(-1)).toEqual({
+      event: 'done',
+      data: { status: 'issued', statusReason: null, timedOut: false },
+    });
+
+    issued = await waitForStatus(api, token, certificate.id, 'issued', worker);
+    expect(issued.steps?.map((step) => step.state)).toEqual(Array(6).fill('completed'));
+
+    const leaf = new X509Certificate(await pem(api, token, certificate.id, 'certificate.pem'));
+    expect(leaf.subjectAltName?.split(', ').sort()).toEqual(names.map((n) => `DNS:${n}`).sort());
+    expect(issued.validTo).toBe(new Date(leaf.validTo).toISOString());
+
+    const { root, intermediate } = await pebbleIssuers();
+    const chain = new X509Certificate(await pem(api, token, certificate.id, 'chain.pem'));
+    expect(chain.fingerprint256).toBe(intermediate.fingerprint256);
+    expect(leaf.checkIssued(intermediate)).toBe(true);
+    expect(leaf.verify(intermediate.publicKey)).toBe(true);
+    expect(intermediate.verify(root.publicKey)).toBe(true);
+    const fullchain = await pem(api, token, certificate.id, 'fullchain.pem');
+    expect(fullchain).toContain(leaf.toString().trim());
+    expect(fullchain).toContain(intermediate.toString().trim());
+
+    const key = await pem(api, token, certificate.id, 'privkey.pem');
+    expect(leaf.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    expect(createPrivateKey(key).asymmetricKeyDetails).toMatchObject({ namedCurve: 'prime256v1' });
+
+    // The key is sealed at rest and appears nowhere but in its owner's download.
+    const [row] = (await api.sql('SELECT private_key_encrypted FROM certificates WHERE id = ?', [
+      certificate.id,
+    ])) as { private_key_encrypted: string }[];
+    expect(row?.private_key_encrypted).toMatch(/^v1\.[0-9a-f]{12}\./);
+    expect(row?.private_key_encrypted).not.toContain('PRIVATE KEY');
+    expect(await redisText(api)).not.toContain('PRIVATE KEY');
+    expect(worker.output()).not.toContain('PRIVATE KEY');
+    expect(JSON.stringify(api.logs)).not.toContain('PRIVATE KEY');
+
+    expect(await zoneNamesUnder(`_acme-challenge.${alice}.${api.config.rootDomain}`)).toEqual([]);
+  });
+
+  it('lets an admin read the certificate but not its private key, and hides it from other users', async () => {
+    const admin = await api.token(uniqueId('admin'), { admin: true });
+    const stranger = await api.token(uniqueId('bob'));
+    const path = `/api/v1/certificates/${issued.id}`;
+    expect((await api.request('GET', path, { token: admin })).status).toBe(200);
+    expect((await api.request('GET', `${path}/fullchain.pem`, { token: admin })).status).toBe(200);
+    const key = await api.request('GET', `${path}/privkey.pem`, { token: admin });
+    expect(key.status).toBe(403);
+    expect(key.text).not.toContain('PRIVATE KEY');
+    expect((await api.request('GET', path, { token: stranger })).status).toBe(404);
+    expect((await api.request('GET', `${path}/privkey.pem`, { token: stranger })).status).toBe(404);
+  });
+
+  it('renews a certificate that is due once, even when two renewal runs race', async () => {
+    const queue = new Queue(CERT_QUEUES.renewCertificates, {
+      connection: { url: testStack().redis.url },
+      prefix: api.queuePrefix,
+    });
+    const schedulers = await queue.getJobSchedulers();
+    await queue.close();
+    expect(schedulers.map((scheduler) => scheduler.key)).toContain(RENEWAL_SCHEDULER_ID);
+
+    const before = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
+    await api.sql('UPDATE certificates SET valid_to = ? WHERE id = ?', [
+      new Date(Date.now() + 5 * 86_400_000),
+      issued.id,
+    ]);
+
+    const dataSource = await new DataSource(
+      createDataSourceOptions(api.config.database),
+    ).initialize();
+    const queues = CertFlowQueues.open(api.config.queue);
+    try {
+      const renewals = new CertificateRenewals(
+        dataSource,
+        new CertFlowService(queues),
+        toCertStepSettings({ ...certSettings(), queue: api.config.queue }),
+      );
+      const runs = await Promise.all([renewals.renewDue(), renewals.renewDue()]);
+      expect(runs.flat()).toEqual([issued.id]);
+    } finally {
+      await queues.onApplicationShutdown();
+      await dataSource.destroy();
+    }
+
+    const renewing = await api.request('GET', `/api/v1/certificates/${issued.id}`, { token });
+    expect(renewing.json).toMatchObject({ status: 'renewing' });
+    // The current certificate stays downloadable while its successor is ordered.
+    expect(
+      (await api.request('GET', `/api/v1/certificates/${issued.id}/fullchain.pem`, { token }))
+        .status,
+    ).toBe(200);
+
+    const renewed = await waitForStatus(api, token, issued.id, 'issued', worker);
+    const after = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
+    expect(after.serialNumber).not.toBe(before.serialNumber);
+    expect(renewed.validTo).toBe(new Date(after.validTo).toISOString());
+    const key = await pem(api, token, issued.id, 'privkey.pem');
+    expect(after.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    const flows = (await api.queueKeys()).filter((key) =>
+      /:cleanup-challenge:renew-[^:]+$/.test(key),
+    );
+    expect(flows).toHaveLength(1);
+  });
+
+  it('deletes an issued certificate', async () => {
+    const path = `/api/v1/certificates/${issued.id}`;
+    expect((await api.request('DELETE', path, { token })).status).toBe(204);
+    expect((await api.request('GET', path, { token })).status).toBe(404);
+  });
+});
+
+/** Settings the renewal service reads; only the renewal window matters here. */
+function certSettings(): Omit<Parameters<typeof toCertStepSettings>[0], 'queue'> {
+  const { emulator } = testStack();
+  return {
+    route53: {
+      hostedZoneId: emulator.zoneId,
+      region: 'us-east-1',
+      ratePerSecond: 5,
+      batchWindowMs: 0,
+      batching: false,
+    },
+    acme: { directoryUrl: testStack().pebble.directoryUrl },
+    encryption: { key: Buffer.alloc(32).toString('base64'), retiredKeys: [] },
+    keyType: 'ecdsa-p256',
+    renewBeforeDays: 30,
+    renewEveryMs: 6 * 3_600_000,
+  };
+}
+
+describe('a certificate order that fails', () => {
+  let api: ApiHarness;
+  let worker: WorkerProcess;
+  const carol = uniqueId('carol');
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv() });
+    // A hosted zone of another domain: Route 53 refuses the challenge name as outside it.
+    const zone = await fetch(`${testStack().emulator.apiUrl}/_emulator/zones`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: `${uniqueId('elsewhere')}.test` }),
+    });
+    const { id } = (await zone.json()) as { id: string };
+    worker = await startWorker({ ...api.env, ROUTE53_HOSTED_ZONE_ID: id });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.close();
+  });
+
+  it('ends failed with Route 53’s reason and leaves no challenge record when the record is refused', async () => {
+    const token = await api.token(carol);
+    const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(ordered.status).toBe(202);
+    const { id } = ordered.json as CertificateBody;
+
+    const failed = await waitForStatus(api, token, id, 'failed', worker);
+    expect(failed.statusReason).toMatch(
+      new RegExp(`^Route 53 refused the challenge record _acme-challenge\\.${carol}\\.`),
+    );
+    expect(failed.steps?.map((step) => [step.step, step.state])).toEqual([
+      ['cleanup-challenge', 'completed'],
+      ['finalize-certificate', 'failed'],
+      ['validate-challenges', 'failed'],
+      ['check-challenge-dns', 'failed'],
+      ['write-challenge-record', 'failed'],
+      ['create-acme-order', 'completed'],
+    ]);
+    // Refused at once, not retried: one attempt.
+    expect(failed.steps?.find((step) => step.step === 'write-challenge-record')).toMatchObject({
+      attempts: 1,
+    });
+    expect(await zoneNamesUnder(`_acme-challenge.${carol}.${api.config.rootDomain}`)).toEqual([]);
+    const download = await api.request('GET', `/api/v1/certificates/${id}/privkey.pem`, { token });
+    expect(download.status).toBe(409);
+
+    // Failed is settled: the user may order again.
+    const again = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(again.status).toBe(202);
+    expect(again.json).toMatchObject({ id, status: 'pending', statusReason: null });
+    await waitForStatus(api, token, id, 'failed', worker);
+  });
+});

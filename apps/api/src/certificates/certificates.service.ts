@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  CertFlowService,
+  certificateDomains,
+  KeyCipher,
+  toCertJobData,
+  type CertFlowStepView,
+  type CertJobData,
+} from '@starchart/cert-flow';
+import { CertificateEntity } from '@starchart/persistence';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { withTimeout } from '../common/with-timeout';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import {
+  CertificateBusyError,
+  CertificateExistsError,
+  CertificateNotFoundError,
+  CertificateNotIssuedError,
+  ForbiddenError,
+  ServiceUnavailableError,
+} from '../problems/api-errors';
+
+/** The PEM documents a certificate offers for download. */
+export const PEM_DOCUMENTS = ['certificate', 'chain', 'fullchain', 'privkey'] as const;
+export type PemDocument = (typeof PEM_DOCUMENTS)[number];
+
+// Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
+const FLOW_START_TIMEOUT_MS = 5_000;
+const QUEUE_DOWN_REASON = 'The job queue could not be reached; order again.';
+
+@Injectable()
+export class CertificatesService {
+  private readonly logger = new Logger(CertificatesService.name);
+  private readonly cipher: KeyCipher | undefined;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @InjectRepository(CertificateEntity)
+    private readonly certificates: Repository<CertificateEntity>,
+    private readonly flows: CertFlowService,
+  ) {
+    const encryption = config.certEncryption;
+    this.cipher = encryption && new KeyCipher(encryption.key, encryption.retiredKeys);
+  }
+
+  /**
+   * Orders the caller's certificate: a new row in status pending, or a new order for one that
+   * failed. One order per user at a time; an issued certificate renews by itself.
+   */
+  async order(principal: Principal): Promise<CertificateEntity> {
+    const existing = await this.certificates.findOneBy({ username: principal.username });
+    if (existing) return this.reorder(existing);
+    const certificate = this.certificates.create({
+      id: randomUUID(),
+      username: principal.username,
+      domains: certificateDomains(principal.username, this.config.rootDomain),
+      status: 'pending',
+      statusReason: null,
+      version: 1,
+      certificatePem: null,
+      chainPem: null,
+      privateKeyEncrypted: null,
+      validFrom: null,
+      validTo: null,
+    });
+    const data = toCertJobData('issue', certificate);
+    certificate.flowId = this.flows.flowIdFor(data);
+    try {
+      await this.certificates.insert(certificate);
+    } catch (error) {
+      // A concurrent order of the same user won the unique index.
+      if (isDuplicateKey(error)) throw busy();
+      throw error;
+    }
+    // Added after the commit: the worker's first step must find the row.
+    await this.startFlow(data, () => this.certificates.delete({ id: certificate.id }));
+    return this.certificates.findOneByOrFail({ id: certificate.id });
+  }
+
+  async list(principal: Principal): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      where: principal.isAdmin ? {} : { username: principal.username },
+      order: { username: 'ASC' },
+    });
+  }
+
+  /** The certificate if the caller may see it; someone else's is reported as missing. */
+  async findVisible(principal: Principal, id: string): Promise<CertificateEntity> {
+    const certificate = await this.certificates.findOneBy(
+      principal.isAdmin ? { id } : { id, username: principal.username },
+    );
+    if (!certificate) throw new CertificateNotFoundError(id);
+    return certificate;
+  }
+
+  /** The flow's steps, or null while the queue cannot be reached (the row is still worth showing). */
+  async stepsOf(certificate: CertificateEntity): Promise<CertFlowStepView[] | null> {
+    try {
+      return await this.flows.getSteps(certificate);
+    } catch (error) {
+      this.logger.warn({ msg: 'flow steps unavailable', certificateId: certificate.id, error });
+      return null;
+    }
+  }
+
+  /**
+   * A PEM document. The private key goes to its owner only: an admin may read a certificate's
+   * metadata and public parts, but holding a user's key would let them impersonate the user.
+   */
+  async download(principal: Principal, id: string, document: PemDocument): Promise<string> {
+    const certificate = await this.findVisible(principal, id);
+    const { certificatePem, chainPem, privateKeyEncrypted } = certificate;
+    if (certificatePem === null || chainPem === null || privateKeyEncrypted === null)
+      throw new CertificateNotIssuedError(
+        `The certificate is ${certificate.status} and has not been issued yet; follow ${id}/events until it is issued.`,
+      );
+    switch (document) {
+      case 'certificate':
+        return withNewline(certificatePem);
+      case 'chain':
+        return withNewline(chainPem);
+      case 'fullchain':
+        return withNewline(certificatePem) + withNewline(chainPem);
+      case 'privkey':
+        if (certificate.username !== principal.username)
+          throw new ForbiddenError('Only the owner of a certificate may download its private key.');
+        if (!this.cipher)
+          throw new ServiceUnavailableError(
+            'Private key downloads are not configured on this server (CERT_ENCRYPTION_KEY).',
+          );
+        return withNewline(this.cipher.decrypt(privateKeyEncrypted));
+    }
+  }
+
+  /** Removes the stored certificate; an order in progress must settle first. */
+  async remove(principal: Principal, id: string): Promise<void> {
+    const certificate = await this.findVisible(principal, id);
+    assertSettled(certificate);
+    const { affected } = await this.certificates.delete({
+      id,
+      status: certificate.status,
+      version: certificate.version,
+    });
+    if (affected !== 1) throw busy();
+  }
+
+  private async reorder(existing: CertificateEntity): Promise<CertificateEntity> {
+    assertSettled(existing);
+    if (existing.status === 'issued')
+      throw new CertificateExistsError(
+        'Your certificate is issued and renews by itself before it expires. Delete it first to order a new one.',
+      );
+    const version = existing.version + 1;
+    const data = toCertJobData('issue', { ...existing, version });
+    const { affected } = await this.certificates.update(
+      { id: existing.id, version: existing.version, status: 'failed' },
+      { status: 'pending', statusReason: null, version, flowId: this.flows.flowIdFor(data) },
+    );
+    if (affected !== 1) throw busy();
+    await this.startFlow(data, () =>
+      this.certificates.update(
+        { id: existing.id, version },
+        { status: 'failed', statusReason: QUEUE_DOWN_REASON },
+      ),
+    );
+    return this.certificates.findOneByOrFail({ id: existing.id });
+  }
+
+  /** Adds the flow; when the queue is unreachable, `undo` puts the row back and the caller gets 503. */
+  private async startFlow(data: CertJobData, undo: () => Promise<unknown>): Promise<void> {
+    try {
+      // BullMQ waits for a lost connection instead of failing; a ping fails at once.
+      await this.flows.ping();
+      await withTimeout(this.flows.start(data), FLOW_START_TIMEOUT_MS, 'adding the flow');
+    } catch (error) {
+      this.logger.error({
+        msg: 'adding the certificate flow failed',
+        certificateId: data.certificateId,
+        error,
+      });
+      await undo();
+      throw new ServiceUnavailableError(
+        'The job queue cannot be reached right now, so nothing was ordered. Try again in a few seconds.',
+      );
+    }
+  }
+}
+
+function assertSettled(certificate: CertificateEntity): void {
+  if (certificate.status === 'pending' || certificate.status === 'renewing') throw busy();
+}
+
+function busy(): CertificateBusyError {
+  return new CertificateBusyError(
+    'An order for your certificate is still running. Wait until it is issued or failed (follow GET /api/v1/certificates/{id}/events), then try again.',
+  );
+}
+
+function withNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    'code' in error.driverError &&
+    error.driverError.code === 'ER_DUP_ENTRY'
+  );
+}

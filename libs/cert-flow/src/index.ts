@@ -1,0 +1,14 @@
+export * from './lib/cert-config';
+export * from './lib/cert-flow-options';
+export * from './lib/cert-flow-worker.module';
+export * from './lib/cert-flow.module';
+export * from './lib/cert-flow.service';
+export { CertWorkerRegistryError } from './lib/cert-flow-workers';
+export * from './lib/errors';
+export * from './lib/flow';
+export * from './lib/job-data';
+export * from './lib/job-options';
+export * from './lib/key-cipher';
+export * from './lib/queues';
+export { CertificateRenewals } from './lib/renewal/certificate-renewals.service';
+export { CertFlowQueues } from './lib/cert-flow-queues';

@@ -1,0 +1,71 @@
+import * as acme from 'acme-client';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { z } from 'zod';
+import { AcmeRefusedError, AcmeUnavailableError } from '../errors';
+
+const problemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });
+
+// What axios rejects with when no answer came back at all (refused, reset, timed out).
+const networkErrorSchema = z.object({ code: z.string(), response: z.undefined() });
+
+const BAD_NONCE = 'urn:ietf:params:acme:error:badNonce';
+const RATE_LIMITED = 'urn:ietf:params:acme:error:rateLimited';
+
+let configured = false;
+
+/**
+ * acme-client talks through one axios instance of its own; this configures it once per process:
+ * - trust: the public roots plus an extra CA (Pebble's listener) for this instance only;
+ * - retries: two quick ones inside the call, then BullMQ's backoff takes over, so a CA that is
+ *   down does not hold a worker slot for a minute;
+ * - errors: acme-client reports refusals as plain Errors without the status, so the final
+ *   response is turned into a typed error here, where the status and problem type are known.
+ *   badNonce passes through: acme-client retries it itself.
+ */
+export function configureAcmeHttp(extraCaPem: string | undefined): void {
+  if (configured) return;
+  configured = true;
+  if (extraCaPem !== undefined) {
+    acme.axios.defaults.httpsAgent = new Agent({ ca: [...rootCertificates, extraCaPem] });
+  }
+  Object.assign(acme.axios.defaults, {
+    acmeSettings: {
+      httpChallengePort: 80,
+      httpsChallengePort: 443,
+      tlsAlpnChallengePort: 443,
+      retryMaxAttempts: 2,
+      retryDefaultDelay: 1,
+    },
+  });
+  acme.axios.interceptors.response.use(
+    (response) => {
+      assertNotRefused(response.status, response.data);
+      return response;
+    },
+    (error: unknown) => Promise.reject(toAcmeError(error)),
+  );
+}
+
+function assertNotRefused(status: number, body: unknown): void {
+  if (status < 400) return;
+  const problem = problemSchema.safeParse(body);
+  const type = problem.success ? problem.data.type : undefined;
+  if (type === BAD_NONCE) return;
+  const detail = problem.success && problem.data.detail ? problem.data.detail : 'no detail';
+  const message = `the ACME server answered ${status}${type ? ` ${type}` : ''}: ${detail}`;
+  if (status === 429 || status >= 500 || type === RATE_LIMITED)
+    throw new AcmeUnavailableError(message);
+  throw new AcmeRefusedError(message);
+}
+
+function toAcmeError(error: unknown): unknown {
+  if (error instanceof AcmeRefusedError || error instanceof AcmeUnavailableError) return error;
+  const network = networkErrorSchema.safeParse(error);
+  if (error instanceof Error && network.success) {
+    return new AcmeUnavailableError(`the ACME server cannot be reached: ${network.data.code}`, {
+      cause: error,
+    });
+  }
+  return error;
+}

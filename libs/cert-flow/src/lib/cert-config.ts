@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import {
+  CERT_KEY_TYPES,
+  type AcmeConfig,
+  type CertKeyType,
+  type EncryptionConfig,
+} from './cert-flow-options';
+import { encryptionKeySchema } from './key-cipher';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Environment fragment of every app that reads or writes certificate private keys (api, worker). */
+export const certEncryptionEnvSchema = z.object({
+  CERT_ENCRYPTION_KEY: optionalString.pipe(encryptionKeySchema.optional()),
+  // Keys rotated out, comma-separated: still open what they sealed.
+  CERT_ENCRYPTION_RETIRED_KEYS: optionalString.pipe(
+    z
+      .string()
+      .transform((text) => text.split(',').map((key) => key.trim()))
+      .pipe(z.array(encryptionKeySchema))
+      .optional(),
+  ),
+});
+
+/**
+ * Environment fragment of the worker's certificate flow. Without ACME_DIRECTORY_URL the worker
+ * processes no certificates; with it, CERT_ENCRYPTION_KEY is required.
+ */
+export const acmeEnvSchema = z.object({
+  ...certEncryptionEnvSchema.shape,
+  ACME_DIRECTORY_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https$/, error: 'must be the https:// URL of an ACME directory' })
+      .optional(),
+  ),
+  ACME_CA_CERT_PATH: optionalString,
+  ACME_CONTACT_EMAIL: optionalString.pipe(z.email().optional()),
+  ACME_ACCOUNT_KEY: optionalString.pipe(
+    z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key' }).optional(),
+  ),
+  CERT_KEY_TYPE: z.enum(CERT_KEY_TYPES).default('ecdsa-p256'),
+  ACME_DNS_CHECK_SERVER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port, e.g. 127.0.0.1:1053' })
+      .optional(),
+  ),
+  CERT_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
+  CERT_RENEW_EVERY: z
+    .string()
+    .trim()
+    .default('6h')
+    .transform((text, ctx) => {
+      const match = DURATION.exec(text);
+      const ms = match?.[1] && match[2] ? Number(match[1]) * (UNIT_MS[match[2]] ?? 0) : 0;
+      if (ms < 1_000)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration of 1s or more, e.g. 6h or 30m',
+        });
+      return ms;
+    }),
+});
+
+export type AcmeEnv = z.infer<typeof acmeEnvSchema>;
+
+/** What the worker needs to issue and renew certificates. */
+export interface CertWorkerConfig {
+  acme: AcmeConfig;
+  encryption: EncryptionConfig;
+  keyType: CertKeyType;
+  dnsCheckServer?: string;
+  renewBeforeDays: number;
+  renewEveryMs: number;
+}
+
+export function toEncryptionConfig(
+  env: z.infer<typeof certEncryptionEnvSchema>,
+): EncryptionConfig | undefined {
+  if (env.CERT_ENCRYPTION_KEY === undefined) return undefined;
+  return { key: env.CERT_ENCRYPTION_KEY, retiredKeys: env.CERT_ENCRYPTION_RETIRED_KEYS ?? [] };
+}
+
+/** Problems the schema cannot see alone: a key that must be there, a CA file that must exist. */
+export function certConfigProblems(env: AcmeEnv): { path: string; message: string }[] {
+  if (env.ACME_DIRECTORY_URL === undefined) return [];
+  const problems: { path: string; message: string }[] = [];
+  if (env.CERT_ENCRYPTION_KEY === undefined)
+    problems.push({
+      path: 'CERT_ENCRYPTION_KEY',
+      message: 'is required with ACME_DIRECTORY_URL: 32 random bytes, base64',
+    });
+  if (env.ACME_CA_CERT_PATH !== undefined) {
+    try {
+      readFileSync(env.ACME_CA_CERT_PATH);
+    } catch {
+      problems.push({ path: 'ACME_CA_CERT_PATH', message: 'cannot be read' });
+    }
+  }
+  return problems;
+}
+
+/** undefined when the worker issues no certificates (no ACME_DIRECTORY_URL). */
+export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
+  const encryption = toEncryptionConfig(env);
+  if (env.ACME_DIRECTORY_URL === undefined || encryption === undefined) return undefined;
+  return {
+    acme: {
+      directoryUrl: env.ACME_DIRECTORY_URL,
+      ...(env.ACME_CA_CERT_PATH !== undefined && {
+        caCertPem: readFileSync(env.ACME_CA_CERT_PATH, 'utf8'),
+      }),
+      ...(env.ACME_CONTACT_EMAIL !== undefined && { contactEmail: env.ACME_CONTACT_EMAIL }),
+      ...(env.ACME_ACCOUNT_KEY !== undefined && { accountKeyPem: env.ACME_ACCOUNT_KEY }),
+    },
+    encryption,
+    keyType: env.CERT_KEY_TYPE,
+    ...(env.ACME_DNS_CHECK_SERVER !== undefined && { dnsCheckServer: env.ACME_DNS_CHECK_SERVER }),
+    renewBeforeDays: env.CERT_RENEW_BEFORE_DAYS,
+    renewEveryMs: env.CERT_RENEW_EVERY,
+  };
+}

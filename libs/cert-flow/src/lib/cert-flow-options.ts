@@ -1,0 +1,82 @@
+import type { Route53Config } from '@starchart/route53';
+
+/** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
+export interface CertQueueConfig {
+  redisUrl: string;
+  prefix: string;
+}
+
+export const CERT_KEY_TYPES = ['ecdsa-p256', 'rsa-2048'] as const;
+export type CertKeyType = (typeof CERT_KEY_TYPES)[number];
+
+export interface AcmeConfig {
+  directoryUrl: string;
+  /** PEM of an extra CA to trust for the ACME server's HTTPS (Pebble's listener). */
+  caCertPem?: string;
+  contactEmail?: string;
+  /** A configured account key (PEM); without it one is created once and kept in the database. */
+  accountKeyPem?: string;
+}
+
+export interface EncryptionConfig {
+  /** base64 of 32 bytes; seals new values. */
+  key: string;
+  /** Keys rotated out, still accepted for values they sealed. */
+  retiredKeys: string[];
+}
+
+export interface CertFlowWorkerOptions {
+  queue: CertQueueConfig;
+  route53: Route53Config;
+  acme: AcmeConfig;
+  encryption: EncryptionConfig;
+  keyType: CertKeyType;
+  /** host:port of the DNS server to check the challenge at; undefined asks the zone's name servers. */
+  dnsCheckServer?: string;
+  renewBeforeDays: number;
+  renewEveryMs: number;
+  /** Jobs at once per queue in this process. */
+  concurrency?: number;
+  /** How long the challenge record may take to be served; past it the order fails. */
+  propagationDeadlineMs?: number;
+  /** How long the CA may take to validate the order; past it the order fails. */
+  orderDeadlineMs?: number;
+}
+
+export interface CertStepSettings {
+  keyType: CertKeyType;
+  dnsCheckServer: string | undefined;
+  renewBeforeDays: number;
+  renewEveryMs: number;
+  concurrency: number;
+  propagationDeadlineMs: number;
+  orderDeadlineMs: number;
+  pollIntervalMs: { min: number; max: number };
+}
+
+export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
+
+// Mostly waiting on the network: the CA, Route 53 and DNS.
+const DEFAULT_CONCURRENCY = 8;
+// Route 53 takes about a minute to reach INSYNC; ten is generous.
+const DEFAULT_PROPAGATION_DEADLINE_MS = 10 * 60_000;
+// Let's Encrypt keeps a pending order for a week, but a user waits for this one.
+const DEFAULT_ORDER_DEADLINE_MS = 15 * 60_000;
+
+export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSettings {
+  return {
+    keyType: options.keyType,
+    dnsCheckServer: options.dnsCheckServer,
+    renewBeforeDays: options.renewBeforeDays,
+    renewEveryMs: options.renewEveryMs,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
+    orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
+    pollIntervalMs: { min: 250, max: 5_000 },
+  };
+}
+
+/** A quarter of the time waited so far, within bounds: quick answers are seen quickly. */
+export function pollDelay(waitedMs: number, interval: { min: number; max: number }): number {
+  return Math.min(interval.max, Math.max(interval.min, Math.round(waitedMs / 4)));
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { CertQueueConfig } from './cert-flow-options';
+import { CertFlowQueues } from './cert-flow-queues';
+import { CertFlowService } from './cert-flow.service';
+
+/**
+ * The producer side, for the api: adds certificate flows and reads their progress. It holds no
+ * processor, so importing it starts no worker. Global, like PersistenceModule.
+ */
+@Module({})
+export class CertFlowModule {
+  static forRoot(options: { queue: CertQueueConfig }): DynamicModule {
+    return {
+      module: CertFlowModule,
+      global: true,
+      providers: [
+        { provide: CertFlowQueues, useFactory: () => CertFlowQueues.open(options.queue) },
+        CertFlowService,
+      ],
+      exports: [CertFlowService],
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { CertificateEntity } from '@starchart/persistence';
+import { CertFlowQueues } from './cert-flow-queues';
+import { buildCertFlow, certFlowJobIds, certFlowIdFor, parseCertFlowId } from './flow';
+import type { CertJobData } from './job-data';
+import { CERT_FLOW_STEPS, CERT_QUEUES, type CertFlowStep } from './queues';
+
+export type CertStepState =
+  | 'waiting'
+  | 'waiting-children'
+  | 'delayed'
+  | 'active'
+  | 'completed'
+  | 'failed'
+  | 'prioritized'
+  | 'unknown';
+
+/** One job of a certificate's flow, as the api shows it. */
+export interface CertFlowStepView {
+  step: CertFlowStep;
+  jobId: string;
+  state: CertStepState;
+  attempts: number;
+  failedReason: string | null;
+  processedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** The names a user's certificate carries: their own name, then its wildcard. */
+export function certificateDomains(username: string, rootDomain: string): string[] {
+  return [`${username}.${rootDomain}`, `*.${username}.${rootDomain}`];
+}
+
+/** The payload of a flow for this certificate: an issue of its version, or a renewal of its validTo. */
+export function toCertJobData(
+  op: CertJobData['op'],
+  certificate: Pick<CertificateEntity, 'id' | 'username' | 'domains' | 'version' | 'validTo'>,
+): CertJobData {
+  const base = {
+    certificateId: certificate.id,
+    username: certificate.username,
+    domains: certificate.domains,
+    challengeName: `_acme-challenge.${certificate.domains[0] ?? ''}`,
+  };
+  return op === 'issue'
+    ? { op, version: certificate.version, ...base }
+    : { op, replacesValidTo: certificate.validTo?.getTime() ?? 0, ...base };
+}
+
+/** The producer side of the certificate flow: no processors, safe to use from the api. */
+@Injectable()
+export class CertFlowService {
+  constructor(private readonly queues: CertFlowQueues) {}
+
+  /** The root job id the flow for `data` gets: what the api stores in `flowId` first. */
+  flowIdFor(data: CertJobData): string {
+    return certFlowIdFor(data);
+  }
+
+  /** Adds the flow unless its root exists already (retention may have removed its children). */
+  async start(data: CertJobData): Promise<string> {
+    const rootId = certFlowIdFor(data);
+    if (await this.queues.queue(CERT_QUEUES.cleanupChallenge).getJob(rootId)) return rootId;
+    await this.queues.flowProducer.add(buildCertFlow(data));
+    return rootId;
+  }
+
+  /** The steps of the certificate's latest flow, root first; [] when it has none. */
+  async getSteps(certificate: Pick<CertificateEntity, 'flowId'>): Promise<CertFlowStepView[]> {
+    const flow = certificate.flowId ? parseCertFlowId(certificate.flowId) : undefined;
+    if (!flow) return [];
+    const ids = certFlowJobIds(flow);
+    return Promise.all(CERT_FLOW_STEPS.map((step) => this.readStep(step, ids[step])));
+  }
+
+  /** Throws when Redis does not answer. */
+  async ping(): Promise<void> {
+    await this.queues.connection.ping();
+  }
+
+  private async readStep(step: CertFlowStep, jobId: string): Promise<CertFlowStepView> {
+    const job = await this.queues.queue(step).getJob(jobId);
+    if (!job) {
+      return {
+        step,
+        jobId,
+        state: 'unknown',
+        attempts: 0,
+        failedReason: null,
+        processedAt: null,
+        finishedAt: null,
+      };
+    }
+    return {
+      step,
+      jobId,
+      state: await job.getState(),
+      attempts: job.attemptsMade,
+      failedReason: job.failedReason || null,
+      processedAt: job.processedOn ? new Date(job.processedOn) : null,
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Processor } from '@nestjs/bullmq';
+import { CertificateSteps } from '../certificate-steps.service';
+import {
+  finalizeCertificateResultSchema,
+  type CertJobData,
+  type CleanupChallengeResult,
+} from '../job-data';
+import { CERT_QUEUES } from '../queues';
+import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+
+/** The root: runs once the chain below has settled, whether it succeeded or not. */
+@Processor(CERT_QUEUES.cleanupChallenge, { autorun: false })
+export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChallengeResult> {
+  constructor(private readonly steps: CertificateSteps) {
+    super();
+  }
+
+  protected async run(
+    job: CertStepJob<CleanupChallengeResult>,
+    data: CertJobData,
+  ): Promise<CleanupChallengeResult> {
+    const finalized = await this.childOutcome(
+      job,
+      data,
+      CERT_QUEUES.finalizeCertificate,
+      finalizeCertificateResultSchema,
+    );
+    return this.steps.cleanUp(data, finalized.ok ? { ok: true } : finalized);
+  }
+}

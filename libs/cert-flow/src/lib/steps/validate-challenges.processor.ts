@@ -1,0 +1,27 @@
+import { Processor } from '@nestjs/bullmq';
+import { CertificateSteps } from '../certificate-steps.service';
+import { orderStepResultSchema, type CertJobData, type OrderStepResult } from '../job-data';
+import { CERT_QUEUES } from '../queues';
+import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+
+@Processor(CERT_QUEUES.validateChallenges, { autorun: false })
+export class ValidateChallengesProcessor extends CertStepProcessor<OrderStepResult> {
+  constructor(private readonly steps: CertificateSteps) {
+    super();
+  }
+
+  protected async run(
+    job: CertStepJob<OrderStepResult>,
+    data: CertJobData,
+    token: string | undefined,
+  ): Promise<OrderStepResult> {
+    const checked = await this.childValue(
+      job,
+      data,
+      CERT_QUEUES.checkChallengeDns,
+      orderStepResultSchema,
+    );
+    // job.timestamp is when the flow was added: the order's deadline counts from the request.
+    return this.resultOrWait(job, token, await this.steps.validate(data, checked, job.timestamp));
+  }
+}

@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** The ACME account this deployment created at a CA, kept so that every worker uses the same one. */
+@Entity('acme_accounts')
+export class AcmeAccountEntity {
+  /** The CA's directory URL: one account per CA. */
+  @PrimaryColumn({ name: 'directory_url', type: 'varchar', length: 255 })
+  directoryUrl!: string;
+
+  /** The account's private key, encrypted like certificate keys. */
+  @Column({ name: 'account_key_encrypted', type: 'text' })
+  accountKeyEncrypted!: string;
+
+  @Column({ name: 'account_url', type: 'varchar', length: 512 })
+  accountUrl!: string;
+
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
+  createdAt!: Date;
+}

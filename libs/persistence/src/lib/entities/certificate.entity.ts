@@ -1,0 +1,85 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A certificate's lifecycle; the same four words in the API, the flow and this column. */
+export const CERTIFICATE_STATUSES = ['pending', 'issued', 'failed', 'renewing'] as const;
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+
+/** Reasons longer than this are cut to fit the column. */
+export const MAX_CERTIFICATE_REASON_LENGTH = 1024;
+
+/**
+ * The one certificate of a user, for `<username>.<ROOT_DOMAIN>` and `*.<username>.<ROOT_DOMAIN>`.
+ * The private key is stored encrypted (AES-256-GCM, see cert-flow's KeyCipher), never in clear.
+ */
+@Entity('certificates')
+// One certificate per user: it names the user's whole zone.
+@Index('UQ_certificates_username', ['username'], { unique: true })
+// The renewal run looks for certificates that expire soon.
+@Index('IDX_certificates_status_valid_to', ['status', 'validTo'])
+export class CertificateEntity {
+  @PrimaryColumn({ type: 'char', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  username!: string;
+
+  /** The names on the certificate: the user's name, then its wildcard. */
+  @Column({ type: 'json' })
+  domains!: string[];
+
+  @Column({ type: 'enum', enum: CERTIFICATE_STATUSES })
+  status!: CertificateStatus;
+
+  /** Why the latest order failed, in words the user can act on. */
+  @Column({
+    name: 'status_reason',
+    type: 'varchar',
+    length: MAX_CERTIFICATE_REASON_LENGTH,
+    nullable: true,
+  })
+  statusReason!: string | null;
+
+  /** +1 each time the user orders again after a failure; issue flow ids derive from it. */
+  @Column({ type: 'int', unsigned: true })
+  version!: number;
+
+  /** Root job id of the latest flow. */
+  @Column({ name: 'flow_id', type: 'varchar', length: 160, nullable: true })
+  flowId!: string | null;
+
+  /** The leaf certificate (PEM), once issued. */
+  @Column({ name: 'certificate_pem', type: 'text', nullable: true })
+  certificatePem!: string | null;
+
+  /** The intermediates that sign the leaf (PEM), once issued. */
+  @Column({ name: 'chain_pem', type: 'text', nullable: true })
+  chainPem!: string | null;
+
+  /** The leaf's private key, encrypted: `v1.<key id>.<iv>.<tag>.<ciphertext>`. */
+  @Column({ name: 'private_key_encrypted', type: 'text', nullable: true })
+  privateKeyEncrypted!: string | null;
+
+  @Column({ name: 'valid_from', type: 'datetime', precision: 3, nullable: true })
+  validFrom!: Date | null;
+
+  @Column({ name: 'valid_to', type: 'datetime', precision: 3, nullable: true })
+  validTo!: Date | null;
+
+  // MySQL 8 refuses a default whose fractional precision differs from the column's.
+  @CreateDateColumn({
+    name: 'created_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+  })
+  createdAt!: Date;
+
+  @UpdateDateColumn({
+    name: 'updated_at',
+    type: 'datetime',
+    precision: 3,
+    default: () => 'CURRENT_TIMESTAMP(3)',
+    onUpdate: 'CURRENT_TIMESTAMP(3)',
+  })
+  updatedAt!: Date;
+}
