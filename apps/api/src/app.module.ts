@@ -1,12 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CertFlowModule } from '@starchart/cert-flow';
 import { DnsFlowModule } from '@starchart/dns-flow';
 import { PersistenceModule } from '@starchart/persistence';
+import { ReconcileController } from './admin/reconcile.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
+import { CertificateEventsService } from './certificates/certificate-events.service';
+import { CertificatesController } from './certificates/certificates.controller';
+import { CertificatesService } from './certificates/certificates.service';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { DatabaseReadyGuard } from './http/database-ready.guard';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { ProgressStreams } from './http/progress-stream';
 import { SchemaValidationPipe } from './http/schema-validation.pipe';
 import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
 import { ProblemFilter } from './problems/problem.filter';
@@ -22,16 +29,24 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PersistenceModule.forRoot(config.database),
+        // The api starts without the database and answers 503 until it is reachable.
+        PersistenceModule.forRoot(config.database, { connect: 'background' }),
         // Producer side only: the api adds flows, the worker app processes them.
         DnsFlowModule.forRoot({ queue: config.queue }),
+        CertFlowModule.forRoot({ queue: config.queue }),
       ],
-      controllers: [HealthController, RecordsController],
+      controllers: [
+        HealthController,
+        RecordsController,
+        ReconcileController,
+        CertificatesController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiRedis, useFactory: () => new ApiRedis(config.queue.redisUrl) },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.jwt) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: DatabaseReadyGuard },
         { provide: APP_PIPE, useClass: SchemaValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
         WriteRateLimitGuard,
@@ -39,6 +54,9 @@ export class AppModule {
         IdempotencyStore,
         RecordsService,
         RecordEventsService,
+        ProgressStreams,
+        CertificatesService,
+        CertificateEventsService,
       ],
     };
   }

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config/api-config';
+import { answerClientError } from './http/client-error';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
 import { requestContext } from './http/request-context';
 import { JsonLogger } from './logging/json-logger';
@@ -25,6 +26,7 @@ export async function createApiApp(
     // Fail with an error the caller can report, not process.abort().
     abortOnError: false,
   });
+  app.getHttpServer().on('clientError', answerClientError);
   app.use(requestContext);
   app.use(
     helmet({

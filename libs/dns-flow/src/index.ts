@@ -9,3 +9,6 @@ export * from './lib/job-options';
 export * from './lib/queue-config';
 export * from './lib/queues';
 export * from './lib/worker-options';
+export * from './lib/reconcile/reconcile-job';
+export * from './lib/reconcile/reconcile-requests.service';
+export * from './lib/reconcile/reconcile-settings';

@@ -10,7 +10,7 @@ import type { Request } from 'express';
 import type { Principal } from './principal';
 import { TokenVerifier } from './token-verifier';
 
-const PUBLIC_ROUTE = 'starchart:public-route';
+export const PUBLIC_ROUTE = 'starchart:public-route';
 
 /** Marks a handler or controller that answers without a bearer token (health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);

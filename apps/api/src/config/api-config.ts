@@ -1,3 +1,8 @@
+import {
+  certEncryptionEnvSchema,
+  toEncryptionConfig,
+  type EncryptionConfig,
+} from '@starchart/cert-flow';
 import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { z } from 'zod';
@@ -15,6 +20,7 @@ const apiEnvSchema = z
   .object({
     ...databaseEnvSchema.shape,
     ...queueEnvSchema.shape,
+    ...certEncryptionEnvSchema.shape,
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     ROOT_DOMAIN: z
@@ -77,6 +83,8 @@ export interface ApiConfig {
   database: DatabaseConfig;
   queue: QueueConfig;
   events: RecordEventsConfig;
+  /** Opens certificate private keys for their download; undefined: the download is refused. */
+  certEncryption: EncryptionConfig | undefined;
 }
 
 /** Injection token of the ApiConfig the app was created with. */
@@ -115,6 +123,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     database: toDatabaseConfig(e),
     queue: toQueueConfig(e),
     events: { pollIntervalMs: 300, heartbeatMs: 15_000, maxDurationMs: 10 * 60_000 },
+    certEncryption: toEncryptionConfig(e),
   };
 }
 

@@ -142,6 +142,20 @@ export class PayloadTooLargeError extends ApiError {
   readonly retryable = false;
 }
 
+/** Node's HTTP parser refused the request before the app saw it: oversized headers, bad syntax, a slow client. */
+export class MalformedRequestError extends ApiError {
+  readonly kind = 'malformed-request';
+  readonly title = 'The request could not be read';
+  readonly retryable = false;
+
+  constructor(
+    readonly status: 400 | 408 | 431,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
 export class UnsupportedMediaTypeError extends ApiError {
   readonly status = 415;
   readonly kind = 'unsupported-media-type';
@@ -200,5 +214,52 @@ export class ServiceUnavailableError extends ApiError {
 
   override headers(): Record<string, string> {
     return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}
+
+export class CertificateNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly kind = 'certificate-not-found';
+  readonly title = 'Certificate not found';
+  readonly retryable = false;
+
+  constructor(id: string) {
+    super(`There is no certificate with id ${id}.`);
+  }
+}
+
+/** An order for the certificate is still running; another order or a delete would race it. */
+export class CertificateBusyError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'certificate-busy';
+  readonly title = 'The certificate is still being ordered';
+  // Retrying the same request succeeds once the running order has settled.
+  readonly retryable = true;
+}
+
+/** The user already holds an issued certificate; it renews by itself. */
+export class CertificateExistsError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'certificate-exists';
+  readonly title = 'You already have a certificate';
+  readonly retryable = false;
+}
+
+/** The certificate has no PEM to download yet. */
+export class CertificateNotIssuedError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'certificate-not-issued';
+  readonly title = 'The certificate has not been issued';
+  readonly retryable = true;
+}
+
+export class ReconcileRunNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly kind = 'reconcile-run-not-found';
+  readonly title = 'Reconcile run not found';
+  readonly retryable = false;
+
+  constructor(jobId: string) {
+    super(`There is no reconcile run with job id ${jobId}; runs are kept for a week.`);
   }
 }

@@ -1,4 +1,5 @@
 import { HttpException, NotFoundException } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@starchart/persistence';
 import { STATUS_CODES } from 'node:http';
 import {
   ApiError,
@@ -6,6 +7,7 @@ import {
   MalformedJsonError,
   PayloadTooLargeError,
   RouteNotFoundError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
 } from './api-errors';
 
@@ -38,7 +40,10 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
  * did not raise on purpose become a bare 500 so that internals never leak.
  */
 export function toProblem(error: unknown): MappedProblem {
-  const apiError = error instanceof ApiError ? error : fromFrameworkError(error);
+  const apiError =
+    error instanceof ApiError
+      ? error
+      : (fromInfrastructureError(error) ?? fromFrameworkError(error));
   if (apiError) {
     return {
       problem: {
@@ -81,6 +86,14 @@ export function toProblem(error: unknown): MappedProblem {
     headers: {},
     unexpected: true,
   };
+}
+
+/** A dependency that is down is not a bug of ours: the client may retry, and nothing was committed. */
+function fromInfrastructureError(error: unknown): ApiError | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  return new ServiceUnavailableError(
+    'The database cannot be reached right now, so nothing was changed. Try again in a few seconds.',
+  );
 }
 
 /** Nest and body-parser report routing and body errors as HttpExceptions; give them our shape. */

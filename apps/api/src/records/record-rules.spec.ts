@@ -1,4 +1,11 @@
-import { checkFqdnLength, checkHostname, checkName, checkValue, toFqdn } from './record-rules';
+import {
+  checkFqdnLength,
+  checkHostname,
+  checkName,
+  checkRelativeName,
+  checkValue,
+  toFqdn,
+} from './record-rules';
 
 const accepted = (check: { ok: boolean; value?: string }): string | undefined =>
   check.ok ? check.value : undefined;
@@ -53,6 +60,14 @@ describe('full names', () => {
   it('puts the name inside the user zone, and @ is the zone itself', () => {
     expect(toFqdn('www', 'alice', 'example.com')).toBe('www.alice.example.com');
     expect(toFqdn('@', 'alice', 'example.com')).toBe('alice.example.com');
+  });
+
+  it('refuses a full name ending in the root domain, and keeps names that merely contain it', () => {
+    expect(checkRelativeName('www.bob.example.com', 'example.com').ok).toBe(false);
+    expect(checkRelativeName('example.com', 'example.com').ok).toBe(false);
+    expect(checkRelativeName('www.bob', 'example.com').ok).toBe(true);
+    expect(checkRelativeName('example.com.dev', 'example.com').ok).toBe(true);
+    expect(checkRelativeName('myexample.com', 'example.com').ok).toBe(true);
   });
 
   it('allows 253 characters and refuses 254', () => {

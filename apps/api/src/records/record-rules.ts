@@ -75,6 +75,18 @@ export function toFqdn(name: string, username: string, rootDomain: string): stri
   return name === APEX_NAME ? zone : `${name}.${zone}`;
 }
 
+/**
+ * Refuses a name that ends in the root domain: it is a full name typed where a relative one
+ * belongs, and accepting it would nest `www.bob.<root>` under the caller's own zone.
+ */
+export function checkRelativeName(name: string, rootDomain: string): Check<string> {
+  return name === rootDomain || name.endsWith(`.${rootDomain}`)
+    ? fail(
+        `looks like a full name ending in ${rootDomain}; give it relative to your zone, as in "www" for www.<username>.${rootDomain}`,
+      )
+    : ok(name);
+}
+
 export function checkFqdnLength(fqdn: string): Check<string> {
   return fqdn.length <= FQDN_MAX_LENGTH
     ? ok(fqdn)

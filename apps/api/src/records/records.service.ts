@@ -25,7 +25,7 @@ import {
   ServiceUnavailableError,
 } from '../problems/api-errors';
 import { type IdempotentRequest, IdempotencyStore, type StoredResponse } from './idempotency.store';
-import { checkFqdnLength, checkValue, toFqdn } from './record-rules';
+import { checkFqdnLength, checkRelativeName, checkValue, toFqdn } from './record-rules';
 import {
   type CreateRecordInput,
   type ListRecordsQuery,
@@ -74,6 +74,8 @@ export class RecordsService {
     input: CreateRecordInput,
     idempotent?: IdempotentRequest,
   ): Promise<WriteResult> {
+    const relative = checkRelativeName(input.name, this.config.rootDomain);
+    if (!relative.ok) throw new InvalidInputError([{ field: 'name', message: relative.message }]);
     const fqdn = toFqdn(input.name, principal.username, this.config.rootDomain);
     const fqdnCheck = checkFqdnLength(fqdn);
     if (!fqdnCheck.ok) throw new InvalidInputError([{ field: 'name', message: fqdnCheck.message }]);

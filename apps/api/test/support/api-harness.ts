@@ -1,11 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
 import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
 import { runMigrations } from '@starchart/persistence';
-import { mysqlUrl, testStack, uniqueId } from '@starchart/testing';
+import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, createPool } from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
 import { createApiApp } from '../../src/app';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { JsonLogger } from '../../src/logging/json-logger';
@@ -24,7 +26,7 @@ export interface RequestOptions {
   token?: string;
   body?: unknown;
   /** Sent as is, instead of JSON.stringify(body). */
-  rawBody?: string;
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -48,6 +50,8 @@ export interface ApiHarness {
   sql(statement: string, params?: unknown[]): Promise<unknown>;
   /** Rows of dns_records, straight from the database. */
   dbRecords(where?: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Inserts a settled record straight into the database (no flow), and returns its id. */
+  seedRecord(username: string, fields?: Partial<SeededRecord>): Promise<string>;
   /** Redis keys under the queue prefix. */
   queueKeys(): Promise<string[]>;
   /** Resolves once every DNS queue has written its metadata, so later key counts are stable. */
@@ -55,17 +59,26 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** The columns of a record that seedRecord lets a test choose. */
+export interface SeededRecord {
+  name: string;
+  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT';
+  value: string;
+  status: 'pending' | 'active' | 'error' | 'deleting';
+}
+
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Another stack than the shared test stack (a test that restarts services starts its own). */
+  stack?: TestStack;
   tweak?: (config: ApiConfig) => void;
 }
 
-export async function createTestDatabase(): Promise<{
+export async function createTestDatabase(stack: TestStack = testStack()): Promise<{
   name: string;
   url: string;
   drop(): Promise<void>;
 }> {
-  const stack = testStack();
   const name = `starchart_${uniqueId('')}`;
   const admin = async <T>(
     work: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>,
@@ -91,8 +104,11 @@ export async function createTestDatabase(): Promise<{
 }
 
 /** The environment of an api (and a worker) on the test stack. */
-export function stackEnv(databaseUrl: string, queuePrefix: string): Record<string, string> {
-  const stack = testStack();
+export function stackEnv(
+  databaseUrl: string,
+  queuePrefix: string,
+  stack: TestStack = testStack(),
+): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
@@ -108,6 +124,8 @@ export function stackEnv(databaseUrl: string, queuePrefix: string): Record<strin
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     ROUTE53_HOSTED_ZONE_ID: stack.emulator.zoneId,
+    // A scheduled run would reconcile the shared zone against this test's database.
+    RECONCILE_EVERY_MS: '0',
   };
 }
 
@@ -124,10 +142,10 @@ export async function signToken(
 }
 
 export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
-  const stack = testStack();
-  const database = await createTestDatabase();
+  const stack = options.stack ?? testStack();
+  const database = await createTestDatabase(stack);
   const queuePrefix = `{${uniqueId('api')}}`;
-  const env = { ...stackEnv(database.url, queuePrefix), ...options.env };
+  const env = { ...stackEnv(database.url, queuePrefix, stack), ...options.env };
   const config = loadApiConfig(env);
   options.tweak?.(config);
   await runMigrations(config.database);
@@ -141,7 +159,8 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const redis = new Redis(stack.redis.url);
-  const sql = await createConnection(database.url);
+  // A pool, not one connection: it reconnects after a test restarts the database.
+  const sql = createPool({ uri: database.url, connectionLimit: 2 });
 
   return {
     app,
@@ -155,7 +174,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     async request(method, path, { token, body, rawBody, headers = {} } = {}) {
       const sent: Record<string, string> = { ...headers };
       if (token) sent['Authorization'] = `Bearer ${token}`;
-      let payload: string | undefined = rawBody;
+      let payload: string | Uint8Array | undefined = rawBody;
       if (body !== undefined) {
         payload = JSON.stringify(body);
         sent['Content-Type'] ??= 'application/json';
@@ -165,6 +184,11 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
         headers: sent,
         ...(payload !== undefined && { body: payload }),
       });
+      // A progress stream stays open until its record settles; its status is what callers want.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await response.body?.cancel();
+        return { status: response.status, headers: response.headers, text: '', json: undefined };
+      }
       const text = await response.text();
       let json: unknown;
       try {
@@ -182,6 +206,23 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
       const [rows] = await sql.query(`SELECT * FROM dns_records WHERE ${where}`, params);
       return rows as Record<string, unknown>[];
     },
+    async seedRecord(username, fields = {}) {
+      const id = randomUUID();
+      const { name, type, value, status }: SeededRecord = {
+        name: uniqueId('seed'),
+        type: 'A',
+        value: '192.0.2.1',
+        status: 'active',
+        ...fields,
+      };
+      const fqdn = `${name}.${username}.${config.rootDomain}`;
+      await sql.query(
+        'INSERT INTO dns_records (id, username, name, fqdn, type, value, priority, ttl, status, version) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, 300, ?, 1)',
+        [id, username, name, fqdn, type, value, type === 'MX' ? 10 : null, status],
+      );
+      return id;
+    },
     queueKeys: () => redis.keys(`${queuePrefix}*`),
     async queuesReady() {
       const metaKeys = DNS_FLOW_QUEUE_NAMES.map((name) => `${queuePrefix}:${name}:meta`);
@@ -195,7 +236,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     async close() {
       await app.close();
       // Leaves first: obliterating a parent's queue first would leave it waiting on children.
-      for (const name of [...DNS_FLOW_QUEUE_NAMES].reverse()) {
+      for (const name of [...DNS_FLOW_QUEUE_NAMES, ...CERT_FLOW_QUEUE_NAMES].reverse()) {
         const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
         await queue.obliterate({ force: true });
         await queue.close();

@@ -8,6 +8,8 @@ const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
 export interface WorkerProcess {
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-job, as in a crash or an OOM kill. */
+  kill(): Promise<void>;
 }
 
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
@@ -44,6 +46,10 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     output: () => output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -3,17 +3,23 @@ import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DnsRecordJobData } from './job-data';
 import type { QueueConfig } from './queue-config';
-import { DNS_FLOW_QUEUE_NAMES, type DnsQueueName } from './queues';
+import { DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE, type DnsQueueName } from './queues';
+import type { ReconcileJobData, ReconcileReport } from './reconcile/reconcile-job';
 import { closeRedisConnection, createRedisConnection } from './redis-connection';
 
 export type DnsQueue = Queue<DnsRecordJobData>;
+export type ReconcileQueue = Queue<ReconcileJobData, ReconcileReport>;
 
-/** The producer's handles: one FlowProducer and one Queue per step, on one shared connection. */
+/**
+ * The producer's handles: one FlowProducer, one Queue per step and the reconcile queue, on one
+ * shared connection.
+ */
 export class DnsFlowQueues implements OnApplicationShutdown {
   private constructor(
     readonly connection: Redis,
     readonly flowProducer: FlowProducer,
     private readonly queues: ReadonlyMap<DnsQueueName, DnsQueue>,
+    readonly reconcile: ReconcileQueue,
   ) {}
 
   static open(config: QueueConfig): DnsFlowQueues {
@@ -23,13 +29,15 @@ export class DnsFlowQueues implements OnApplicationShutdown {
     const queues = new Map(
       DNS_FLOW_QUEUE_NAMES.map((name) => [name, new Queue<DnsRecordJobData>(name, options)]),
     );
+    const reconcile: ReconcileQueue = new Queue(RECONCILE_QUEUE, options);
     // Without a listener an 'error' event (Redis restarting) would crash the process.
     const logger = new Logger(DnsFlowQueues.name);
     const logError = (error: Error): void => logger.error(`Redis: ${error.message}`);
     connection.on('error', logError);
     flowProducer.on('error', logError);
     for (const queue of queues.values()) queue.on('error', logError);
-    return new DnsFlowQueues(connection, flowProducer, queues);
+    reconcile.on('error', logError);
+    return new DnsFlowQueues(connection, flowProducer, queues, reconcile);
   }
 
   queue(name: DnsQueueName): DnsQueue {
@@ -40,7 +48,7 @@ export class DnsFlowQueues implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.flowProducer.close();
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all([...this.queues.values(), this.reconcile].map((queue) => queue.close()));
     // BullMQ leaves a connection it was given open; it is ours to close, last.
     await closeRedisConnection(this.connection);
   }

@@ -3,16 +3,27 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Route53Module } from '@starchart/route53';
 import type { Redis } from 'ioredis';
+import { DnsFlowQueues } from './dns-flow-queues';
 import { DnsFlowWorkers, WORKER_CONNECTION } from './dns-flow-workers';
+import { DnsFlowService } from './dns-flow.service';
 import { DnsRecordSteps } from './dns-record-steps.service';
 import type { QueueConfig } from './queue-config';
-import { DNS_FLOW_QUEUE_NAMES } from './queues';
+import { DNS_QUEUE_REGISTRY } from './queues';
+import { ReconcileProcessor } from './reconcile/reconcile.processor';
+import { ReconcileSchedule } from './reconcile/reconcile-schedule';
+import { RECONCILE_SETTINGS } from './reconcile/reconcile-settings';
+import { ReconcilerService } from './reconcile/reconciler.service';
 import { createRedisConnection } from './redis-connection';
 import { AddDbRecordProcessor } from './steps/add-db-record.processor';
 import { CheckDnsStatusProcessor } from './steps/check-dns-status.processor';
 import { CreateDnsRecordProcessor } from './steps/create-dns-record.processor';
 import { SyncDbStatusProcessor } from './steps/sync-db-status.processor';
-import { STEP_SETTINGS, toStepSettings, type DnsFlowWorkerOptions } from './worker-options';
+import {
+  STEP_SETTINGS,
+  toReconcileSettings,
+  toStepSettings,
+  type DnsFlowWorkerOptions,
+} from './worker-options';
 
 @Module({})
 class DnsFlowWorkerConnectionModule {}
@@ -50,7 +61,7 @@ export class DnsFlowWorkerModule {
         }),
         // The processors' workers take their connection and prefix from these queues.
         BullModule.registerQueueAsync(
-          ...DNS_FLOW_QUEUE_NAMES.map((name) => ({
+          ...DNS_QUEUE_REGISTRY.map((name) => ({
             name,
             imports: [connection],
             inject: [WORKER_CONNECTION],
@@ -60,11 +71,18 @@ export class DnsFlowWorkerModule {
       ],
       providers: [
         { provide: STEP_SETTINGS, useValue: toStepSettings(options) },
+        { provide: RECONCILE_SETTINGS, useValue: toReconcileSettings(options) },
+        // The reconciler resumes stalled flows and schedules itself: it produces jobs too.
+        { provide: DnsFlowQueues, useFactory: () => DnsFlowQueues.open(options.queue) },
+        DnsFlowService,
         DnsRecordSteps,
+        ReconcilerService,
+        ReconcileSchedule,
         AddDbRecordProcessor,
         CreateDnsRecordProcessor,
         CheckDnsStatusProcessor,
         SyncDbStatusProcessor,
+        ReconcileProcessor,
         DnsFlowWorkers,
       ],
     };

@@ -10,7 +10,12 @@ import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DNS_FLOW_QUEUE_NAMES, type DnsQueueName } from './queues';
+import {
+  DNS_QUEUE_REGISTRY,
+  RECONCILE_QUEUE,
+  type DnsQueueName,
+  type ReconcileQueueName,
+} from './queues';
 import { closeRedisConnection } from './redis-connection';
 import { STEP_SETTINGS, type StepSettings } from './worker-options';
 
@@ -22,7 +27,7 @@ export class WorkerRegistryError extends Error {
 
 /** Every DNS queue needs exactly one processor: none strands its jobs, two hand them to different code at random. */
 export function findRegistryProblems(processorQueues: readonly string[]): string[] {
-  return DNS_FLOW_QUEUE_NAMES.flatMap((queue) => {
+  return DNS_QUEUE_REGISTRY.flatMap((queue) => {
     const count = processorQueues.filter((name) => name === queue).length;
     if (count === 0) return [`queue ${queue} has no processor`];
     if (count > 1) return [`queue ${queue} has ${count} processors`];
@@ -61,7 +66,8 @@ export class DnsFlowWorkers
     for (const worker of workers) {
       const queue = worker.name;
       if (!isDnsQueue(queue)) continue;
-      worker.concurrency = this.settings.concurrency[queue];
+      // One run at a time per process; the run's Redis lock covers the other processes.
+      worker.concurrency = queue === RECONCILE_QUEUE ? 1 : this.settings.concurrency[queue];
       worker.on('error', (error) => this.logger.error(`${queue}: ${error.message}`));
       worker.on('failed', (job, error) =>
         this.logger.warn(
@@ -87,7 +93,7 @@ export class DnsFlowWorkers
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      DNS_FLOW_QUEUE_NAMES.map((name) =>
+      DNS_QUEUE_REGISTRY.map((name) =>
         this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).close(),
       ),
     );
@@ -96,6 +102,6 @@ export class DnsFlowWorkers
   }
 }
 
-function isDnsQueue(name: string): name is DnsQueueName {
-  return DNS_FLOW_QUEUE_NAMES.some((queue) => queue === name);
+function isDnsQueue(name: string): name is DnsQueueName | ReconcileQueueName {
+  return DNS_QUEUE_REGISTRY.some((queue) => queue === name);
 }

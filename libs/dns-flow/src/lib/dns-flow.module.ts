@@ -2,9 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DnsFlowQueues } from './dns-flow-queues';
 import { DnsFlowService } from './dns-flow.service';
 import type { QueueConfig } from './queue-config';
+import { ReconcileRequests } from './reconcile/reconcile-requests.service';
 
 /**
- * The producer side, for the api: adds flows and reads their progress. It holds no processor,
+ * The producer side, for the api: adds flows and reads their progress, asks for reconcile runs. It holds no processor,
  * so importing it starts no worker. Global, like PersistenceModule.
  */
 @Module({})
@@ -16,8 +17,9 @@ export class DnsFlowModule {
       providers: [
         { provide: DnsFlowQueues, useFactory: () => DnsFlowQueues.open(options.queue) },
         DnsFlowService,
+        ReconcileRequests,
       ],
-      exports: [DnsFlowService],
+      exports: [DnsFlowService, ReconcileRequests],
     };
   }
 }

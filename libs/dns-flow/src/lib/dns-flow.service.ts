@@ -15,6 +15,15 @@ export type StepState =
   | 'prioritized'
   | 'unknown';
 
+/** States in which a flow still runs by itself: a worker has it or will pick it up. */
+export const LIVE_STEP_STATES: readonly StepState[] = [
+  'waiting',
+  'waiting-children',
+  'delayed',
+  'active',
+  'prioritized',
+];
+
 /** One job of a record's flow, as the api shows it. */
 export interface FlowStep {
   step: DnsQueueName;
@@ -44,6 +53,30 @@ export class DnsFlowService {
     if (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId)) return rootId;
     await this.queues.flowProducer.add(buildDnsFlow(data));
     return rootId;
+  }
+
+  /** The state of the root job of the record's latest flow; 'unknown' when Redis has no such job. */
+  async getFlowState(record: DnsRecordEntity): Promise<StepState> {
+    if (!record.flowId) return 'unknown';
+    const root = await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(record.flowId);
+    return root ? root.getState() : 'unknown';
+  }
+
+  /**
+   * Runs the record's current flow again when it stopped without writing a final status: a root
+   * lost from Redis is added again (same ids, so a copy still there is not duplicated), a root
+   * that failed for good is retried (its children's results are kept). Returns what it did.
+   */
+  async resume(op: FlowOp, record: DnsRecordEntity): Promise<'added' | 'retried' | 'none'> {
+    const rootId = flowJobIds(toJobData(op, record))[DNS_QUEUES.syncDbStatus];
+    const root = await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId);
+    if (!root) {
+      await this.queues.flowProducer.add(buildDnsFlow(toJobData(op, record)));
+      return 'added';
+    }
+    if ((await root.getState()) !== 'failed') return 'none';
+    await root.retry('failed');
+    return 'retried';
   }
 
   /** The four steps of the record's latest flow, root first; [] when it has none. */

@@ -18,3 +18,13 @@ export const DNS_FLOW_QUEUE_NAMES: readonly DnsQueueName[] = [
   DNS_QUEUES.checkDnsStatus,
   DNS_QUEUES.createDnsRecord,
 ];
+
+/** The reconciler's queue: one job per run, from the job scheduler or asked for by an admin. */
+export const RECONCILE_QUEUE = 'reconcile';
+export type ReconcileQueueName = typeof RECONCILE_QUEUE;
+
+/** Every queue this lib owns: what the board shows and what the worker must process. */
+export const DNS_QUEUE_REGISTRY: readonly (DnsQueueName | ReconcileQueueName)[] = [
+  ...DNS_FLOW_QUEUE_NAMES,
+  RECONCILE_QUEUE,
+];

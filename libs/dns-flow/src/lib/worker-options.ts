@@ -1,6 +1,11 @@
 import type { Route53Config } from '@starchart/route53';
 import type { QueueConfig } from './queue-config';
 import { DNS_QUEUES, type DnsQueueName } from './queues';
+import {
+  DEFAULT_RECONCILE_EVERY_MS,
+  DEFAULT_RECONCILE_GRACE_MS,
+  type ReconcileSettings,
+} from './reconcile/reconcile-settings';
 
 export interface PollInterval {
   min: number;
@@ -16,6 +21,8 @@ export interface DnsFlowWorkerOptions {
   pollIntervalMs?: PollInterval;
   /** How long after submission a change may stay PENDING before the record goes to error. */
   deadlineMs?: number;
+  /** The reconciler's schedule and grace period; defaults for what is missing. */
+  reconcile?: Partial<ReconcileSettings>;
 }
 
 export interface StepSettings {
@@ -44,5 +51,12 @@ export function toStepSettings(options: DnsFlowWorkerOptions): StepSettings {
     concurrency: { ...DEFAULT_CONCURRENCY, ...options.concurrency },
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
     deadlineMs: options.deadlineMs ?? DEFAULT_CHANGE_DEADLINE_MS,
+  };
+}
+
+export function toReconcileSettings(options: DnsFlowWorkerOptions): ReconcileSettings {
+  return {
+    everyMs: options.reconcile?.everyMs ?? DEFAULT_RECONCILE_EVERY_MS,
+    graceMs: options.reconcile?.graceMs ?? DEFAULT_RECONCILE_GRACE_MS,
   };
 }

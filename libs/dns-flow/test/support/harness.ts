@@ -8,7 +8,7 @@ import {
   toDatabaseConfig,
   type DnsRecordType,
 } from '@starchart/persistence';
-import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
+import { mysqlUrl, testStack, uniqueId, type HostedZone, type TestStack } from '@starchart/testing';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import * as mysql from 'mysql2/promise';
@@ -21,11 +21,12 @@ import { DnsFlowService } from '../../src/lib/dns-flow.service';
 import { flowIdFor } from '../../src/lib/flow';
 import type { FlowOp } from '../../src/lib/job-data';
 import type { QueueConfig } from '../../src/lib/queue-config';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES, type DnsQueueName } from '../../src/lib/queues';
+import { DNS_QUEUE_REGISTRY, DNS_QUEUES, type DnsQueueName } from '../../src/lib/queues';
 import { AddDbRecordProcessor } from '../../src/lib/steps/add-db-record.processor';
 import { CheckDnsStatusProcessor } from '../../src/lib/steps/check-dns-status.processor';
 import { CreateDnsRecordProcessor } from '../../src/lib/steps/create-dns-record.processor';
 import { SyncDbStatusProcessor } from '../../src/lib/steps/sync-db-status.processor';
+import type { ReconcileSettings } from '../../src/lib/reconcile/reconcile-settings';
 import type { PollInterval } from '../../src/lib/worker-options';
 import { lookup, type DnsAnswer } from './dns';
 
@@ -54,10 +55,19 @@ export class FlowHarness {
     readonly queue: QueueConfig,
     readonly app: TestingModule,
     private readonly database: { name: string; server: mysql.Connection },
+    /** The hosted zone the workers write to: the stack's shared one unless the test brought its own. */
+    readonly zone: HostedZone,
   ) {}
 
   static async start(
-    options: { providers?: Provider[]; pollIntervalMs?: PollInterval; deadlineMs?: number } = {},
+    options: {
+      providers?: Provider[];
+      pollIntervalMs?: PollInterval;
+      deadlineMs?: number;
+      zone?: HostedZone;
+      /** The reconciler is not scheduled unless asked: it would reconcile the zone against this database. */
+      reconcile?: Partial<ReconcileSettings>;
+    } = {},
   ): Promise<FlowHarness> {
     // The emulator does not check signatures, but the SDK needs credentials to sign with.
     process.env['AWS_ACCESS_KEY_ID'] ??= 'starchart-test';
@@ -73,6 +83,10 @@ export class FlowHarness {
     await runMigrations(database);
 
     const queue: QueueConfig = { redisUrl: stack.redis.url, prefix: `{${uniqueId('test')}}` };
+    const zone = options.zone ?? {
+      id: stack.emulator.zoneId,
+      rootDomain: stack.emulator.rootDomain,
+    };
     const app = await Test.createTestingModule({
       imports: [
         PersistenceModule.forRoot(database),
@@ -82,7 +96,7 @@ export class FlowHarness {
           route53: {
             endpoint: stack.emulator.apiUrl,
             region: 'us-east-1',
-            hostedZoneId: stack.emulator.zoneId,
+            hostedZoneId: zone.id,
             ratePerSecond: 10,
             batchWindowMs: 20,
             batching: true,
@@ -90,13 +104,14 @@ export class FlowHarness {
           concurrency: {},
           pollIntervalMs: options.pollIntervalMs,
           deadlineMs: options.deadlineMs,
+          reconcile: { everyMs: 0, ...options.reconcile },
         }),
       ],
       providers: options.providers ?? [],
     })
       .setLogger(new ConsoleLogger({ logLevels: ['error'] }))
       .compile();
-    const harness = new FlowHarness(stack, queue, app, { name, server });
+    const harness = new FlowHarness(stack, queue, app, { name, server }, zone);
     try {
       await app.init();
     } catch (error) {
@@ -133,7 +148,7 @@ export class FlowHarness {
       id: randomUUID(),
       username,
       name: 'www',
-      fqdn: `www.${username}.${this.stack.emulator.rootDomain}`,
+      fqdn: `www.${username}.${this.zone.rootDomain}`,
       type: fields.type ?? 'A',
       value: fields.value ?? '192.0.2.10',
       priority: fields.priority ?? null,
@@ -195,7 +210,7 @@ export class FlowHarness {
     await this.app.close();
     const connection = new Redis(this.queue.redisUrl);
     try {
-      for (const name of DNS_FLOW_QUEUE_NAMES) {
+      for (const name of DNS_QUEUE_REGISTRY) {
         const queue = new Queue(name, { connection, prefix: this.queue.prefix });
         await queue.obliterate({ force: true });
         await queue.close();

@@ -1,0 +1,52 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+/** The id of the one job scheduler every worker replica upserts: one run per slot, not per replica. */
+export const RECONCILE_SCHEDULER_ID = 'reconcile-every';
+
+/** Who asked for a run: the job scheduler, or an admin through the api. */
+export const reconcileJobDataSchema = z.discriminatedUnion('trigger', [
+  z.object({ trigger: z.literal('schedule') }),
+  z.object({ trigger: z.literal('admin'), requestedBy: z.string().min(1) }),
+]);
+export type ReconcileJobData = z.infer<typeof reconcileJobDataSchema>;
+
+/** What one run changed: the reconcile job's return value, and what the admin endpoint shows. */
+export interface ReconcileReport {
+  /** Record sets read from the hosted zone. */
+  scanned: number;
+  /** Active records written again because Route 53 lacked them or held other values. */
+  upserted: number;
+  /** Record sets in users' zones that no record in the database accounts for. */
+  deleted: number;
+  /** Pending or deleting records whose flow was lost or had failed, started again. */
+  requeued: number;
+  /** Records and names left alone because a flow is still working on them. */
+  skippedInFlight: number;
+  /** Changes Route 53 refused or that kept failing; the next run tries again. */
+  failed: number;
+  durationMs: number;
+}
+
+export type ReconcileJobOptions = Pick<
+  JobsOptions,
+  'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'
+>;
+
+const DAY_S = 86_400;
+
+/**
+ * The options of every reconcile job, scheduled or asked for (a scheduler's template takes all
+ * but the id). Runs are kept for a week so an admin can read their reports.
+ */
+export function reconcileJobOptions(jobId?: string): ReconcileJobOptions {
+  return {
+    ...(jobId === undefined ? {} : { jobId }),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 7 * DAY_S, count: 500 },
+    removeOnFail: { age: 7 * DAY_S, count: 500 },
+  };
+}
+
+export const RECONCILE_JOB_NAME = 'reconcile';

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DnsFlowQueues } from '../dns-flow-queues';
+import type { StepState } from '../dns-flow.service';
+import {
+  RECONCILE_JOB_NAME,
+  reconcileJobOptions,
+  type ReconcileJobData,
+  type ReconcileReport,
+} from './reconcile-job';
+
+/** One reconcile run as an admin sees it; `report` once it completed. */
+export interface ReconcileRun {
+  jobId: string;
+  trigger: ReconcileJobData['trigger'];
+  state: StepState;
+  report: ReconcileReport | null;
+  failedReason: string | null;
+  queuedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The producer side of the reconciler, for the api: asks for runs and reads their reports. */
+@Injectable()
+export class ReconcileRequests {
+  constructor(private readonly queues: DnsFlowQueues) {}
+
+  /** Queues a run now; it waits for a run in progress to end. Returns its job id. */
+  async request(requestedBy: string): Promise<string> {
+    const jobId = `reconcile-${randomUUID()}`;
+    const data: ReconcileJobData = { trigger: 'admin', requestedBy };
+    await this.queues.reconcile.add(RECONCILE_JOB_NAME, data, reconcileJobOptions(jobId));
+    return jobId;
+  }
+
+  /** Undefined for an unknown id, or a run removed by retention. */
+  async find(jobId: string): Promise<ReconcileRun | undefined> {
+    const job = await this.queues.reconcile.getJob(jobId);
+    if (!job) return undefined;
+    return {
+      jobId,
+      trigger: job.data.trigger,
+      state: await job.getState(),
+      report: job.returnvalue ?? null,
+      failedReason: job.failedReason || null,
+      queuedAt: new Date(job.timestamp),
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    };
+  }
+}
