@@ -17,11 +17,20 @@ describe('OpenAPI document and Swagger UI', () => {
     await api?.close();
   });
 
-  it('serves the document at /docs-json with every records route, schemas from zod and bearer auth', async () => {
+  it('serves the document at /docs-json with every route, schemas from zod and bearer auth', async () => {
     const answer = await api.request('GET', '/docs-json');
     expect(answer.status).toBe(200);
     const document = answer.json as OpenApiDocument;
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/admin/reconcile',
+      '/api/v1/admin/reconcile/{jobId}',
+      '/api/v1/certificates',
+      '/api/v1/certificates/{id}',
+      '/api/v1/certificates/{id}/certificate.pem',
+      '/api/v1/certificates/{id}/chain.pem',
+      '/api/v1/certificates/{id}/events',
+      '/api/v1/certificates/{id}/fullchain.pem',
+      '/api/v1/certificates/{id}/privkey.pem',
       '/api/v1/records',
       '/api/v1/records/{id}',
       '/api/v1/records/{id}/events',

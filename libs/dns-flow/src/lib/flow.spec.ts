@@ -3,7 +3,7 @@ import { pollDelay } from './dns-record-steps.service';
 import { buildDnsFlow, flowIdFor, flowJobIds, parseFlowId } from './flow';
 import type { DnsRecordJobData } from './job-data';
 import { jobOptionsFor } from './job-options';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES } from './queues';
+import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUE_REGISTRY, DNS_QUEUES } from './queues';
 
 const data: DnsRecordJobData = {
   op: 'create',
@@ -93,7 +93,7 @@ describe('the DNS flow definition', () => {
   });
 
   it('finds a DNS queue without a processor or with two', () => {
-    const one = [...DNS_FLOW_QUEUE_NAMES, 'issue-certificate'];
+    const one = [...DNS_QUEUE_REGISTRY, 'issue-certificate'];
     expect(findRegistryProblems(one)).toEqual([]);
     expect(
       findRegistryProblems([...one.filter((name) => name !== 'check-dns-status'), 'add-db-record']),
