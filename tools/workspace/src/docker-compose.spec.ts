@@ -11,6 +11,7 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
 }
@@ -83,6 +84,25 @@ describe('docker-compose.yml', () => {
     expect(services['worker']?.environment?.['ROUTE53_HOSTED_ZONE_ID']).toBe(
       `/hostedzone/${zoneId}`,
     );
+  });
+
+  it('gives the worker what it needs to order certificates from Pebble', () => {
+    const worker = services['worker'];
+    const env = worker?.environment ?? {};
+    expect(env['ACME_DIRECTORY_URL']).toBe('https://pebble:14000/dir');
+    expect(env['ACME_DNS_CHECK_SERVER']).toBe('route53:1053');
+    expect(services['pebble']?.command?.join(' ')).toContain('-dnsserver route53:1053');
+    // Pebble's listener CA, shared from the pebble image through one named volume.
+    const [pebbleVolume, pebbleDir] = services['pebble']?.volumes?.[0]?.split(':') ?? [];
+    expect(pebbleDir).toBe('/test/certs');
+    const mount = worker?.volumes?.find((volume) => volume.startsWith(`${pebbleVolume}:`));
+    expect(env['ACME_CA_CERT_PATH']).toBe(`${mount?.split(':')[1]}/pebble.minica.pem`);
+    expect(worker?.depends_on?.['pebble']).toBeDefined();
+    // Compose refuses to start without a key, naming the variable, for both apps that use it.
+    for (const name of ['api', 'worker'])
+      expect(services[name]?.environment?.['CERT_ENCRYPTION_KEY']).toMatch(
+        /^\$\{CERT_ENCRYPTION_KEY:\?set CERT_ENCRYPTION_KEY .+\}$/,
+      );
   });
 
   it('publishes ports on loopback only', () => {

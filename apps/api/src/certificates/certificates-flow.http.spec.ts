@@ -5,20 +5,34 @@ import {
   CertificateRenewals,
   RENEWAL_SCHEDULER_ID,
   toCertStepSettings,
+  type CertJobData,
 } from '@starchart/cert-flow';
 import { createDataSourceOptions } from '@starchart/persistence';
 import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { type ApiHarness, startApi } from '../../test/support/api-harness';
 import { certEnv, pebbleIssuers } from '../../test/support/certificates';
+import {
+  startChallengeDnsServer,
+  type ChallengeDnsServer,
+} from '../../test/support/challenge-dns-server';
 import { readEvents } from '../../test/support/sse';
 import { startWorker, type WorkerProcess } from '../../test/support/worker-process';
-import { zoneNamesUnder } from '../../test/support/zone';
+import {
+  changeTxtDirectly,
+  queryDns,
+  zoneNamesUnder,
+  type DnsAnswer,
+} from '../../test/support/zone';
 
 jest.setTimeout(120_000);
+
+const SETTLED: readonly string[] = ['issued', 'failed'];
 
 interface CertificateBody {
   id: string;
@@ -41,11 +55,14 @@ async function waitForStatus(
   while (Date.now() < deadline) {
     const answer = await api.request('GET', `/api/v1/certificates/${id}`, { token });
     last = answer.json;
-    if ((answer.json as CertificateBody).status === wanted) return answer.json as CertificateBody;
+    const { status } = answer.json as CertificateBody;
+    if (status === wanted) return answer.json as CertificateBody;
+    // Another final status will not change by itself: report it now rather than at the deadline.
+    if (SETTLED.includes(status)) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(
-    `certificate ${id} never reached ${wanted}; last seen ${JSON.stringify(last)}\nworker:\n${worker.output()}`,
+    `certificate ${id} did not reach ${wanted}; last seen ${JSON.stringify(last)}\nworker:\n${worker.output()}`,
   );
 }
 
@@ -159,6 +176,21 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     expect((await api.request('GET', `${path}/privkey.pem`, { token: stranger })).status).toBe(404);
   });
 
+  it('keeps a due certificate issued when its renewal flow cannot be added', async () => {
+    const [row] = (await api.sql('SELECT flow_id FROM certificates WHERE id = ?', [issued.id])) as {
+      flow_id: string;
+    }[];
+    await makeDue(api, issued.id);
+    await withRenewals(
+      api,
+      (renewals) => expect(renewals.renewDue()).rejects.toThrow('the queue is down'),
+      () => Promise.reject(new Error('the queue is down')),
+    );
+    expect(
+      await api.sql('SELECT status, flow_id FROM certificates WHERE id = ?', [issued.id]),
+    ).toEqual([{ status: 'issued', flow_id: row?.flow_id }]);
+  });
+
   it('renews a certificate that is due once, even when two renewal runs race', async () => {
     const queue = new Queue(CERT_QUEUES.renewCertificates, {
       connection: { url: testStack().redis.url },
@@ -169,27 +201,16 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     expect(schedulers.map((scheduler) => scheduler.key)).toContain(RENEWAL_SCHEDULER_ID);
 
     const before = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
-    await api.sql('UPDATE certificates SET valid_to = ? WHERE id = ?', [
-      new Date(Date.now() + 5 * 86_400_000),
-      issued.id,
-    ]);
+    await makeDue(api, issued.id);
 
-    const dataSource = await new DataSource(
-      createDataSourceOptions(api.config.database),
-    ).initialize();
-    const queues = CertFlowQueues.open(api.config.queue);
-    try {
-      const renewals = new CertificateRenewals(
-        dataSource,
-        new CertFlowService(queues),
-        toCertStepSettings({ ...certSettings(), queue: api.config.queue }),
-      );
+    const rowsAtStart = await withRenewals(api, async (renewals) => {
       const runs = await Promise.all([renewals.renewDue(), renewals.renewDue()]);
       expect(runs.flat()).toEqual([issued.id]);
-    } finally {
-      await queues.onApplicationShutdown();
-      await dataSource.destroy();
-    }
+    });
+    // The worker's first step looks the row up by its new flow id: it must be committed first.
+    expect(rowsAtStart).toEqual([
+      { status: 'renewing', flow_id: expect.stringMatching(/^renew-.+-cleanup-challenge$/) },
+    ]);
 
     const renewing = await api.request('GET', `/api/v1/certificates/${issued.id}`, { token });
     expect(renewing.json).toMatchObject({ status: 'renewing' });
@@ -218,23 +239,52 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
   });
 });
 
-/** Settings the renewal service reads; only the renewal window matters here. */
-function certSettings(): Omit<Parameters<typeof toCertStepSettings>[0], 'queue'> {
-  const { emulator } = testStack();
-  return {
-    route53: {
-      hostedZoneId: emulator.zoneId,
-      region: 'us-east-1',
-      ratePerSecond: 5,
-      batchWindowMs: 0,
-      batching: false,
-    },
-    acme: { directoryUrl: testStack().pebble.directoryUrl },
-    encryption: { key: Buffer.alloc(32).toString('base64'), retiredKeys: [] },
-    keyType: 'ecdsa-p256',
-    renewBeforeDays: 30,
-    renewEveryMs: 6 * 3_600_000,
-  };
+/** Moves the certificate into the renewal window. */
+async function makeDue(api: ApiHarness, id: string): Promise<void> {
+  await api.sql('UPDATE certificates SET valid_to = ? WHERE id = ?', [
+    new Date(Date.now() + 5 * 86_400_000),
+    id,
+  ]);
+}
+
+/**
+ * Runs `work` with a renewal service of this process on the api's database and queues. Returns
+ * the certificate rows as another connection (the worker's) saw them right before each flow was
+ * added; `start` replaces adding the flow.
+ */
+async function withRenewals(
+  api: ApiHarness,
+  work: (renewals: CertificateRenewals) => Promise<unknown>,
+  start?: (data: CertJobData) => Promise<string>,
+): Promise<unknown[]> {
+  const rowsAtStart: unknown[] = [];
+  class ObservedFlows extends CertFlowService {
+    override async start(data: CertJobData): Promise<string> {
+      const sql = 'SELECT status, flow_id FROM certificates WHERE id = ?';
+      rowsAtStart.push(...((await api.sql(sql, [data.certificateId])) as unknown[]));
+      return start ? start(data) : super.start(data);
+    }
+  }
+  const dataSource = await new DataSource(
+    createDataSourceOptions(api.config.database),
+  ).initialize();
+  const queues = CertFlowQueues.open(api.config.queue);
+  try {
+    const { pebble } = testStack();
+    const settings = toCertStepSettings({
+      queue: api.config.queue,
+      acme: { directoryUrl: pebble.directoryUrl },
+      encryption: { key: Buffer.alloc(32).toString('base64'), retiredKeys: [] },
+      keyType: 'ecdsa-p256',
+      renewBeforeDays: 30,
+      renewEveryMs: 6 * 3_600_000,
+    });
+    await work(new CertificateRenewals(dataSource, new ObservedFlows(queues), settings));
+    return rowsAtStart;
+  } finally {
+    await queues.onApplicationShutdown();
+    await dataSource.destroy();
+  }
 }
 
 describe('a certificate order that fails', () => {
@@ -292,3 +342,115 @@ describe('a certificate order that fails', () => {
     await waitForStatus(api, token, id, 'failed', worker);
   });
 });
+
+describe('a certificate order the CA refuses after its challenge record was written', () => {
+  let api: ApiHarness;
+  let worker: WorkerProcess;
+  let checkServer: ChallengeDnsServer;
+  const dave = uniqueId('dave');
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv() });
+    // The worker's DNS check asks this server; Pebble keeps asking the emulator.
+    checkServer = await startChallengeDnsServer();
+    worker = await startWorker({ ...api.env, ACME_DNS_CHECK_SERVER: checkServer.address });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await checkServer?.close();
+    await api?.close();
+  });
+
+  it('ends failed with the CA’s reason and removes the challenge record it had written', async () => {
+    const token = await api.token(dave);
+    const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(ordered.status).toBe(202);
+    const { id } = ordered.json as CertificateBody;
+    const challengeName = `_acme-challenge.${dave}.${api.config.rootDomain}`;
+
+    // Written: one value per name (the user's and its wildcard), served by the zone's DNS.
+    const written = await dnsAnswer(challengeName, (answer) => answer.data.length === 2);
+    // Something else rewrites the record, so the CA finds a value it never asked for...
+    await changeTxtDirectly('UPSERT', challengeName, 'not-a-key-authorization');
+    await dnsAnswer(challengeName, (answer) => answer.data[0] === 'not-a-key-authorization');
+    // ...while the worker's check still sees what it wrote and asks the CA to validate.
+    checkServer.serve(challengeName, written.data);
+
+    const failed = await waitForStatus(api, token, id, 'failed', worker);
+    expect(failed.statusReason).toMatch(
+      new RegExp(
+        `^the CA could not validate (\\*\\.)?${dave}\\.${api.config.rootDomain}: .+ ` +
+          `\\(it reads the TXT record ${challengeName}\\); nothing was issued, order again$`,
+      ),
+    );
+    expect(failed.steps?.map((step) => [step.step, step.state])).toEqual([
+      ['cleanup-challenge', 'completed'],
+      ['finalize-certificate', 'failed'],
+      ['validate-challenges', 'failed'],
+      ['check-challenge-dns', 'completed'],
+      ['write-challenge-record', 'completed'],
+      ['create-acme-order', 'completed'],
+    ]);
+    // The root removed the set it found there, whatever its values had become.
+    expect(await zoneNamesUnder(challengeName)).toEqual([]);
+  });
+});
+
+describe('a certificate order while the CA cannot be reached', () => {
+  let api: ApiHarness;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv() });
+    worker = await startWorker({ ...api.env, ACME_DIRECTORY_URL: await closedPortUrl() });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.close();
+  });
+
+  it('stays pending while its first step waits out a backoff, instead of failing', async () => {
+    const token = await api.token(uniqueId('erin'));
+    const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(ordered.status).toBe(202);
+    const { id } = ordered.json as CertificateBody;
+
+    const deadline = Date.now() + 30_000;
+    let seen: CertificateBody;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      seen = (await api.request('GET', `/api/v1/certificates/${id}`, { token }))
+        .json as CertificateBody;
+    } while (!seen.steps?.some((step) => step.attempts > 0) && Date.now() < deadline);
+
+    expect(seen.status).toBe('pending');
+    expect(seen.steps?.find((step) => step.step === 'create-acme-order')).toMatchObject({
+      state: 'delayed',
+      attempts: 1,
+      failedReason: expect.stringContaining('the ACME server cannot be reached: ECONNREFUSED'),
+    });
+  });
+});
+
+/** An https URL on a loopback port nothing listens on: bound once, then released. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((closed) => server.close(closed));
+  return `https://127.0.0.1:${port}/dir`;
+}
+
+/** Polls the emulator's DNS until its answer for the TXT name satisfies `wanted`. */
+async function dnsAnswer(name: string, wanted: (answer: DnsAnswer) => boolean): Promise<DnsAnswer> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const answer = await queryDns(name, 'TXT');
+    if (wanted(answer)) return answer;
+    if (Date.now() > deadline)
+      throw new Error(`${name} TXT never matched; last answer ${JSON.stringify(answer)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

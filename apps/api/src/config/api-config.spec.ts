@@ -81,6 +81,19 @@ describe('loadApiConfig', () => {
     expect(problems({ ...valid, ROOT_DOMAIN: 'not a domain' })).toContain('ROOT_DOMAIN:');
   });
 
+  it('opens certificate keys with CERT_ENCRYPTION_KEY and its retired keys, and needs neither', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const retired = Buffer.alloc(32, 2).toString('base64');
+    expect(loadApiConfig(valid).certEncryption).toBeUndefined();
+    expect(
+      loadApiConfig({ ...valid, CERT_ENCRYPTION_KEY: key, CERT_ENCRYPTION_RETIRED_KEYS: retired })
+        .certEncryption,
+    ).toEqual({ key, retiredKeys: [retired] });
+    expect(problems({ ...valid, CERT_ENCRYPTION_KEY: 'c2hvcnQ=' })).toMatch(
+      /CERT_ENCRYPTION_KEY: must be 32 random bytes, base64/,
+    );
+  });
+
   it('needs only the database to migrate', () => {
     expect(loadMigrateConfig({ DATABASE_URL: valid.DATABASE_URL })).toMatchObject({
       database: 'starchart',

@@ -68,7 +68,7 @@ function route53(): Route53Client {
 
 /** Writes (or removes) a TXT record set behind the api's back, as another tool sharing the zone would. */
 export async function changeTxtDirectly(
-  action: 'CREATE' | 'DELETE',
+  action: 'CREATE' | 'UPSERT' | 'DELETE',
   fqdn: string,
   text: string,
 ): Promise<void> {

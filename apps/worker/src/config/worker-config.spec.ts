@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, loadWorkerConfig } from './worker-config';
 
 const env = {
@@ -54,5 +56,83 @@ describe('loadWorkerConfig', () => {
     expect(load).toThrow(/WORKER_CONCURRENCY: "create-dns-records" is not a queue/);
     expect(load).toThrow(/WORKER_CONCURRENCY: "add-db-record=0": want a whole number/);
     expect(load).toThrow(/LOG_LEVEL/);
+  });
+  describe('certificates', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const retired = Buffer.alloc(32, 2).toString('base64');
+    const acme = {
+      ...env,
+      ACME_DIRECTORY_URL: 'https://127.0.0.1:14000/dir',
+      CERT_ENCRYPTION_KEY: key,
+    };
+
+    it('issues none without ACME_DIRECTORY_URL', () => {
+      expect(loadWorkerConfig(env).certificates).toBeUndefined();
+    });
+
+    it('reads the ACME settings with their defaults', () => {
+      expect(loadWorkerConfig(acme).certificates).toEqual({
+        acme: { directoryUrl: acme.ACME_DIRECTORY_URL },
+        encryption: { key, retiredKeys: [] },
+        keyType: 'ecdsa-p256',
+        renewBeforeDays: 30,
+        renewEveryMs: 6 * 3_600_000,
+      });
+    });
+
+    it('reads every optional setting, retired keys as a list and the renewal interval as a duration', () => {
+      const caCertPath = resolve(__dirname, 'worker-config.spec.ts');
+      const config = loadWorkerConfig({
+        ...acme,
+        ACME_CA_CERT_PATH: caCertPath,
+        ACME_CONTACT_EMAIL: 'ops@example.com',
+        CERT_ENCRYPTION_RETIRED_KEYS: ` ${retired} , ${key}`,
+        CERT_KEY_TYPE: 'rsa-2048',
+        ACME_DNS_CHECK_SERVER: '127.0.0.1:1053',
+        CERT_RENEW_BEFORE_DAYS: '20',
+        CERT_RENEW_EVERY: '30m',
+      }).certificates;
+      expect(config).toMatchObject({
+        acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
+        encryption: { key, retiredKeys: [retired, key] },
+        keyType: 'rsa-2048',
+        dnsCheckServer: '127.0.0.1:1053',
+        renewBeforeDays: 20,
+        renewEveryMs: 1_800_000,
+      });
+    });
+
+    it('names every bad certificate variable', () => {
+      const load = (): unknown =>
+        loadWorkerConfig({
+          ...acme,
+          ACME_DIRECTORY_URL: 'http://127.0.0.1:14000/dir',
+          CERT_ENCRYPTION_KEY: 'c2hvcnQ=',
+          CERT_ENCRYPTION_RETIRED_KEYS: `${retired},nope`,
+          CERT_KEY_TYPE: 'dsa',
+          ACME_DNS_CHECK_SERVER: '127.0.0.1',
+          CERT_RENEW_BEFORE_DAYS: '90',
+          CERT_RENEW_EVERY: '500ms',
+        });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(/ACME_DIRECTORY_URL: must be the https:\/\/ URL of an ACME directory/);
+      expect(load).toThrow(/CERT_ENCRYPTION_KEY: must be 32 random bytes, base64/);
+      expect(load).toThrow(/CERT_ENCRYPTION_RETIRED_KEYS\.1: must be 32 random bytes/);
+      expect(load).toThrow(/CERT_KEY_TYPE/);
+      expect(load).toThrow(/ACME_DNS_CHECK_SERVER: must be host:port/);
+      expect(load).toThrow(/CERT_RENEW_BEFORE_DAYS/);
+      expect(load).toThrow(/CERT_RENEW_EVERY: must be a duration of 1s or more/);
+    });
+
+    it('wants an encryption key and a readable CA file once ACME is on', () => {
+      const load = (): unknown =>
+        loadWorkerConfig({
+          ...acme,
+          CERT_ENCRYPTION_KEY: undefined,
+          ACME_CA_CERT_PATH: '/nonexistent/pebble.minica.pem',
+        });
+      expect(load).toThrow(/CERT_ENCRYPTION_KEY: is required with ACME_DIRECTORY_URL/);
+      expect(load).toThrow(/ACME_CA_CERT_PATH: cannot be read/);
+    });
   });
 });

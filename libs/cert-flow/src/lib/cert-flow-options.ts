@@ -1,5 +1,3 @@
-import type { Route53Config } from '@starchart/route53';
-
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
 export interface CertQueueConfig {
   redisUrl: string;
@@ -27,7 +25,6 @@ export interface EncryptionConfig {
 
 export interface CertFlowWorkerOptions {
   queue: CertQueueConfig;
-  route53: Route53Config;
   acme: AcmeConfig;
   encryption: EncryptionConfig;
   keyType: CertKeyType;

@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { Route53Module } from '@starchart/route53';
 import type { Redis } from 'ioredis';
 import { ACME_CONFIG, AcmeAccountService } from './acme/acme-account.service';
 import {
@@ -30,7 +29,8 @@ class CertFlowWorkerConnectionModule {}
 
 /**
  * The processors of the certificate flow and the renewal schedule. Importing this module starts
- * workers in the importing process, so only apps/worker (and tests) import it.
+ * workers in the importing process, so only apps/worker (and tests) import it. The importing app
+ * provides the one Route53Service (Route53Module.forRoot), shared with the DNS record flow.
  */
 @Module({})
 export class CertFlowWorkerModule {
@@ -50,11 +50,6 @@ export class CertFlowWorkerModule {
       imports: [
         DiscoveryModule,
         connection,
-        // The same options as dns-flow's, so both flows share one rate limit and status cache.
-        Route53Module.forRoot({
-          config: options.route53,
-          redis: { url: options.queue.redisUrl, keyPrefix: `${options.queue.prefix}:` },
-        }),
         BullModule.registerQueueAsync(
           ...CERT_FLOW_QUEUE_NAMES.map((name) => ({
             name,

@@ -18,7 +18,7 @@ import {
   type CertKeyType,
   type CertStepSettings,
 } from './cert-flow-options';
-import { authoritativeServersAnswer, nameServerAddresses } from './challenge-dns';
+import { authoritativeServersAnswer, dnsServerAddress, nameServerAddresses } from './challenge-dns';
 import {
   CertificateGoneError,
   ChallengePropagationTimeoutError,
@@ -150,9 +150,9 @@ export class CertificateSteps {
     const order = await client.getOrder(toOrder(checked.order));
     if (order.status === 'ready' || order.status === 'valid')
       return { done: true, result: checked };
-    if (order.status === 'invalid') throw await this.whyInvalid(client, order);
+    if (order.status === 'invalid') throw await this.whyInvalid(client, order, job);
     for (const authorization of await client.getAuthorizations(order)) {
-      if (authorization.status === 'invalid') throw await this.whyInvalid(client, order);
+      if (authorization.status === 'invalid') throw await this.whyInvalid(client, order, job);
       for (const challenge of authorization.challenges) {
         const ours = checked.challenges.some((candidate) => candidate.url === challenge.url);
         // Completed once only: a second POST to a processing challenge is refused by some CAs.
@@ -265,19 +265,26 @@ export class CertificateSteps {
   }
 
   private async dnsServers(): Promise<string[]> {
-    if (this.settings.dnsCheckServer !== undefined) return [this.settings.dnsCheckServer];
+    if (this.settings.dnsCheckServer !== undefined)
+      return [await dnsServerAddress(this.settings.dnsCheckServer)];
     const zone = await this.route53.zoneName;
     const ns = await this.route53.getRecordSet(zone, 'NS');
     return nameServerAddresses(ns?.values.map((host) => host.replace(/\.$/, '')) ?? []);
   }
 
-  private async whyInvalid(client: acme.Client, order: acme.Order): Promise<OrderInvalidError> {
+  private async whyInvalid(
+    client: acme.Client,
+    order: acme.Order,
+    job: CertJobData,
+  ): Promise<OrderInvalidError> {
     for (const authorization of await client.getAuthorizations(order)) {
       for (const challenge of authorization.challenges) {
         const detail = problemDetail(challenge.error);
+        // The CA's detail rarely names the record it read; the user needs that name to look.
         if (challenge.status === 'invalid' && detail)
           return new OrderInvalidError(
-            `the CA could not validate ${authorization.identifier.value}: ${detail}`,
+            `the CA could not validate ${authorization.identifier.value}: ${detail} ` +
+              `(it reads the TXT record ${job.challengeName}); nothing was issued, order again`,
           );
       }
     }

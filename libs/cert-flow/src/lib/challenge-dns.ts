@@ -1,4 +1,5 @@
-import { Resolver } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
 
 /**
  * Whether the authoritative DNS serves every challenge value: what the CA will query next.
@@ -26,9 +27,11 @@ async function txtAt(name: string, server: string): Promise<string[]> {
   }
 }
 
+// Not `instanceof Error`: node's DNS errors come from another realm under Jest.
 function isNoData(error: unknown): boolean {
   return (
-    error instanceof Error &&
+    typeof error === 'object' &&
+    error !== null &&
     'code' in error &&
     (error.code === 'ENOTFOUND' || error.code === 'ENODATA')
   );
@@ -39,4 +42,17 @@ export async function nameServerAddresses(hosts: readonly string[]): Promise<str
   const resolver = new Resolver();
   const addresses = await Promise.all(hosts.map((host) => resolver.resolve4(host)));
   return addresses.flat();
+}
+
+/**
+ * `host:port` with the host as an address: a resolver takes IP addresses only, and a configured
+ * server may be a name (`route53:1053` in docker compose). Looked up on each check, since a
+ * container's address changes when it restarts.
+ */
+export async function dnsServerAddress(server: string): Promise<string> {
+  const separator = server.lastIndexOf(':');
+  const host = server.slice(0, separator);
+  if (isIP(host) !== 0) return server;
+  const { address } = await lookup(host, { family: 4 });
+  return `${address}${server.slice(separator)}`;
 }

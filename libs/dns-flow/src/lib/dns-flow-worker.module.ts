@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { Route53Module } from '@starchart/route53';
 import type { Redis } from 'ioredis';
 import { DnsFlowQueues } from './dns-flow-queues';
 import { DnsFlowWorkers, WORKER_CONNECTION } from './dns-flow-workers';
@@ -35,7 +34,8 @@ export function route53RedisOptions(queue: QueueConfig): { url: string; keyPrefi
 
 /**
  * The processors of the DNS record flow. Importing this module starts workers in the importing
- * process, so only apps/worker (and tests) import it.
+ * process, so only apps/worker (and tests) import it. The importing app provides the one
+ * Route53Service (Route53Module.forRoot): every flow of a process shares its batcher.
  */
 @Module({})
 export class DnsFlowWorkerModule {
@@ -55,10 +55,6 @@ export class DnsFlowWorkerModule {
       imports: [
         DiscoveryModule,
         connection,
-        Route53Module.forRoot({
-          config: options.route53,
-          redis: route53RedisOptions(options.queue),
-        }),
         // The processors' workers take their connection and prefix from these queues.
         BullModule.registerQueueAsync(
           ...DNS_QUEUE_REGISTRY.map((name) => ({

@@ -8,6 +8,7 @@ import {
   toDatabaseConfig,
   type DnsRecordType,
 } from '@starchart/persistence';
+import { Route53Module } from '@starchart/route53';
 import { mysqlUrl, testStack, uniqueId, type HostedZone, type TestStack } from '@starchart/testing';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -91,9 +92,8 @@ export class FlowHarness {
       imports: [
         PersistenceModule.forRoot(database),
         DnsFlowModule.forRoot({ queue }),
-        DnsFlowWorkerModule.forRoot({
-          queue,
-          route53: {
+        Route53Module.forRoot({
+          config: {
             endpoint: stack.emulator.apiUrl,
             region: 'us-east-1',
             hostedZoneId: zone.id,
@@ -101,6 +101,10 @@ export class FlowHarness {
             batchWindowMs: 20,
             batching: true,
           },
+          redis: route53RedisOptions(queue),
+        }),
+        DnsFlowWorkerModule.forRoot({
+          queue,
           concurrency: {},
           pollIntervalMs: options.pollIntervalMs,
           deadlineMs: options.deadlineMs,

@@ -7,7 +7,7 @@ import { AcmeRefusedError, AcmeUnavailableError } from '../errors';
 const problemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });
 
 // What axios rejects with when no answer came back at all (refused, reset, timed out).
-const networkErrorSchema = z.object({ code: z.string(), response: z.undefined() });
+const networkErrorSchema = z.object({ code: z.string(), response: z.undefined().optional() });
 
 const BAD_NONCE = 'urn:ietf:params:acme:error:badNonce';
 const RATE_LIMITED = 'urn:ietf:params:acme:error:rateLimited';
@@ -17,8 +17,8 @@ let configured = false;
 /**
  * acme-client talks through one axios instance of its own; this configures it once per process:
  * - trust: the public roots plus an extra CA (Pebble's listener) for this instance only;
- * - retries: two quick ones inside the call, then BullMQ's backoff takes over, so a CA that is
- *   down does not hold a worker slot for a minute;
+ * - retries: two quick ones inside the call for a 5xx or 429, none for a connection that failed;
+ *   then BullMQ's backoff takes over, so a CA that is down does not hold a worker slot for a minute;
  * - errors: acme-client reports refusals as plain Errors without the status, so the final
  *   response is turned into a typed error here, where the status and problem type are known.
  *   badNonce passes through: acme-client retries it itself.
@@ -38,13 +38,20 @@ export function configureAcmeHttp(extraCaPem: string | undefined): void {
       retryDefaultDelay: 1,
     },
   });
-  acme.axios.interceptors.response.use(
-    (response) => {
-      assertNotRefused(response.status, response.data);
-      return response;
-    },
-    (error: unknown) => Promise.reject(toAcmeError(error)),
-  );
+  const { response: interceptors } = acme.axios.interceptors;
+  // First in line: acme-client's own interceptor, registered before this one, turns a connection
+  // that failed into a bare TypeError, losing the error code.
+  interceptors.handlers?.unshift({
+    fulfilled: (response) => response,
+    rejected: (error: unknown) => Promise.reject(toAcmeError(error)),
+    synchronous: false,
+    runWhen: null,
+  });
+  // Last in line: sees the final answer, after acme-client's retries.
+  interceptors.use((response) => {
+    assertNotRefused(response.status, response.data);
+    return response;
+  });
 }
 
 function assertNotRefused(status: number, body: unknown): void {

@@ -37,18 +37,27 @@ export class CertificateRenewals {
     return started;
   }
 
-  private renew(certificate: CertificateEntity): Promise<boolean> {
+  private async renew(certificate: CertificateEntity): Promise<boolean> {
     const data = toCertJobData('renew', certificate);
-    // A failed flow start rolls the status back, so the next run tries again.
-    return this.dataSource.transaction(async (manager) => {
-      const { affected } = await manager.update(
-        CertificateEntity,
-        { id: certificate.id, status: 'issued', validTo: certificate.validTo ?? undefined },
-        { status: 'renewing', statusReason: null, flowId: this.flows.flowIdFor(data) },
-      );
-      if (affected !== 1) return false;
+    const flowId = this.flows.flowIdFor(data);
+    const certificates = this.dataSource.getRepository(CertificateEntity);
+    const { affected } = await certificates.update(
+      { id: certificate.id, status: 'issued', validTo: certificate.validTo ?? undefined },
+      { status: 'renewing', statusReason: null, flowId },
+    );
+    if (affected !== 1) return false;
+    // Added after the commit: the flow's first step looks the row up by this flowId, and a flow
+    // added inside the transaction could run before the commit and find no such row.
+    try {
       await this.flows.start(data);
-      return true;
-    });
+    } catch (error) {
+      // Back to issued, so that the next run tries again.
+      await certificates.update(
+        { id: certificate.id, status: 'renewing', flowId },
+        { status: 'issued', flowId: certificate.flowId },
+      );
+      throw error;
+    }
+    return true;
   }
 }
