@@ -891,6 +891,8 @@ async function initMariadb(state, datadir) {
  * Idempotent, so it runs on every start: the app user may create and drop
  * `starchart_*` databases for tests. Root keeps only its socket login, which
  * the 0700 data directory protects; the TCP port admits the app user alone.
+ * An existing user is altered, never re-created: apps reconnect as soon as a
+ * restarted server answers, and a dropped user would refuse them meanwhile.
  * @param {StackState} state
  */
 async function provisionMariadb(state) {
@@ -900,7 +902,8 @@ async function provisionMariadb(state) {
   const sql = [
     `DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'${os.hostname()}'`,
     `CREATE DATABASE IF NOT EXISTS \`${database}\``,
-    `CREATE OR REPLACE USER ${accounts.map((account) => `${account} IDENTIFIED BY '${password}'`).join(', ')}`,
+    `CREATE USER IF NOT EXISTS ${accounts.map((account) => `${account} IDENTIFIED BY '${password}'`).join(', ')}`,
+    `ALTER USER ${accounts.map((account) => `${account} IDENTIFIED BY '${password}'`).join(', ')}`,
     `GRANT ALL PRIVILEGES ON \`${database}\`.* TO ${accounts.join(', ')}`,
     // In a grant, _ is a wildcard too: \\_ keeps the pattern to starchart_<anything>.
     `GRANT ALL PRIVILEGES ON \`${database}\\_%\`.* TO ${accounts.join(', ')}`,

@@ -62,12 +62,21 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
     return { username, key, requestHash };
   }
 
-  /** The stored answer to this key; a different request under the same key is refused. */
-  async find(request: IdempotentRequest): Promise<StoredResponse | undefined> {
-    const stored = await this.keys.findOneBy({ username: request.username, key: request.key });
+  /**
+   * The stored answer to this key; a different request under the same key is refused. Read on
+   * the caller's connection: a request holding a pooled connection must not wait for a second.
+   */
+  async find(
+    manager: EntityManager,
+    request: IdempotentRequest,
+  ): Promise<StoredResponse | undefined> {
+    const stored = await manager.findOneBy(IdempotencyKeyEntity, {
+      username: request.username,
+      key: request.key,
+    });
     if (!stored) return undefined;
     if (stored.createdAt.getTime() < Date.now() - IDEMPOTENCY_KEY_TTL_MS) {
-      await this.keys.delete({
+      await manager.delete(IdempotencyKeyEntity, {
         username: request.username,
         key: request.key,
         createdAt: stored.createdAt,

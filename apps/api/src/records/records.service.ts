@@ -104,7 +104,7 @@ export class RecordsService {
     try {
       return await this.withUserLock(principal.username, async (manager) => {
         // Looked up under the lock: a retry that raced the first request waits for it, then replays it.
-        const stored = idempotent && (await this.idempotency.find(idempotent));
+        const stored = idempotent && (await this.idempotency.find(manager, idempotent));
         if (stored) return replay(stored);
         await this.assertRoomFor(manager, record);
         await manager.insert(DnsRecordEntity, record);

@@ -28,6 +28,8 @@ export interface RequestOptions {
   /** Sent as is, instead of JSON.stringify(body). */
   rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
+  /** Aborts the request (the promise rejects) when no answer came within this time. */
+  timeoutMs?: number;
 }
 
 /** A throwaway database and queue prefix on the test stack, and the api serving them. */
@@ -171,7 +173,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     queuePrefix,
     logs,
     token: signToken,
-    async request(method, path, { token, body, rawBody, headers = {} } = {}) {
+    async request(method, path, { token, body, rawBody, headers = {}, timeoutMs } = {}) {
       const sent: Record<string, string> = { ...headers };
       if (token) sent['Authorization'] = `Bearer ${token}`;
       let payload: string | Uint8Array | undefined = rawBody;
@@ -183,6 +185,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
         method,
         headers: sent,
         ...(payload !== undefined && { body: payload }),
+        ...(timeoutMs !== undefined && { signal: AbortSignal.timeout(timeoutMs) }),
       });
       // A progress stream stays open until its record settles; its status is what callers want.
       if (response.headers.get('content-type')?.startsWith('text/event-stream')) {

@@ -7,6 +7,8 @@ const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
 /** The built worker (`npx nx build worker`) running as its own process, as in production. */
 export interface WorkerProcess {
   output(): string;
+  /** How the process ended (`exit code 1`, `signal SIGKILL`), or null while it runs. */
+  exit(): string | null;
   stop(): Promise<void>;
   /** SIGKILL: the process dies mid-job, as in a crash or an OOM kill. */
   kill(): Promise<void>;
@@ -23,7 +25,13 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let exit: string | null = null;
+  const exited = new Promise<void>((done) =>
+    child.once('exit', (code, signal) => {
+      exit = signal ? `signal ${signal}` : `exit code ${code}`;
+      done();
+    }),
+  );
 
   await new Promise<void>((ready, failed) => {
     const timer = setTimeout(
@@ -44,6 +52,7 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
 
   return {
     output: () => output,
+    exit: () => exit,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -34,6 +34,14 @@ const JOB_NAMES: Record<DnsQueueName, string> = {
   [DNS_QUEUES.syncDbStatus]: 'syncDbStatus',
 };
 
+// Enough for GET /records/{id} and the board to show recent flows; a failed job is what an
+// operator investigates, so it stays longer. About 10 KB a job, so at most ~50 MB of failed jobs
+// per queue in Redis and ~10 MB of completed ones.
+const RETENTION = {
+  completed: { age: 24 * HOUR_S, count: 1_000 },
+  failed: { age: 7 * 24 * HOUR_S, count: 5_000 },
+} as const;
+
 /** What identifies one flow: the operation on one version of one record. */
 export type FlowKey = Pick<DnsRecordJobData, 'op' | 'recordId' | 'version'>;
 
@@ -64,8 +72,8 @@ export function jobOptionsFor(flow: FlowKey, step: DnsQueueName): DnsJobOptions 
     jobId: jobIdFor(flow, step),
     attempts,
     backoff: { type: 'exponential', delay: firstRetryMs },
-    removeOnComplete: { age: 24 * HOUR_S, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * HOUR_S, count: 10_000 },
+    removeOnComplete: RETENTION.completed,
+    removeOnFail: RETENTION.failed,
     // A child that fails for good is recorded in its parent's failed set and the parent still
     // runs once all its children have settled, so the root always writes active or error.
     // (continueParentOnFailure would start the parent while its other children still run.)

@@ -35,11 +35,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: socket errors may come from another realm (Node core under Jest).
   if (error === null || typeof error !== 'object') return false;
   const driverError: unknown = 'driverError' in error ? error.driverError : error;
-  const code =
-    driverError !== null && typeof driverError === 'object' && 'code' in driverError
-      ? driverError.code
-      : undefined;
-  return typeof code === 'string' && UNREACHABLE_CODES.has(code);
+  if (driverError === null || typeof driverError !== 'object') return false;
+  const code = 'code' in driverError ? driverError.code : undefined;
+  if (typeof code === 'string') return UNREACHABLE_CODES.has(code);
+  // mysql2 marks a connection that died mid-use as fatal, and its later commands fail ("Can't add
+  // new command when connection is in closed state") with no code; server errors always have one.
+  return 'fatal' in driverError && driverError.fatal === true;
 }
 
 /**

@@ -9,13 +9,14 @@ import { RECONCILE_QUEUE } from '../queues';
 import { reconcileJobDataSchema, type ReconcileReport } from './reconcile-job';
 import { ReconcilerService } from './reconciler.service';
 import { RunLock } from './run-lock';
+import { DNS_WORKER_OPTIONS } from '../worker-options';
 
 export const RECONCILE_LOCK_TTL_MS = 30_000;
 // A run that finds another in progress waits this long, without spending an attempt.
 const LOCKED_RETRY_MS = 5_000;
 
 /** One reconcile run per job; a run never overlaps another, from this process or any other. */
-@Processor(RECONCILE_QUEUE, { autorun: false })
+@Processor(RECONCILE_QUEUE, DNS_WORKER_OPTIONS)
 export class ReconcileProcessor extends WorkerHost {
   constructor(
     private readonly reconciler: ReconcilerService,

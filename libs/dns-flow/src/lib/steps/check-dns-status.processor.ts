@@ -10,8 +10,9 @@ import {
 import { DNS_QUEUES } from '../queues';
 import { readChildOutcome } from './child-outcome';
 import { DnsStepProcessor, type DnsStepJob } from './dns-step.processor';
+import { DNS_WORKER_OPTIONS } from '../worker-options';
 
-@Processor(DNS_QUEUES.checkDnsStatus, { autorun: false })
+@Processor(DNS_QUEUES.checkDnsStatus, DNS_WORKER_OPTIONS)
 export class CheckDnsStatusProcessor extends DnsStepProcessor<CheckDnsStatusResult> {
   constructor(private readonly steps: DnsRecordSteps) {
     super();

@@ -8,9 +8,10 @@ import {
 import { DNS_QUEUES } from '../queues';
 import { readChildOutcome } from './child-outcome';
 import { DnsStepProcessor, type DnsStepJob } from './dns-step.processor';
+import { DNS_WORKER_OPTIONS } from '../worker-options';
 
 /** The root: runs once both branches have settled, whether they succeeded or not. */
-@Processor(DNS_QUEUES.syncDbStatus, { autorun: false })
+@Processor(DNS_QUEUES.syncDbStatus, DNS_WORKER_OPTIONS)
 export class SyncDbStatusProcessor extends DnsStepProcessor<SyncDbStatusResult> {
   constructor(private readonly steps: DnsRecordSteps) {
     super();
