@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
 
 /** The built worker (`npx nx build worker`) running as its own process, as in production. */
+const READY_TIMEOUT_MS = 45_000;
+
 export interface WorkerProcess {
   output(): string;
   /** How the process ended (`exit code 1`, `signal SIGKILL`), or null while it runs. */
@@ -33,10 +35,11 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     }),
   );
 
+  // Generous: a worker boots in about 2 s, but much slower on a loaded 2-core machine.
   await new Promise<void>((ready, failed) => {
     const timer = setTimeout(
-      () => failed(new Error(`worker not ready in 20 s:\n${output}`)),
-      20_000,
+      () => failed(new Error(`worker not ready in ${READY_TIMEOUT_MS / 1000} s:\n${output}`)),
+      READY_TIMEOUT_MS,
     );
     const check = (): void => {
       if (!output.includes('"event":"ready"')) return;
