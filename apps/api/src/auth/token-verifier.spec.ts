@@ -72,6 +72,15 @@ describe('TokenVerifier with a shared secret', () => {
     expect(error.headers()['WWW-Authenticate']).toContain('error="invalid_token"');
   });
 
+  it('refuses a token it accepted before, once that token has expired', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await sign({ sub: 'carol' }, { expiresIn: expiresAt });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ username: 'carol' });
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    const error = await refusal(verifier.verify(token));
+    expect(error.detail).toBe('The token has expired; get a new one.');
+  });
+
   it('refuses a token signed with another secret', async () => {
     const forged = await sign({}, { secret: new TextEncoder().encode('x'.repeat(48)) });
     const error = await refusal(verifier.verify(forged));

@@ -281,6 +281,22 @@ describe('records over HTTP (no worker running)', () => {
       expect(await api.dbRecords('username = ? AND name = ?', [erin, 'race'])).toHaveLength(1);
     });
 
+    it("answers a retry with the row its first attempt's flow wrote when that attempt's commit was lost", async () => {
+      const key = uniqueId('key-');
+      const body = { name: 'lost', type: 'A', value: '192.0.2.9' };
+      const first = await create(token, body, { 'Idempotency-Key': key });
+      expect(first.status).toBe(202);
+      // What a database outage between adding the flow and committing leaves behind: the flow's
+      // add-db-record step wrote the row, but the api's key never reached the database.
+      await api.sql('DELETE FROM idempotency_keys WHERE `key` = ?', [key]);
+
+      const retry = await create(token, body, { 'Idempotency-Key': key });
+      expect(retry.status).toBe(202);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect((retry.json as { id: string }).id).toBe((first.json as { id: string }).id);
+      expect(await api.dbRecords('username = ? AND name = ?', [erin, 'lost'])).toHaveLength(1);
+    });
+
     it('refuses the same key with another body (422)', async () => {
       const key = uniqueId('key-');
       expect(

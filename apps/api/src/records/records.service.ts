@@ -8,7 +8,7 @@ import {
   flowJobIds,
 } from '@starchart/dns-flow';
 import { DnsRecordEntity, type DnsRecordType } from '@starchart/persistence';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
@@ -85,7 +85,7 @@ export class RecordsService {
       ]);
     }
 
-    const id = randomUUID();
+    const id = idempotent ? idempotentRecordId(idempotent) : randomUUID();
     const record = this.records.create({
       id,
       username: principal.username,
@@ -93,7 +93,7 @@ export class RecordsService {
       fqdn,
       type: input.type,
       value: input.value,
-      priority: input.priority,
+      priority: input.priority ?? null,
       ttl: input.ttl,
       status: 'pending',
       statusReason: null,
@@ -106,11 +106,18 @@ export class RecordsService {
         // Looked up under the lock: a retry that raced the first request waits for it, then replays it.
         const stored = idempotent && (await this.idempotency.find(manager, idempotent));
         if (stored) return replay(stored);
+        // The first attempt added its flow, then failed to commit (the database went away): the
+        // flow's add-db-record step wrote the row anyway. That row is this request's answer.
+        const written = idempotent && (await manager.findOneBy(DnsRecordEntity, { id }));
+        if (idempotent && written && written.username === principal.username) {
+          const view = toRecordView(written);
+          await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body: view });
+          return { statusCode: ACCEPTED, body: view, replayed: true };
+        }
         await this.assertRoomFor(manager, record);
+        // The insert reads the database's timestamps back into `record`: no second SELECT.
         await manager.insert(DnsRecordEntity, record);
-        const view = toRecordView(
-          await manager.findOneByOrFail(DnsRecordEntity, { id: record.id }),
-        );
+        const view = toRecordView(record);
         // Stored before the flow starts: if a concurrent retry won the key, nothing was enqueued.
         if (idempotent)
           await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body: view });
@@ -229,13 +236,16 @@ export class RecordsService {
 
   /** Quota and the rules about sharing a name, checked under the user's lock. */
   private async assertRoomFor(manager: EntityManager, record: DnsRecordEntity): Promise<void> {
-    const owned = await manager.countBy(DnsRecordEntity, { username: record.username });
+    // One round trip for both checks: this runs under the user's lock on every create.
+    const { tableName } = manager.getRepository(DnsRecordEntity).metadata;
+    const [room] = await manager.query<{ owned: number | string; types: string | null }[]>(
+      `SELECT (SELECT COUNT(*) FROM \`${tableName}\` WHERE username = ?) AS owned,
+              (SELECT GROUP_CONCAT(type) FROM \`${tableName}\` WHERE fqdn = ?) AS types`,
+      [record.username, record.fqdn],
+    );
+    const owned = Number(room?.owned ?? 0);
     if (owned >= this.config.recordQuota) throw new QuotaExceededError(this.config.recordQuota);
-    const sameName = await manager.find(DnsRecordEntity, {
-      select: { type: true },
-      where: { fqdn: record.fqdn },
-    });
-    const types = sameName.map((other) => other.type);
+    const types = room?.types ? room.types.split(',') : [];
     if (types.includes(record.type)) throw duplicateOf(record.type, record.fqdn);
     if (record.type === 'CNAME' && types.length > 0) {
       throw new RecordConflictError(
@@ -388,4 +398,14 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidInputError([
     { field: 'cursor', message: 'is not a cursor this api handed out' },
   ]);
+}
+
+/**
+ * A retried request with the same key and body gets the same record id, so that a retry can
+ * recognise the row its first attempt's flow wrote. Formatted as an RFC 9562 version 8 UUID.
+ */
+function idempotentRecordId({ username, key, requestHash }: IdempotentRequest): string {
+  const hex = createHash('sha256').update(`${username}\n${key}\n${requestHash}`).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

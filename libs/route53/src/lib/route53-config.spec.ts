@@ -9,6 +9,7 @@ describe('route53EnvSchema', () => {
       hostedZoneId: 'Z123',
       ratePerSecond: 5,
       batchWindowMs: 50,
+      busyBatchIntervalMs: 2_000,
       batching: true,
       requestTimeoutMs: 10_000,
     });
@@ -21,6 +22,7 @@ describe('route53EnvSchema', () => {
         ROUTE53_HOSTED_ZONE_ID: '/hostedzone/Z123',
         ROUTE53_RATE_PER_SECOND: '10',
         ROUTE53_BATCH_WINDOW_MS: '0',
+        ROUTE53_BUSY_BATCH_INTERVAL_MS: '0',
         ROUTE53_BATCHING: 'off',
       }),
     );
@@ -29,6 +31,7 @@ describe('route53EnvSchema', () => {
       hostedZoneId: '/hostedzone/Z123',
       ratePerSecond: 10,
       batchWindowMs: 0,
+      busyBatchIntervalMs: 0,
       batching: false,
     });
   });

@@ -12,6 +12,7 @@ export const route53EnvSchema = z.object({
   }),
   ROUTE53_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
   ROUTE53_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(50),
+  ROUTE53_BUSY_BATCH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   ROUTE53_BATCHING: z.enum(['on', 'off']).default('on'),
   ROUTE53_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
@@ -26,6 +27,8 @@ export interface Route53Config {
   ratePerSecond: number;
   /** How long the first change of a batch waits for others to join it. */
   batchWindowMs: number;
+  /** Under load, the least time between two batches of one process; undefined or 0: none. */
+  busyBatchIntervalMs?: number;
   /** false: one ChangeResourceRecordSets per change and uncached GetChange (for benchmarks). */
   batching: boolean;
   /** Connection and response timeout of one HTTP request; 10 s when undefined. */
@@ -39,6 +42,7 @@ export function toRoute53Config(env: z.infer<typeof route53EnvSchema>): Route53C
     hostedZoneId: env.ROUTE53_HOSTED_ZONE_ID,
     ratePerSecond: env.ROUTE53_RATE_PER_SECOND,
     batchWindowMs: env.ROUTE53_BATCH_WINDOW_MS,
+    busyBatchIntervalMs: env.ROUTE53_BUSY_BATCH_INTERVAL_MS,
     batching: env.ROUTE53_BATCHING === 'on',
     requestTimeoutMs: env.ROUTE53_REQUEST_TIMEOUT_MS,
   };

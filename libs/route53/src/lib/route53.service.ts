@@ -84,6 +84,7 @@ export class Route53Service implements OnApplicationShutdown {
       batcher: config.batching
         ? new ChangeBatcher((changes) => api.changeResourceRecordSets(changes), {
             windowMs: config.batchWindowMs,
+            busyIntervalMs: config.busyBatchIntervalMs,
           })
         : undefined,
       statusCache: config.batching

@@ -2,8 +2,9 @@ import { SignJWT } from 'jose';
 import { ScenarioError } from './errors';
 
 const RECORDS_PATH = '/api/v1/records';
+const CERTIFICATES_PATH = '/api/v1/certificates';
 
-/** Creates records through the HTTP API as the users a scenario names. */
+/** Creates records and orders certificates through the HTTP API as the users a scenario names. */
 export class ApiClient {
   private readonly tokens = new Map<string, string>();
 
@@ -32,13 +33,45 @@ export class ApiClient {
     return id;
   }
 
-  /** The HTTP status of GET `path` with a token, to see whether an endpoint exists. */
-  async statusOf(path: string, username: string): Promise<number> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
+  /** POST /api/v1/certificates; resolves with the certificate's id once the api answers 202. */
+  async orderCertificate(username: string): Promise<string> {
+    const response = await fetch(`${this.baseUrl}${CERTIFICATES_PATH}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await this.token(username)}`,
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    const body: unknown = await response.json();
+    const id = typeof body === 'object' && body !== null ? Reflect.get(body, 'id') : undefined;
+    if (response.status !== 202 || typeof id !== 'string') {
+      throw new ScenarioError(
+        `POST ${CERTIFICATES_PATH} as ${username} answered ${response.status}: ${JSON.stringify(body)}`,
+      );
+    }
+    return id;
+  }
+
+  /** The certificate's status and statusReason from GET /api/v1/certificates/{id}. */
+  async certificateStatus(
+    username: string,
+    id: string,
+  ): Promise<{ status: string; statusReason: string | null }> {
+    const response = await fetch(`${this.baseUrl}${CERTIFICATES_PATH}/${id}`, {
       headers: { authorization: `Bearer ${await this.token(username)}` },
     });
-    await response.arrayBuffer();
-    return response.status;
+    const body: unknown = await response.json();
+    const field = (name: string): unknown =>
+      typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
+    const status = field('status');
+    const reason = field('statusReason');
+    if (response.status !== 200 || typeof status !== 'string') {
+      throw new ScenarioError(
+        `GET ${CERTIFICATES_PATH}/${id} answered ${response.status}: ${JSON.stringify(body)}`,
+      );
+    }
+    return { status, statusReason: typeof reason === 'string' ? reason : null };
   }
 
   async isHealthy(): Promise<boolean> {

@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_CONCURRENCY, DNS_QUEUES, type DnsQueueName } from '@starchart/dns-flow';
 import { Redis } from 'ioredis';
 import { ApiClient } from './api-client';
 import { AppProcess } from './app-process';
@@ -20,20 +19,6 @@ const execFileAsync = promisify(execFile);
 const BENCH_API_ENV = { RECORD_QUOTA: '10000', RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' };
 export const WORKER_PROCESSES = 2;
 
-/**
- * Jobs at once per queue in each worker process. The Route 53 steps get far more than their
- * defaults: a create-dns-record job only waits for its shared batch, so a process's batch can
- * hold no more changes than it has create-dns-record slots, and with 16 the 5 calls a second
- * of the shared rate limit cap a process at about 40 records a second.
- */
-export const BENCH_WORKER_CONCURRENCY: Readonly<Record<DnsQueueName, number>> = {
-  ...DEFAULT_CONCURRENCY,
-  [DNS_QUEUES.createDnsRecord]: 500,
-  [DNS_QUEUES.checkDnsStatus]: 500,
-};
-const WORKER_CONCURRENCY = Object.entries(BENCH_WORKER_CONCURRENCY)
-  .map(([queue, jobs]) => `${queue}=${jobs}`)
-  .join(',');
 export const HTTP_CLIENTS = 64;
 
 /** The api and workers a scenario runs against, on their own queue prefix. */
@@ -105,7 +90,7 @@ export class BenchContext {
           await AppProcess.start({
             label: `${scenario}-worker-${index + 1}`,
             script: 'dist/apps/worker/main.js',
-            env: { ...env, LOG_LEVEL: 'warn', WORKER_CONCURRENCY, ...workerEnv },
+            env: { ...env, LOG_LEVEL: 'warn', ...workerEnv },
             logDir: this.logDir,
             readyLine: '"event":"ready"',
           }),

@@ -1,13 +1,14 @@
 import {
   buildDnsFlow,
+  DEFAULT_CONCURRENCY,
   DNS_FLOW_QUEUE_NAMES,
   DNS_QUEUES,
   type DnsRecordJobData,
 } from '@starchart/dns-flow';
-import { FlowProducer, Queue, Worker } from 'bullmq';
+import { FlowProducer, MetricsTime, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppProcess } from '../lib/app-process';
-import { BENCH_WORKER_CONCURRENCY, type BenchContext } from '../lib/harness';
+import type { BenchContext } from '../lib/harness';
 import { nowMs, pollUntil, runPool } from '../lib/timing';
 
 export const RAW_WORKER_COMMAND = 'raw-worker';
@@ -15,7 +16,7 @@ const RAW_ENV = { redisUrl: 'BENCH_RAW_REDIS_URL', prefix: 'BENCH_RAW_PREFIX' } 
 
 /**
  * The child process of the baseline: a no-op BullMQ Worker per queue of the DNS flow, with the
- * concurrency the bench gives the real workers.
+ * workers' default concurrency.
  */
 export async function runRawWorker(env: NodeJS.ProcessEnv): Promise<void> {
   const redisUrl = env[RAW_ENV.redisUrl];
@@ -27,7 +28,11 @@ export async function runRawWorker(env: NodeJS.ProcessEnv): Promise<void> {
       new Worker(queue, async () => null, {
         connection,
         prefix,
-        concurrency: BENCH_WORKER_CONCURRENCY[queue],
+        concurrency: DEFAULT_CONCURRENCY[queue],
+        // Retention keeps only the latest completed roots, so their count comes from metrics.
+        ...(queue === DNS_QUEUES.syncDbStatus
+          ? { metrics: { maxDataPoints: MetricsTime.ONE_HOUR } }
+          : {}),
       }),
   );
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
@@ -92,7 +97,8 @@ export async function measureRawFlows(
     });
     await pollUntil(
       `${count} raw flows completed`,
-      async () => ((await roots.getCompletedCount()) >= count ? true : undefined),
+      async () =>
+        (await roots.getMetrics('completed', 0, 0)).meta.count >= count ? true : undefined,
       { intervalMs: 50, timeoutMs },
     );
     const seconds = (nowMs() - started) / 1000;

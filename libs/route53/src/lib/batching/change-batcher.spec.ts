@@ -5,7 +5,7 @@ import {
   Route53ThrottledError,
 } from '../errors';
 import type { RecordChange } from '../record-set';
-import { ChangeBatcher } from './change-batcher';
+import { BUSY_BATCH_CHANGES, ChangeBatcher } from './change-batcher';
 
 function upsert(name: string, value = '192.0.2.1'): RecordChange {
   return { action: 'UPSERT', recordSet: { name, type: 'A', ttl: 60, values: [value] } };
@@ -58,6 +58,37 @@ describe('ChangeBatcher', () => {
     await Promise.all([first, ...later]);
     expect(zone.maxInFlight).toBe(1);
     expect(zone.calls).toEqual([['a.test'], ['b.test', 'c.test', 'd.test']]);
+  });
+
+  it('under load, holds the next batch until the busy interval has passed, then sends it whole', async () => {
+    const zone = new AtomicZone();
+    const batcher = new ChangeBatcher(zone.send, { windowMs: 1, busyIntervalMs: 300 });
+    const names = (prefix: string, count: number): string[] =>
+      Array.from({ length: count }, (_, i) => `${prefix}${i}.test`);
+    const sentAt: number[] = [];
+    const started = Date.now();
+    const first = names('a', BUSY_BATCH_CHANGES).map((name) => batcher.submit(upsert(name)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const trickle: Promise<string>[] = [];
+    for (const name of names('b', 10)) {
+      trickle.push(batcher.submit(upsert(name)));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const ids = await Promise.all([...first, ...trickle]);
+    sentAt.push(Date.now() - started);
+
+    // Without the hold, the trickle after the first batch would have gone out one by one.
+    expect(zone.calls.map((call) => call.length)).toEqual([BUSY_BATCH_CHANGES, 10]);
+    expect(new Set(ids)).toEqual(new Set(['C1', 'C2']));
+    expect(sentAt[0]).toBeGreaterThanOrEqual(290);
+  });
+
+  it('does not hold back the next batch after a small one', async () => {
+    const zone = new AtomicZone();
+    const batcher = new ChangeBatcher(zone.send, { windowMs: 1, busyIntervalMs: 60_000 });
+    await batcher.submit(upsert('a.test'));
+    await batcher.submit(upsert('b.test'));
+    expect(zone.calls).toEqual([['a.test'], ['b.test']]);
   });
 
   it('sends two changes to one record set in consecutive batches, in order', async () => {

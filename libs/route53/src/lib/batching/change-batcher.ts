@@ -1,6 +1,6 @@
 import { classifyRefusedChange, InvalidChangeError, toRoute53Error } from '../errors';
 import type { RecordChange } from '../record-set';
-import { planBatch } from './batch-limits';
+import { planBatch, ROUTE53_BATCH_LIMITS } from './batch-limits';
 
 /** Sends one atomic batch and returns its change id; rejects with InvalidChangeError if refused. */
 export type SendBatch = (changes: readonly RecordChange[]) => Promise<string>;
@@ -8,7 +8,16 @@ export type SendBatch = (changes: readonly RecordChange[]) => Promise<string>;
 export interface ChangeBatcherOptions {
   /** How long the first change of a batch waits for others to join it. */
   windowMs: number;
+  /**
+   * Under load (the last batch carried at least BUSY_BATCH_CHANGES changes), the least time
+   * between the starts of two batches, so that changes pile up into fewer, larger calls.
+   * 0 or undefined: the next batch leaves as soon as the last one is answered.
+   */
+  busyIntervalMs?: number;
 }
+
+// Fewer changes than this in a batch means light traffic: the next batch is not held back.
+export const BUSY_BATCH_CHANGES = 10;
 
 interface QueuedChange {
   change: RecordChange;
@@ -24,6 +33,7 @@ export class ChangeBatcher {
   private queue: QueuedChange[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flight: Promise<void> | undefined;
+  private lastBatch = { startedAt: 0, changes: 0 };
 
   constructor(
     private readonly send: SendBatch,
@@ -34,6 +44,16 @@ export class ChangeBatcher {
   submit(change: RecordChange): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
+      // A held-back batch that is already as large as Route 53 allows gains nothing by waiting.
+      if (
+        this.timer &&
+        !this.flight &&
+        this.queue.length >= ROUTE53_BATCH_LIMITS.maxResourceRecords
+      ) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.flush();
+      }
       this.schedule();
     });
   }
@@ -52,21 +72,39 @@ export class ChangeBatcher {
 
   private schedule(): void {
     if (this.flight || this.timer || this.queue.length === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.options.windowMs);
+    this.startTimer(Math.max(this.options.windowMs, this.holdMs()));
   }
 
   private flush(): void {
     const batch = planBatch(this.queue, (queued) => queued.change);
     const taken = new Set(batch);
     this.queue = this.queue.filter((queued) => !taken.has(queued));
+    this.lastBatch = { startedAt: Date.now(), changes: batch.length };
     this.flight = this.sendBatch(batch).finally(() => {
       this.flight = undefined;
-      // Whatever queued up meanwhile has already waited longer than a window.
-      if (this.queue.length > 0) this.flush();
+      this.afterFlight();
     });
+  }
+
+  /** Whatever queued up meanwhile has already waited longer than a window; under load, longer. */
+  private afterFlight(): void {
+    if (this.queue.length === 0 || this.timer) return;
+    const holdMs = this.holdMs();
+    if (holdMs > 0) this.startTimer(holdMs);
+    else this.flush();
+  }
+
+  /** How much longer the next batch waits because the last one showed load; 0 for none. */
+  private holdMs(): number {
+    if (this.lastBatch.changes < BUSY_BATCH_CHANGES) return 0;
+    return Math.max(0, this.lastBatch.startedAt + (this.options.busyIntervalMs ?? 0) - Date.now());
+  }
+
+  private startTimer(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, delayMs);
   }
 
   private async sendBatch(batch: readonly QueuedChange[]): Promise<void> {

@@ -63,6 +63,32 @@ describe('ChangeStatusCache', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('asks less often the longer a change stays PENDING', async () => {
+    const { calls, fetch } = countingFetch('PENDING');
+    const redis = new Redis(redisUrl);
+    connections.push(redis);
+    const cache = new ChangeStatusCache(redis, fetch, {
+      keyPrefix,
+      pendingTtlMs: 20,
+      maxPendingTtlMs: 400,
+      waitIntervalMs: 5,
+    });
+    const changeId = uniqueId('C');
+    const askedAt: number[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 1_600) {
+      const before = calls.length;
+      await cache.get(changeId);
+      if (calls.length > before) askedAt.push(Date.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    // A fixed 20 ms TTL would ask every ~55 ms (a fetch takes 30 ms): about 30 times, 55 ms apart.
+    expect(askedAt.length).toBeLessThan(15);
+    const gaps = askedAt.slice(1).map((at, i) => at - (askedAt[i] ?? 0));
+    expect(gaps.at(-1)).toBeGreaterThan(200);
+  });
+
   it('keeps an INSYNC answer, which never changes', async () => {
     const { calls, fetch } = countingFetch('INSYNC');
     const cache = processCache(fetch);

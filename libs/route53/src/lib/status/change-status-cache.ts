@@ -7,8 +7,12 @@ import type { ChangeStatus } from '../record-set';
 export interface ChangeStatusCacheOptions {
   /** Every process that passes the same prefix shares the same answers. */
   keyPrefix: string;
-  /** How long a PENDING answer stands in for asking Route 53 again. */
+  /**
+   * How long a fresh PENDING answer stands in for asking Route 53 again; for a change pending
+   * longer it grows to a quarter of the time it has been pending, up to maxPendingTtlMs.
+   */
   pendingTtlMs?: number;
+  maxPendingTtlMs?: number;
   /** How often a process that waits for another one's answer looks for it. */
   waitIntervalMs?: number;
 }
@@ -32,6 +36,7 @@ return 0`;
 export class ChangeStatusCache {
   private readonly inFlight = new Map<string, Promise<ChangeStatus>>();
   private readonly pendingTtlMs: number;
+  private readonly maxPendingTtlMs: number;
   private readonly waitIntervalMs: number;
 
   constructor(
@@ -40,6 +45,7 @@ export class ChangeStatusCache {
     private readonly options: ChangeStatusCacheOptions,
   ) {
     this.pendingTtlMs = options.pendingTtlMs ?? 500;
+    this.maxPendingTtlMs = Math.max(this.pendingTtlMs, options.maxPendingTtlMs ?? 5_000);
     this.waitIntervalMs = options.waitIntervalMs ?? 50;
   }
 
@@ -62,7 +68,7 @@ export class ChangeStatusCache {
         if ((await this.redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK') {
           try {
             const status = await this.fetch(changeId);
-            const ttlMs = status === 'INSYNC' ? INSYNC_TTL_MS : this.pendingTtlMs;
+            const ttlMs = status === 'INSYNC' ? INSYNC_TTL_MS : await this.pendingTtlFor(cacheKey);
             await this.redis.set(cacheKey, status, 'PX', ttlMs);
             return status;
           } finally {
@@ -79,5 +85,20 @@ export class ChangeStatusCache {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * A change that stays PENDING for long (Route 53 can take a minute) is asked about less and
+   * less often, so the GetChange calls of one change stay few however many records wait on it.
+   */
+  private async pendingTtlFor(cacheKey: string): Promise<number> {
+    const sinceKey = `${cacheKey}:pending-since`;
+    const now = Date.now();
+    await this.redis.set(sinceKey, String(now), 'PX', INSYNC_TTL_MS, 'NX');
+    const pendingForMs = now - Number((await this.redis.get(sinceKey)) ?? now);
+    return Math.min(
+      this.maxPendingTtlMs,
+      Math.max(this.pendingTtlMs, Math.round(pendingForMs / 4)),
+    );
   }
 }
