@@ -11,8 +11,8 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     rules: {
-      // The dependency direction of docs/ARCHITECTURE.md: apps -> flow libs -> route53 / persistence.
-      // Nothing may import an app; route53 and persistence import nothing of ours.
+      // The dependency direction of docs/ARCHITECTURE.md: apps -> flow libs -> flow-runtime /
+      // route53 / persistence. Nothing may import an app; the type:infra libs import nothing of ours.
       '@nx/enforce-module-boundaries': [
         'error',
         {

@@ -3,7 +3,6 @@ export * from './lib/cert-flow-options';
 export * from './lib/cert-flow-worker.module';
 export * from './lib/cert-flow.module';
 export * from './lib/cert-flow.service';
-export { CertWorkerRegistryError } from './lib/cert-flow-workers';
 export * from './lib/errors';
 export * from './lib/flow';
 export * from './lib/job-data';

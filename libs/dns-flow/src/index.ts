@@ -1,7 +1,7 @@
 export * from './lib/dns-flow-worker.module';
 export * from './lib/dns-flow.module';
 export * from './lib/dns-flow.service';
-export { WorkerRegistryError } from './lib/dns-flow-workers';
+export { WorkerRegistryError, type StepState } from '@starchart/flow-runtime';
 export * from './lib/errors';
 export * from './lib/flow';
 export * from './lib/job-data';

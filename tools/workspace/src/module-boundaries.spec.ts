@@ -52,6 +52,17 @@ describe('module boundaries', () => {
     ]);
   });
 
+  it('fails lint when flow-runtime imports a flow lib', async () => {
+    const errors = await boundaryErrors(
+      'libs/flow-runtime/src/lib/boundary-probe.ts',
+      "import * as flow from '@starchart/cert-flow';\nexport const probe = flow;\n",
+    );
+    // Reported as a tag violation, or as the cycle it would close (cert-flow imports flow-runtime).
+    expect(errors).toEqual([
+      expect.stringMatching(/can only depend on libs tagged with|Circular dependency/),
+    ]);
+  });
+
   it('lets an app import a lib', async () => {
     const errors = await boundaryErrors(
       'apps/api/src/boundary-probe.ts',

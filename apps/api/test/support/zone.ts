@@ -4,58 +4,16 @@ import {
   Route53Client,
   type RRType,
 } from '@aws-sdk/client-route-53';
-import { testStack } from '@starchart/testing';
-import * as dnsPacket from 'dns-packet';
-import { createSocket } from 'node:dgram';
+import { lookupDns, testStack, type DnsAnswer } from '@starchart/testing';
 
-const NXDOMAIN = 3;
-
-export interface DnsAnswer {
-  rcode: 'NOERROR' | 'NXDOMAIN' | `RCODE${number}`;
-  /** The answers' data as text: an address, a host name, or TXT strings joined. */
-  data: string[];
-}
+export type { DnsAnswer };
 
 /** Asks the emulator's authoritative DNS server over UDP, as a resolver would. */
-export async function queryDns(
+export function queryDns(
   name: string,
   type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT',
 ): Promise<DnsAnswer> {
-  const { dnsPort } = testStack().emulator;
-  const id = Math.floor(Math.random() * 65_535);
-  const query = dnsPacket.encode({ type: 'query', id, questions: [{ type, name }] });
-  const socket = createSocket('udp4');
-  try {
-    const reply = await new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no DNS answer for ${name} ${type}`)), 2_000);
-      socket.on('message', (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-      socket.send(query, dnsPort, '127.0.0.1');
-    });
-    const packet = dnsPacket.decode(reply);
-    const code = (packet.flags ?? 0) & 0x0f;
-    return {
-      rcode: code === 0 ? 'NOERROR' : code === NXDOMAIN ? 'NXDOMAIN' : `RCODE${code}`,
-      data: (packet.answers ?? []).filter((answer) => answer.type === type).map(answerText),
-    };
-  } finally {
-    socket.close();
-  }
-}
-
-function answerText(answer: dnsPacket.Answer): string {
-  switch (answer.type) {
-    case 'MX':
-      return `${answer.data.preference} ${answer.data.exchange}`;
-    case 'TXT': {
-      const strings = Array.isArray(answer.data) ? answer.data : [answer.data];
-      return strings.map((part) => part.toString()).join('');
-    }
-    default:
-      return 'data' in answer ? String(answer.data) : '';
-  }
+  return lookupDns(testStack().emulator.dnsPort, name, type);
 }
 
 function route53(): Route53Client {

@@ -1,9 +1,12 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { FlowProducer, Queue } from 'bullmq';
+import { closeRedisConnection, createRedisConnection } from '@starchart/flow-runtime';
 import type { Redis } from 'ioredis';
 import type { CertQueueConfig } from './cert-flow-options';
 import { CERT_FLOW_QUEUE_NAMES, type CertQueueName } from './queues';
-import { closeCertRedisConnection, createCertRedisConnection } from './redis-connection';
+
+/** How this flow's connections show in Redis CLIENT LIST. */
+export const CERT_REDIS_CLIENT = 'starchart-cert';
 
 /** The producer's handles: one FlowProducer and one Queue per step, on one shared connection. */
 export class CertFlowQueues implements OnApplicationShutdown {
@@ -14,7 +17,7 @@ export class CertFlowQueues implements OnApplicationShutdown {
   ) {}
 
   static open(config: CertQueueConfig): CertFlowQueues {
-    const connection = createCertRedisConnection(config, 'producer');
+    const connection = createRedisConnection(config.redisUrl, 'producer', CERT_REDIS_CLIENT);
     const options = { connection, prefix: config.prefix };
     const flowProducer = new FlowProducer(options);
     const queues = new Map(CERT_FLOW_QUEUE_NAMES.map((name) => [name, new Queue(name, options)]));
@@ -37,6 +40,6 @@ export class CertFlowQueues implements OnApplicationShutdown {
     await this.flowProducer.close();
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     // BullMQ leaves a connection it was given open; it is ours to close, last.
-    await closeCertRedisConnection(this.connection);
+    await closeRedisConnection(this.connection);
   }
 }

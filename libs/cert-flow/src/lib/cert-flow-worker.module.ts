@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { createRedisConnection } from '@starchart/flow-runtime';
 import type { Redis } from 'ioredis';
 import { ACME_CONFIG, AcmeAccountService } from './acme/acme-account.service';
 import {
@@ -8,13 +9,12 @@ import {
   toCertStepSettings,
   type CertFlowWorkerOptions,
 } from './cert-flow-options';
-import { CertFlowQueues } from './cert-flow-queues';
+import { CERT_REDIS_CLIENT, CertFlowQueues } from './cert-flow-queues';
 import { CertFlowWorkers, CERT_WORKER_CONNECTION } from './cert-flow-workers';
 import { CertFlowService } from './cert-flow.service';
 import { CertificateSteps } from './certificate-steps.service';
 import { KeyCipher } from './key-cipher';
 import { CERT_FLOW_QUEUE_NAMES } from './queues';
-import { createCertRedisConnection } from './redis-connection';
 import { CertificateRenewals } from './renewal/certificate-renewals.service';
 import { RenewCertificatesProcessor } from './renewal/renew-certificates.processor';
 import { CheckChallengeDnsProcessor } from './steps/check-challenge-dns.processor';
@@ -40,7 +40,8 @@ export class CertFlowWorkerModule {
       providers: [
         {
           provide: CERT_WORKER_CONNECTION,
-          useFactory: (): Redis => createCertRedisConnection(options.queue, 'worker'),
+          useFactory: (): Redis =>
+            createRedisConnection(options.queue.redisUrl, 'worker', CERT_REDIS_CLIENT),
         },
       ],
       exports: [CERT_WORKER_CONNECTION],

@@ -1,25 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { readJobProgress, type StepState } from '@starchart/flow-runtime';
 import type { CertificateEntity } from '@starchart/persistence';
 import { CertFlowQueues } from './cert-flow-queues';
 import { buildCertFlow, certFlowJobIds, certFlowIdFor, parseCertFlowId } from './flow';
 import type { CertJobData } from './job-data';
 import { CERT_FLOW_STEPS, CERT_QUEUES, type CertFlowStep } from './queues';
 
-export type CertStepState =
-  | 'waiting'
-  | 'waiting-children'
-  | 'delayed'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'prioritized'
-  | 'unknown';
-
 /** One job of a certificate's flow, as the api shows it. */
 export interface CertFlowStepView {
   step: CertFlowStep;
   jobId: string;
-  state: CertStepState;
+  state: StepState;
   attempts: number;
   failedReason: string | null;
   processedAt: Date | null;
@@ -79,26 +70,16 @@ export class CertFlowService {
   }
 
   private async readStep(step: CertFlowStep, jobId: string): Promise<CertFlowStepView> {
-    const job = await this.queues.queue(step).getJob(jobId);
-    if (!job) {
-      return {
-        step,
-        jobId,
-        state: 'unknown',
-        attempts: 0,
-        failedReason: null,
-        processedAt: null,
-        finishedAt: null,
-      };
-    }
+    // The api's certificate step view has no returnValue: pick the fields it shows.
+    const progress = await readJobProgress(this.queues.queue(step), jobId);
     return {
       step,
       jobId,
-      state: await job.getState(),
-      attempts: job.attemptsMade,
-      failedReason: job.failedReason || null,
-      processedAt: job.processedOn ? new Date(job.processedOn) : null,
-      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+      state: progress.state,
+      attempts: progress.attempts,
+      failedReason: progress.failedReason,
+      processedAt: progress.processedAt,
+      finishedAt: progress.finishedAt,
     };
   }
 }

@@ -1,23 +1,13 @@
 import type { JobsOptions } from 'bullmq';
+import {
+  flowJobOptions,
+  HOUR_S,
+  type FlowJobOptions,
+  type Retention,
+  type RetryPolicy,
+} from '@starchart/flow-runtime';
 import type { CertJobData } from './job-data';
 import { CERT_QUEUES, type CertFlowStep } from './queues';
-
-export type CertJobOptions = Pick<
-  JobsOptions,
-  | 'jobId'
-  | 'attempts'
-  | 'backoff'
-  | 'removeOnComplete'
-  | 'removeOnFail'
-  | 'ignoreDependencyOnFailure'
->;
-
-const HOUR_S = 3_600;
-
-interface RetryPolicy {
-  attempts: number;
-  firstRetryMs: number;
-}
 
 // ACME servers ask clients to back off for seconds when they are busy or rate limiting;
 // Route 53 throttling clears in seconds too.
@@ -58,22 +48,23 @@ export function certJobNameFor(data: Pick<CertJobData, 'username'>, step: CertFl
   return `${JOB_NAMES[step]}:${data.username}`;
 }
 
+const RETENTION: Retention = {
+  completed: { age: 24 * HOUR_S, count: 10_000 },
+  failed: { age: 7 * 24 * HOUR_S, count: 10_000 },
+};
+
 /**
- * The options of one node of a certificate flow. A FlowProducer ignores a queue's
- * defaultJobOptions, so every node carries its own.
+ * The options of one node of a certificate flow: its step's retry policy, the flow's retention.
+ * The root always runs (a failed step passes its reason up): it removes the challenge record and
+ * writes failed.
  */
-export function certJobOptionsFor(flow: CertFlowKey, step: CertFlowStep): CertJobOptions {
-  const { attempts, firstRetryMs } = RETRY_POLICY[step];
-  return {
+export function certJobOptionsFor(flow: CertFlowKey, step: CertFlowStep): FlowJobOptions {
+  return flowJobOptions({
     jobId: certJobIdFor(flow, step),
-    attempts,
-    backoff: { type: 'exponential', delay: firstRetryMs },
-    removeOnComplete: { age: 24 * HOUR_S, count: 10_000 },
-    removeOnFail: { age: 7 * 24 * HOUR_S, count: 10_000 },
-    // A step that fails for good is recorded in its parent, which still runs and passes the
-    // reason up, so the root always runs: it removes the challenge record and writes failed.
-    ...(step === CERT_QUEUES.cleanupChallenge ? {} : { ignoreDependencyOnFailure: true }),
-  };
+    retry: RETRY_POLICY[step],
+    retention: RETENTION,
+    isRoot: step === CERT_QUEUES.cleanupChallenge,
+  });
 }
 
 /** The scheduler's id: upserting it from every worker replica keeps one schedule. */

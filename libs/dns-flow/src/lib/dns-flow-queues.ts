@@ -1,11 +1,14 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { FlowProducer, Queue } from 'bullmq';
+import { closeRedisConnection, createRedisConnection } from '@starchart/flow-runtime';
 import type { Redis } from 'ioredis';
 import type { DnsRecordJobData } from './job-data';
 import type { QueueConfig } from './queue-config';
 import { DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE, type DnsQueueName } from './queues';
 import type { ReconcileJobData, ReconcileReport } from './reconcile/reconcile-job';
-import { closeRedisConnection, createRedisConnection } from './redis-connection';
+
+/** How this flow's connections show in Redis CLIENT LIST. */
+export const REDIS_CLIENT = 'starchart';
 
 export type DnsQueue = Queue<DnsRecordJobData>;
 export type ReconcileQueue = Queue<ReconcileJobData, ReconcileReport>;
@@ -23,7 +26,7 @@ export class DnsFlowQueues implements OnApplicationShutdown {
   ) {}
 
   static open(config: QueueConfig): DnsFlowQueues {
-    const connection = createRedisConnection(config, 'producer');
+    const connection = createRedisConnection(config.redisUrl, 'producer', REDIS_CLIENT);
     const options = { connection, prefix: config.prefix };
     const flowProducer = new FlowProducer(options);
     const queues = new Map(

@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { createRedisConnection } from '@starchart/flow-runtime';
 import type { Redis } from 'ioredis';
-import { DnsFlowQueues } from './dns-flow-queues';
+import { DnsFlowQueues, REDIS_CLIENT } from './dns-flow-queues';
 import { DnsFlowWorkers, WORKER_CONNECTION } from './dns-flow-workers';
 import { DnsFlowService } from './dns-flow.service';
 import { DnsRecordSteps } from './dns-record-steps.service';
@@ -12,7 +13,6 @@ import { ReconcileProcessor } from './reconcile/reconcile.processor';
 import { ReconcileSchedule } from './reconcile/reconcile-schedule';
 import { RECONCILE_SETTINGS } from './reconcile/reconcile-settings';
 import { ReconcilerService } from './reconcile/reconciler.service';
-import { createRedisConnection } from './redis-connection';
 import { AddDbRecordProcessor } from './steps/add-db-record.processor';
 import { CheckDnsStatusProcessor } from './steps/check-dns-status.processor';
 import { CreateDnsRecordProcessor } from './steps/create-dns-record.processor';
@@ -45,7 +45,8 @@ export class DnsFlowWorkerModule {
       providers: [
         {
           provide: WORKER_CONNECTION,
-          useFactory: (): Redis => createRedisConnection(options.queue, 'worker'),
+          useFactory: (): Redis =>
+            createRedisConnection(options.queue.redisUrl, 'worker', REDIS_CLIENT),
         },
       ],
       exports: [WORKER_CONNECTION],

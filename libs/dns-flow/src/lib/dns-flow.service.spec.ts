@@ -1,9 +1,9 @@
 import { Processor } from '@nestjs/bullmq';
 import { ConsoleLogger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { WorkerRegistryError } from '@starchart/flow-runtime';
 import type { DnsRecordEntity } from '@starchart/persistence';
 import { FlowHarness } from '../../test/support/harness';
-import { WorkerRegistryError } from './dns-flow-workers';
 import { DnsFlowModule } from './dns-flow.module';
 import { DnsFlowService } from './dns-flow.service';
 import { flowJobIds } from './flow';

@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { readJobProgress, type JobProgress, type StepState } from '@starchart/flow-runtime';
 import type { DnsRecordEntity } from '@starchart/persistence';
 import { DnsFlowQueues } from './dns-flow-queues';
 import { buildDnsFlow, flowJobIds, parseFlowId } from './flow';
 import { toJobData, type FlowOp } from './job-data';
 import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES, type DnsQueueName } from './queues';
-
-export type StepState =
-  | 'waiting'
-  | 'waiting-children'
-  | 'delayed'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'prioritized'
-  | 'unknown';
 
 /** States in which a flow still runs by itself: a worker has it or will pick it up. */
 export const LIVE_STEP_STATES: readonly StepState[] = [
@@ -25,15 +16,8 @@ export const LIVE_STEP_STATES: readonly StepState[] = [
 ];
 
 /** One job of a record's flow, as the api shows it. */
-export interface FlowStep {
+export interface FlowStep extends JobProgress {
   step: DnsQueueName;
-  jobId: string;
-  state: StepState;
-  attempts: number;
-  failedReason: string | null;
-  returnValue: unknown;
-  processedAt: Date | null;
-  finishedAt: Date | null;
 }
 
 /** The producer side of the DNS record flow: no processors, safe to use from the api. */
@@ -111,29 +95,6 @@ export class DnsFlowService {
   }
 
   private async readStep(step: DnsQueueName, jobId: string): Promise<FlowStep> {
-    const job = await this.queues.queue(step).getJob(jobId);
-    if (!job) {
-      // Removed by retention, or not added yet.
-      return {
-        step,
-        jobId,
-        state: 'unknown',
-        attempts: 0,
-        failedReason: null,
-        returnValue: null,
-        processedAt: null,
-        finishedAt: null,
-      };
-    }
-    return {
-      step,
-      jobId,
-      state: await job.getState(),
-      attempts: job.attemptsMade,
-      failedReason: job.failedReason || null,
-      returnValue: job.returnvalue ?? null,
-      processedAt: job.processedOn ? new Date(job.processedOn) : null,
-      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
-    };
+    return { step, ...(await readJobProgress(this.queues.queue(step), jobId)) };
   }
 }

@@ -64,7 +64,7 @@ describe('the DNS record flow when things go wrong', () => {
 
     const row = await h.waitForRecord(record.id, (r) => r?.status !== 'pending');
     expect(row).toMatchObject({ status: 'active', statusReason: null });
-    await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ values: ['192.0.2.30'] });
+    await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ data: ['192.0.2.30'] });
   });
 
   it('lets a flow of an older version write nothing, neither to the row nor to Route 53', async () => {
@@ -117,7 +117,7 @@ describe('the DNS record flow when things go wrong', () => {
     await h.submit('update', record);
     const ids = flowJobIds({ op: 'update', recordId: record.id, version: 2 });
     await h.waitForJob(DNS_QUEUES.checkDnsStatus, ids[DNS_QUEUES.checkDnsStatus], ['completed']);
-    await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ values: ['192.0.2.51'] });
+    await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ data: ['192.0.2.51'] });
     await h.records.delete({ id: record.id });
     dbStep.resume();
 
@@ -130,7 +130,7 @@ describe('the DNS record flow when things go wrong', () => {
       insyncDelayMs + 5_000,
       `${record.fqdn} to vanish`,
     );
-    expect(answer.values).toEqual([]);
+    expect(answer.data).toEqual([]);
   });
 });
 

@@ -25,7 +25,7 @@ describe('the DNS record flow', () => {
     expect(row?.changeId).toEqual(expect.any(String));
     await expect(h.lookup(record.fqdn, 'A')).resolves.toEqual({
       rcode: 'NOERROR',
-      values: ['192.0.2.10'],
+      data: ['192.0.2.10'],
     });
     expect(elapsed).toBeLessThan(insyncDelayMs + 1_500);
   });
@@ -41,7 +41,7 @@ describe('the DNS record flow', () => {
     expect(updated).toMatchObject({ status: 'active', version: 2, value: '192.0.2.21', ttl: 120 });
     await expect(h.lookup(record.fqdn, 'A')).resolves.toEqual({
       rcode: 'NOERROR',
-      values: ['192.0.2.21'],
+      data: ['192.0.2.21'],
     });
 
     record.version = 3;
@@ -68,9 +68,9 @@ describe('the DNS record flow', () => {
     }
     const [mx, aaaa, long] = records.map((record) => record.fqdn);
     await expect(h.lookup(mx ?? '', 'MX')).resolves.toMatchObject({
-      values: ['10 mail.example.com'],
+      data: ['10 mail.example.com'],
     });
-    await expect(h.lookup(aaaa ?? '', 'AAAA')).resolves.toMatchObject({ values: ['2001:db8::10'] });
-    await expect(h.lookup(long ?? '', 'TXT')).resolves.toMatchObject({ values: [txt] });
+    await expect(h.lookup(aaaa ?? '', 'AAAA')).resolves.toMatchObject({ data: ['2001:db8::10'] });
+    await expect(h.lookup(long ?? '', 'TXT')).resolves.toMatchObject({ data: [txt] });
   });
 });

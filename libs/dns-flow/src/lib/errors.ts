@@ -1,17 +1,7 @@
-import { UnrecoverableError } from 'bullmq';
-
-/** A step failure that knows whether another attempt could succeed. */
-export abstract class DnsFlowError extends Error {
-  abstract readonly retryable: boolean;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+import { FlowError } from '@starchart/flow-runtime';
 
 /** The record was removed from the database while its flow ran. */
-export class RecordGoneError extends DnsFlowError {
+export class RecordGoneError extends FlowError {
   readonly retryable = false;
 
   constructor(recordId: string) {
@@ -23,7 +13,7 @@ export class RecordGoneError extends DnsFlowError {
  * The row is still at an older version than this flow's: the api adds the flow inside its
  * transaction, so a fast worker can read the row before the commit. Another attempt sees it.
  */
-export class RecordVersionNotCommittedError extends DnsFlowError {
+export class RecordVersionNotCommittedError extends FlowError {
   readonly retryable = true;
 
   constructor(flowVersion: number, currentVersion: number) {
@@ -32,7 +22,7 @@ export class RecordVersionNotCommittedError extends DnsFlowError {
 }
 
 /** A newer update or delete of the record started its own flow; this one must not write. */
-export class StaleFlowError extends DnsFlowError {
+export class StaleFlowError extends FlowError {
   readonly retryable = false;
 
   constructor(flowVersion: number, currentVersion: number) {
@@ -43,7 +33,7 @@ export class StaleFlowError extends DnsFlowError {
 }
 
 /** Another record already holds this name and type. */
-export class RecordConflictError extends DnsFlowError {
+export class RecordConflictError extends FlowError {
   readonly retryable = false;
 
   constructor(fqdn: string, type: string) {
@@ -52,7 +42,7 @@ export class RecordConflictError extends DnsFlowError {
 }
 
 /** Route 53 refused this change as invalid (InvalidChangeBatch, InvalidInput). */
-export class ChangeRejectedError extends DnsFlowError {
+export class ChangeRejectedError extends FlowError {
   readonly retryable = false;
 
   constructor(reason: string, options?: ErrorOptions) {
@@ -61,7 +51,7 @@ export class ChangeRejectedError extends DnsFlowError {
 }
 
 /** Our credentials may not change the hosted zone: an operator has to act, retrying will not help. */
-export class ZoneAccessDeniedError extends DnsFlowError {
+export class ZoneAccessDeniedError extends FlowError {
   readonly retryable = false;
 
   constructor(reason: string, options?: ErrorOptions) {
@@ -70,7 +60,7 @@ export class ZoneAccessDeniedError extends DnsFlowError {
 }
 
 /** The change stayed PENDING past the deadline. */
-export class ChangeTimeoutError extends DnsFlowError {
+export class ChangeTimeoutError extends FlowError {
   readonly retryable = false;
 
   constructor(changeId: string, deadlineMs: number) {
@@ -79,24 +69,11 @@ export class ChangeTimeoutError extends DnsFlowError {
 }
 
 /** A step this one depends on failed for good; its reason goes on unchanged to the record. */
-export class DependencyFailedError extends DnsFlowError {
+export class DependencyFailedError extends FlowError {
   readonly retryable = false;
 }
 
 /** A job whose payload or child result this code cannot read. */
-export class MalformedJobError extends DnsFlowError {
+export class MalformedJobError extends FlowError {
   readonly retryable = false;
-}
-
-function isPermanent(error: unknown): error is Error & { retryable: false } {
-  return error instanceof Error && 'retryable' in error && error.retryable === false;
-}
-
-/**
- * What a processor throws: UnrecoverableError fails the job at once, skipping its remaining
- * attempts; anything else goes through the job's exponential backoff.
- */
-export function toJobFailure(error: unknown): Error {
-  if (isPermanent(error)) return new UnrecoverableError(error.message);
-  return error instanceof Error ? error : new Error(String(error));
 }

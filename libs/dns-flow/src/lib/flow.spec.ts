@@ -1,9 +1,8 @@
-import { findRegistryProblems } from './dns-flow-workers';
 import { pollDelay } from './dns-record-steps.service';
 import { buildDnsFlow, flowIdFor, flowJobIds, parseFlowId } from './flow';
 import type { DnsRecordJobData } from './job-data';
 import { jobOptionsFor } from './job-options';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUE_REGISTRY, DNS_QUEUES } from './queues';
+import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES } from './queues';
 
 const data: DnsRecordJobData = {
   op: 'create',
@@ -90,13 +89,5 @@ describe('the DNS flow definition', () => {
     expect(pollDelay(0, interval)).toBe(250);
     expect(pollDelay(2_000, interval)).toBe(500);
     expect(pollDelay(60_000, interval)).toBe(2_000);
-  });
-
-  it('finds a DNS queue without a processor or with two', () => {
-    const one = [...DNS_QUEUE_REGISTRY, 'issue-certificate'];
-    expect(findRegistryProblems(one)).toEqual([]);
-    expect(
-      findRegistryProblems([...one.filter((name) => name !== 'check-dns-status'), 'add-db-record']),
-    ).toEqual(['queue add-db-record has 2 processors', 'queue check-dns-status has no processor']);
   });
 });

@@ -9,7 +9,15 @@ import {
   type DnsRecordType,
 } from '@starchart/persistence';
 import { Route53Module } from '@starchart/route53';
-import { mysqlUrl, testStack, uniqueId, type HostedZone, type TestStack } from '@starchart/testing';
+import {
+  lookupDns,
+  mysqlUrl,
+  testStack,
+  uniqueId,
+  type DnsAnswer,
+  type HostedZone,
+  type TestStack,
+} from '@starchart/testing';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import * as mysql from 'mysql2/promise';
@@ -29,7 +37,6 @@ import { CreateDnsRecordProcessor } from '../../src/lib/steps/create-dns-record.
 import { SyncDbStatusProcessor } from '../../src/lib/steps/sync-db-status.processor';
 import type { ReconcileSettings } from '../../src/lib/reconcile/reconcile-settings';
 import type { PollInterval } from '../../src/lib/worker-options';
-import { lookup, type DnsAnswer } from './dns';
 
 const PROCESSORS = {
   [DNS_QUEUES.addDbRecord]: AddDbRecordProcessor,
@@ -197,7 +204,7 @@ export class FlowHarness {
   }
 
   lookup(name: string, type: DnsRecordType): Promise<DnsAnswer> {
-    return lookup(this.stack.emulator.dnsPort, name, type);
+    return lookupDns(this.stack.emulator.dnsPort, name, type);
   }
 
   async addFault(fault: EmulatorFault): Promise<void> {

@@ -1,5 +1,4 @@
-import { testStack, uniqueId } from '@starchart/testing';
-import { answerData, queryDns } from '../../test/support/dns';
+import { answerData, queryDns, testStack, uniqueId } from '@starchart/testing';
 import { EmulatorControl } from '../../test/support/emulator';
 import { createService, deleteKeys, testConfig, waitForInsync } from '../../test/support/service';
 import { InvalidChangeError, RecordSetExistsError, RecordSetNotFoundError } from './errors';

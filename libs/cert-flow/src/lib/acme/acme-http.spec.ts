@@ -2,7 +2,8 @@ import * as acme from 'acme-client';
 import { UnrecoverableError } from 'bullmq';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AcmeRefusedError, AcmeUnavailableError, toJobFailure } from '../errors';
+import { toJobFailure } from '@starchart/flow-runtime';
+import { AcmeRefusedError, AcmeUnavailableError } from '../errors';
 import { configureAcmeHttp } from './acme-http';
 
 interface Answer {

@@ -1,8 +1,9 @@
 import { WorkerHost } from '@nestjs/bullmq';
+import { toJobFailure } from '@starchart/flow-runtime';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { WaitCheck } from '../certificate-steps.service';
-import { DependencyFailedError, MalformedJobError, toJobFailure } from '../errors';
+import { DependencyFailedError, MalformedJobError } from '../errors';
 import { certChildJobKey, certFlowJobIds } from '../flow';
 import { certJobDataSchema, type CertJobData } from '../job-data';
 import type { CertFlowStep } from '../queues';

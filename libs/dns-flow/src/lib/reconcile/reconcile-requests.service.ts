@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { StepState } from '@starchart/flow-runtime';
 import { randomUUID } from 'node:crypto';
 import { DnsFlowQueues } from '../dns-flow-queues';
-import type { StepState } from '../dns-flow.service';
 import {
   RECONCILE_JOB_NAME,
   reconcileJobOptions,

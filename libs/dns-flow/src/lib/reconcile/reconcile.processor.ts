@@ -1,10 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
+import { toJobFailure } from '@starchart/flow-runtime';
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { WORKER_CONNECTION } from '../dns-flow-workers';
-import { MalformedJobError, toJobFailure } from '../errors';
+import { MalformedJobError } from '../errors';
 import { RECONCILE_QUEUE } from '../queues';
 import { reconcileJobDataSchema, type ReconcileReport } from './reconcile-job';
 import { ReconcilerService } from './reconciler.service';

@@ -1,7 +1,8 @@
 import { WorkerHost } from '@nestjs/bullmq';
+import { toJobFailure } from '@starchart/flow-runtime';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { MalformedJobError, toJobFailure } from '../errors';
+import { MalformedJobError } from '../errors';
 import { dnsRecordJobDataSchema, type DnsRecordJobData } from '../job-data';
 
 export type DnsStepJob<Result> = Job<unknown, Result>;

@@ -1,7 +1,7 @@
-import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
+import { createSocket } from 'node:dgram';
 
-/** One question over UDP with EDNS, the way Pebble and resolvers ask the emulator's DNS server. */
+/** One UDP question with EDNS, the way Pebble and resolvers ask the emulator's DNS server. */
 export async function queryDns(
   port: number,
   name: string,
@@ -52,4 +52,42 @@ export function answerData(packet: dnsPacket.DecodedPacket, type: dnsPacket.Reco
   return (packet.answers ?? []).flatMap((answer) =>
     answer.type === type && 'data' in answer ? [answer.data] : [],
   );
+}
+
+export interface DnsAnswer {
+  rcode: 'NOERROR' | 'NXDOMAIN' | `RCODE${number}`;
+  /** As a user writes them: addresses, hosts, "10 mail.example.com", TXT strings joined. */
+  data: string[];
+}
+
+const RCODE_MASK = 0x0f;
+const NXDOMAIN = 3;
+
+/** One question to the emulator's DNS server, its answer as text. */
+export async function lookupDns(
+  port: number,
+  name: string,
+  type: dnsPacket.RecordType,
+): Promise<DnsAnswer> {
+  const packet = await queryDns(port, name, type);
+  const code = (packet.flags ?? 0) & RCODE_MASK;
+  return {
+    rcode: code === 0 ? 'NOERROR' : code === NXDOMAIN ? 'NXDOMAIN' : `RCODE${code}`,
+    data: (packet.answers ?? []).flatMap((answer) =>
+      answer.type === type ? [answerText(answer)] : [],
+    ),
+  };
+}
+
+function answerText(answer: dnsPacket.Answer): string {
+  switch (answer.type) {
+    case 'MX':
+      return `${answer.data.preference} ${answer.data.exchange}`;
+    case 'TXT': {
+      const chunks = Array.isArray(answer.data) ? answer.data : [answer.data];
+      return chunks.map((chunk) => chunk.toString()).join('');
+    }
+    default:
+      return 'data' in answer ? String(answer.data) : '';
+  }
 }
