@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from './timestamp-columns';
 
 /** The ACME account this deployment created at a CA, kept so that every worker uses the same one. */
 @Entity('acme_accounts')
@@ -14,11 +15,6 @@ export class AcmeAccountEntity {
   @Column({ name: 'account_url', type: 'varchar', length: 512 })
   accountUrl!: string;
 
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

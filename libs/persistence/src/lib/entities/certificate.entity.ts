@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn } from './timestamp-columns';
 
 /** A certificate's lifecycle; the same four words in the API, the flow and this column. */
 export const CERTIFICATE_STATUSES = ['pending', 'issued', 'failed', 'renewing'] as const;
@@ -65,21 +66,9 @@ export class CertificateEntity {
   @Column({ name: 'valid_to', type: 'datetime', precision: 3, nullable: true })
   validTo!: Date | null;
 
-  // MySQL 8 refuses a default whose fractional precision differs from the column's.
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({
-    name: 'updated_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-    onUpdate: 'CURRENT_TIMESTAMP(3)',
-  })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from './timestamp-columns';
 
 /** The stored answer to a request sent with an Idempotency-Key header, replayed on a retry. */
 @Entity('idempotency_keys')
@@ -21,12 +22,6 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_body', type: 'json' })
   responseBody!: unknown;
 
-  // MySQL 8 refuses a default whose fractional precision differs from the column's.
-  @CreateDateColumn({
-    name: 'created_at',
-    type: 'datetime',
-    precision: 3,
-    default: () => 'CURRENT_TIMESTAMP(3)',
-  })
+  @CreatedAtColumn()
   createdAt!: Date;
 }
