@@ -45,5 +45,10 @@ export default [
     files: ['**/*.spec.ts', '**/*.int-spec.ts', 'tools/**/*.ts', 'tools/**/*.mjs', '**/main.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Build config, not source: every project's webpack config builds on the shared one at the root.
+    files: ['**/webpack.config.js'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
   prettier,
 ];

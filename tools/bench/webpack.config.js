@@ -1,20 +1,2 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('node:path');
-
-module.exports = {
-  output: { path: join(__dirname, '../../dist/tools/bench'), clean: true },
-  devtool: 'source-map',
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      outputHashing: 'none',
-      generatePackageJson: false,
-      externalDependencies: 'all',
-      optimization: false,
-      sourceMap: true,
-    }),
-  ],
-};
+// Run from the repository, never deployed on its own: no generated package.json.
+module.exports = require('../../webpack.node-app')(__dirname, { generatePackageJson: false });
