@@ -108,6 +108,11 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /** Removes the stored answer again, in the caller's transaction (a change taken back). */
+  async forget(manager: EntityManager, request: IdempotentRequest): Promise<void> {
+    await manager.delete(IdempotencyKeyEntity, { username: request.username, key: request.key });
+  }
+
   onApplicationBootstrap(): void {
     this.purgeTimer = setInterval(() => void this.purgeExpired(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();

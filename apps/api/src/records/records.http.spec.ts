@@ -233,6 +233,46 @@ describe('records over HTTP (no worker running)', () => {
       expect(statuses).toEqual([202, 202, 202, 202, 409, 409, 409, 409]);
       expect(await api.dbRecords('username = ?', [dave])).toHaveLength(4);
     });
+
+    it('holds the quota for many rounds of parallel creates by several users at once', async () => {
+      // Users whose rows sit next to each other in the username index, writing at once: the
+      // quota check locks each user's range, so neighbours contend and InnoDB may pick
+      // deadlock victims, which the api retries.
+      const users = Array.from({ length: 4 }, (_, i) => `${uniqueId('quota')}-${i}`);
+      const tokens = await Promise.all(users.map((user) => api.token(user)));
+      const answers = await Promise.all(
+        tokens.flatMap((token) =>
+          Array.from({ length: 12 }, (_, i) =>
+            create(token, { name: `q${i}`, type: 'TXT', value: `round ${i}` }),
+          ),
+        ),
+      );
+      expect(answers.filter((answer) => ![202, 409].includes(answer.status))).toEqual([]);
+      expect(answers.filter((answer) => answer.status === 202).length).toBe(16);
+      for (const user of users) {
+        expect(await api.dbRecords('username = ?', [user])).toHaveLength(4);
+      }
+    });
+
+    it('never lets a CNAME and another record of the same name both in, whichever comes first', async () => {
+      for (const name of ['c1', 'c2', 'c3']) {
+        // One user per round: two rounds of A and TXT alone would reach the quota of 4.
+        const frank = uniqueId('frank');
+        const token = await api.token(frank);
+        const bodies = [
+          { name, type: 'A', value: '192.0.2.1' },
+          { name, type: 'CNAME', value: 'target.example.org' },
+          { name, type: 'TXT', value: 'hello' },
+        ];
+        const answers = await Promise.all(bodies.map((body) => create(token, body)));
+        const accepted = bodies.filter((_, i) => answers[i]?.status === 202).map((b) => b.type);
+        // Either the CNAME alone, or the records that may share a name, but never a mix.
+        expect([['CNAME'], ['A', 'TXT']]).toContainEqual(accepted);
+        expect(answers.every((answer) => [202, 409].includes(answer.status))).toBe(true);
+        const rows = await api.dbRecords('username = ? AND name = ?', [frank, name]);
+        expect(rows.map((row) => row.type).sort()).toEqual(accepted);
+      }
+    });
   });
 
   describe('idempotent creates', () => {

@@ -54,8 +54,10 @@ const ACCEPTED = 202;
 const SETTLED_STATUSES = ['active', 'error'] as const;
 // Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
 const FLOW_START_TIMEOUT_MS = 5_000;
-// Seconds to wait for another request of the same user to finish its create.
-const USER_LOCK_TIMEOUT_S = 5;
+// A create that lost a race with another of the same user runs its checks again, this often,
+// after a random pause of up to this many milliseconds times the attempt.
+const CREATE_ATTEMPTS = 5;
+const RETRY_JITTER_MS = 20;
 
 @Injectable()
 export class RecordsService {
@@ -86,6 +88,8 @@ export class RecordsService {
     }
 
     const id = idempotent ? idempotentRecordId(idempotent) : randomUUID();
+    // Set here rather than by the database, so the answer needs no second read of the row.
+    const now = new Date();
     const record = this.records.create({
       id,
       username: principal.username,
@@ -100,35 +104,131 @@ export class RecordsService {
       version: 1,
       flowId: flowIdOf('create', id, 1),
       changeId: null,
+      createdAt: now,
+      updatedAt: now,
     });
+    const replayed = await this.saveNewRecord(principal, record, idempotent);
+    if (replayed) return replayed;
+    // The row is committed before its flow is added, so no step can find it missing; if the
+    // flow cannot be added, the row (and its stored answer) are taken back.
     try {
-      return await this.withUserLock(principal.username, async (manager) => {
-        // Looked up under the lock: a retry that raced the first request waits for it, then replays it.
-        const stored = idempotent && (await this.idempotency.find(manager, idempotent));
-        if (stored) return replay(stored);
-        // The first attempt added its flow, then failed to commit (the database went away): the
-        // flow's add-db-record step wrote the row anyway. That row is this request's answer.
-        const written = idempotent && (await manager.findOneBy(DnsRecordEntity, { id }));
-        if (idempotent && written && written.username === principal.username) {
-          const view = toRecordView(written);
-          await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body: view });
-          return { statusCode: ACCEPTED, body: view, replayed: true };
+      // A fresh random id cannot have a flow yet; a derived one may (a retried request).
+      await this.startFlow('create', record, { mayExist: idempotent !== undefined });
+    } catch (error) {
+      await this.undoCreate(record, idempotent);
+      throw error;
+    }
+    return { statusCode: ACCEPTED, body: toRecordView(record), replayed: false };
+  }
+
+  /**
+   * Commits the new row (and, with an Idempotency-Key, its stored answer), or answers why not:
+   * a replay for a retried request, a 409 for a taken name or a full quota. A create that
+   * collided with a concurrent one of the same user runs again and then sees that one's row.
+   */
+  private async saveNewRecord(
+    principal: Principal,
+    record: DnsRecordEntity,
+    idempotent: IdempotentRequest | undefined,
+  ): Promise<WriteResult | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!idempotent) {
+          // One statement in autocommit: its locks last no longer than the statement.
+          await this.insertOrExplain(this.dataSource.manager, record);
+          return undefined;
         }
-        await this.assertRoomFor(manager, record);
-        // The insert reads the database's timestamps back into `record`: no second SELECT.
-        await manager.insert(DnsRecordEntity, record);
-        const view = toRecordView(record);
-        // Stored before the flow starts: if a concurrent retry won the key, nothing was enqueued.
-        if (idempotent)
-          await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body: view });
-        await this.startFlow('create', record);
-        return { statusCode: ACCEPTED, body: view, replayed: false };
+        return await this.dataSource.transaction(async (manager) => {
+          const stored = await this.idempotency.find(manager, idempotent);
+          if (stored) return replay(stored);
+          // A row with this request's derived id that an earlier attempt left behind (its flow
+          // wrote it, or its answer was lost): that row is this request's answer.
+          const written = await manager.findOneBy(DnsRecordEntity, { id: record.id });
+          if (written && written.username === principal.username) {
+            const view = toRecordView(written);
+            await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body: view });
+            return { statusCode: ACCEPTED, body: view, replayed: true };
+          }
+          await this.insertOrExplain(manager, record);
+          const body = toRecordView(record);
+          await this.idempotency.save(manager, idempotent, { statusCode: ACCEPTED, body });
+          return undefined;
+        });
+      } catch (error) {
+        if (attempt < CREATE_ATTEMPTS && isConcurrentWrite(error)) {
+          await sleep(Math.random() * RETRY_JITTER_MS * attempt);
+          continue;
+        }
+        if (isDuplicateKey(error)) throw duplicateOf(record.type, record.fqdn);
+        if (isConcurrentWrite(error) || driverErrorCode(error) === 'ER_LOCK_WAIT_TIMEOUT') {
+          throw new ServiceUnavailableError(
+            'Other changes to your records are being saved at the same moment; try again.',
+            1,
+          );
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Inserts the row, or throws the reason the checks refused it. */
+  private async insertOrExplain(manager: EntityManager, record: DnsRecordEntity): Promise<void> {
+    if (await this.insertIfRoom(manager, record)) return;
+    await this.assertRoomFor(manager, record);
+    // The checks pass now: whatever refused the insert was rolled back meanwhile.
+    throw new ConcurrentCreateError();
+  }
+
+  /** Takes back a committed create whose flow could not be added; the reconciler covers a failure. */
+  private async undoCreate(
+    record: DnsRecordEntity,
+    idempotent: IdempotentRequest | undefined,
+  ): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        if (idempotent) await this.idempotency.forget(manager, idempotent);
+        await manager.delete(DnsRecordEntity, { id: record.id, version: 1, status: 'pending' });
       });
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // The unique index caught what the locked checks could not see (a row the worker wrote).
-      throw duplicateOf(input.type, fqdn);
+      // The database went away too: the row stays pending without a flow, and the reconciler
+      // starts its flow once its grace period is over.
+      this.logger.error({ msg: 'taking back a create failed', recordId: record.id, error });
     }
+  }
+
+  /**
+   * Inserts the row only if the user is under the quota and no record of the name conflicts
+   * with it (same type, or a CNAME on either side), all in one statement. Its reads are locking
+   * reads (InnoDB takes shared next-key locks for INSERT ... SELECT), so two creates of one
+   * user are serialised by the rows and gaps they read: the second waits for the first to
+   * commit and then counts its row, or InnoDB picks one as a deadlock victim, which is retried.
+   * Creates of users next to each other in the username index can collide the same way.
+   * Returns false when a check refused the row; the caller then finds out which.
+   */
+  private async insertIfRoom(manager: EntityManager, record: DnsRecordEntity): Promise<boolean> {
+    const { metadata } = manager.getRepository(DnsRecordEntity);
+    const { driver } = manager.connection;
+    const columns = metadata.columns.map((column) => `\`${column.databaseName}\``).join(', ');
+    const values = metadata.columns.map((column) =>
+      driver.preparePersistentValue(column.getEntityValue(record), column),
+    );
+    const placeholders = metadata.columns.map(() => '?').join(', ');
+    const result = await manager.query<{ affectedRows: number }>(
+      `INSERT INTO \`${metadata.tableName}\` (${columns})
+       SELECT ${placeholders} FROM DUAL
+       WHERE (SELECT COUNT(*) FROM \`${metadata.tableName}\` WHERE username = ?) < ?
+         AND NOT EXISTS (SELECT 1 FROM \`${metadata.tableName}\`
+                         WHERE fqdn = ? AND (type = ? OR type = 'CNAME' OR ? = 'CNAME'))`,
+      [
+        ...values,
+        record.username,
+        this.config.recordQuota,
+        record.fqdn,
+        record.type,
+        record.type,
+      ],
+    );
+    return result.affectedRows === 1;
   }
 
   async update(principal: Principal, id: string, patch: UpdateRecordInput): Promise<WriteResult> {
@@ -234,9 +334,8 @@ export class RecordsService {
     return changes;
   }
 
-  /** Quota and the rules about sharing a name, checked under the user's lock. */
+  /** Why insertIfRoom refused the row: the quota, or a record the name cannot share. */
   private async assertRoomFor(manager: EntityManager, record: DnsRecordEntity): Promise<void> {
-    // One round trip for both checks: this runs under the user's lock on every create.
     const { tableName } = manager.getRepository(DnsRecordEntity).metadata;
     const [room] = await manager.query<{ owned: number | string; types: string | null }[]>(
       `SELECT (SELECT COUNT(*) FROM \`${tableName}\` WHERE username = ?) AS owned,
@@ -282,59 +381,29 @@ export class RecordsService {
     return manager.findOneByOrFail(DnsRecordEntity, { id: record.id });
   }
 
-  /** Runs inside the caller's transaction: a queue failure rolls the whole change back. */
-  private async startFlow(op: FlowOp, record: DnsRecordEntity): Promise<void> {
+  /**
+   * Adds the flow or throws 503. Updates and deletes call it inside their transaction, so a
+   * queue failure rolls the change back; a create takes its committed row back itself.
+   */
+  private async startFlow(
+    op: FlowOp,
+    record: DnsRecordEntity,
+    { mayExist }: { mayExist: boolean } = { mayExist: false },
+  ): Promise<void> {
     try {
       // BullMQ waits for a lost connection instead of failing; a ping fails at once, so an
       // unreachable Redis is refused before any job could be queued for later.
-      await this.flows.ping();
-      await withTimeout(this.flows.start(op, record), FLOW_START_TIMEOUT_MS, 'adding the flow');
+      await this.flows.ensureConnected();
+      await withTimeout(
+        this.flows.start(op, record, { mayExist }),
+        FLOW_START_TIMEOUT_MS,
+        'adding the flow',
+      );
     } catch (error) {
       this.logger.error({ msg: 'adding the flow failed', op, recordId: record.id, error });
       throw new ServiceUnavailableError(
         'The job queue cannot be reached right now, so nothing was changed. Try again in a few seconds.',
       );
-    }
-  }
-
-  /**
-   * InnoDB cannot lock rows that do not exist yet, so two creates of one user could both pass
-   * the quota and CNAME checks; a named lock per user serialises them.
-   */
-  private async withUserLock<T>(
-    username: string,
-    work: (manager: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    const lockName = `starchart_records_${username}`;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = await runner.manager.query<{ acquired: number | null }[]>(
-        'SELECT GET_LOCK(?, ?) AS acquired',
-        [lockName, USER_LOCK_TIMEOUT_S],
-      );
-      if (lock?.acquired !== 1) {
-        throw new ServiceUnavailableError(
-          'Another change to your records is still being saved; try again.',
-          1,
-        );
-      }
-      try {
-        await runner.startTransaction();
-        try {
-          const result = await work(runner.manager);
-          await runner.commitTransaction();
-          return result;
-        } catch (error) {
-          await runner.rollbackTransaction();
-          throw error;
-        }
-      } finally {
-        // Released only after the commit, so the next holder sees this request's row.
-        await runner.query('SELECT RELEASE_LOCK(?)', [lockName]);
-      }
-    } finally {
-      await runner.release();
     }
   }
 }
@@ -372,11 +441,30 @@ function duplicateOf(type: DnsRecordType, fqdn: string): RecordConflictError {
   );
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Thrown when insertIfRoom refused a row that the checks, run right after, let through. */
+class ConcurrentCreateError extends Error {}
+
+function driverErrorCode(error: unknown): unknown {
+  return error instanceof QueryFailedError && 'code' in error.driverError
+    ? error.driverError.code
+    : undefined;
+}
+
 function isDuplicateKey(error: unknown): boolean {
+  return driverErrorCode(error) === 'ER_DUP_ENTRY';
+}
+
+/** A create that collided with a concurrent one; running it again gives the right answer. */
+function isConcurrentWrite(error: unknown): boolean {
+  const code = driverErrorCode(error);
   return (
-    error instanceof QueryFailedError &&
-    'code' in error.driverError &&
-    error.driverError.code === 'ER_DUP_ENTRY'
+    error instanceof ConcurrentCreateError ||
+    code === 'ER_DUP_ENTRY' ||
+    code === 'ER_LOCK_DEADLOCK'
   );
 }
 

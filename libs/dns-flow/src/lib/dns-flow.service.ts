@@ -28,13 +28,21 @@ export class DnsFlowService {
   /**
    * Adds the flow for this version of the record and returns its root job id (the record's
    * flowId). Adding it again adds nothing: the job ids derive from op, record id and version.
+   * `mayExist: false` promises that this version's flow was never added (a version just
+   * claimed, a fresh random id) and saves a round trip to Redis.
    */
-  async start(op: FlowOp, record: DnsRecordEntity): Promise<string> {
+  async start(
+    op: FlowOp,
+    record: DnsRecordEntity,
+    { mayExist }: { mayExist: boolean } = { mayExist: true },
+  ): Promise<string> {
     const data = toJobData(op, record);
     const rootId = flowJobIds(data)[DNS_QUEUES.syncDbStatus];
     // Retention may already have removed a finished flow's children; adding the flow again
     // would re-create and run them, so an existing root means the flow is there.
-    if (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId)) return rootId;
+    if (mayExist && (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId))) {
+      return rootId;
+    }
     await this.queues.flowProducer.add(buildDnsFlow(data));
     return rootId;
   }
@@ -74,6 +82,14 @@ export class DnsFlowService {
   /** Throws when Redis does not answer. */
   async ping(): Promise<void> {
     await this.queues.connection.ping();
+  }
+
+  /**
+   * Throws when Redis cannot be reached. Free while the connection is up; otherwise a ping,
+   * which waits for at most one reconnection attempt.
+   */
+  async ensureConnected(): Promise<void> {
+    if (this.queues.connection.status !== 'ready') await this.ping();
   }
 
   /** Workers connected to each queue, for the health check: zero means nobody processes it. */

@@ -112,34 +112,43 @@ export class DnsRecordSteps {
    * DELETE whose values differ, so a set written since by another flow is left alone.
    */
   async syncStatus(job: DnsRecordJobData, route53: Route53Outcome): Promise<SyncDbStatusResult> {
-    const row = await this.records.findOneBy({ id: job.recordId });
-    if (!row) {
-      if (job.op === 'delete') return { outcome: 'deleted', reason: null };
-      if (route53.ok && route53.changeId !== null) await this.removeWrittenSet(job);
-      return { outcome: 'gone', reason: null };
-    }
-    if (row.version !== job.version) return SUPERSEDED;
-    // Still conditional on the version: the api may accept a newer one between read and write.
+    // Written first, conditional on this version: the usual case is one statement. Only when
+    // nothing matched does the row get read, to tell a removed row from a newer version.
     const current = { id: job.recordId, version: job.version };
+    const written = await this.writeOutcome(job, route53, current);
+    if (written) return written;
 
+    const row = await this.records.findOneBy({ id: job.recordId });
+    if (row) return SUPERSEDED;
+    if (job.op === 'delete') return { outcome: 'deleted', reason: null };
+    if (route53.ok && route53.changeId !== null) await this.removeWrittenSet(job);
+    return { outcome: 'gone', reason: null };
+  }
+
+  /** The row's final status for this version; undefined when the row is not at this version. */
+  private async writeOutcome(
+    job: DnsRecordJobData,
+    route53: Route53Outcome,
+    current: { id: string; version: number },
+  ): Promise<SyncDbStatusResult | undefined> {
     if (!route53.ok) {
       const reason = route53.reason.slice(0, MAX_STATUS_REASON_LENGTH);
       const { affected } = await this.records.update(current, {
         status: 'error',
         statusReason: reason,
       });
-      return affected ? { outcome: 'error', reason } : SUPERSEDED;
+      return affected ? { outcome: 'error', reason } : undefined;
     }
     if (job.op === 'delete') {
       const { affected } = await this.records.delete(current);
-      return affected ? { outcome: 'deleted', reason: null } : SUPERSEDED;
+      return affected ? { outcome: 'deleted', reason: null } : undefined;
     }
     const { affected } = await this.records.update(current, {
       status: 'active',
       statusReason: null,
       changeId: route53.changeId,
     });
-    return affected ? { outcome: 'active', reason: null } : SUPERSEDED;
+    return affected ? { outcome: 'active', reason: null } : undefined;
   }
 
   private async insertFromJob(job: DnsRecordJobData): Promise<AddDbRecordResult> {

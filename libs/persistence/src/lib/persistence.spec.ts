@@ -61,6 +61,21 @@ describe('persistence', () => {
     ).resolves.toBeDefined();
   });
 
+  it('refreshes updated_at to the millisecond on every update, and leaves created_at alone', async () => {
+    const records = dataSource.getRepository(DnsRecordEntity);
+    const id = randomUUID();
+    await records.insert(record({ id, fqdn: `ms.${uniqueId('u')}.starchart.test` }));
+    const inserted = await records.findOneByOrFail({ id });
+    // The database and this process read the same clock; a value cut to the second would
+    // fall before `before` in all but one case in a thousand.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = Date.now();
+    await records.update({ id }, { status: 'active' });
+    const updated = await records.findOneByOrFail({ id });
+    expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(updated.createdAt).toEqual(inserted.createdAt);
+  });
+
   it('keeps a JSON response body of an idempotency key as it was stored', async () => {
     const keys = dataSource.getRepository(IdempotencyKeyEntity);
     const body = { id: randomUUID(), status: 'pending', nested: [1, 'two', null] };

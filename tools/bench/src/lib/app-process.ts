@@ -31,7 +31,7 @@ export class AppProcess {
     const script = path.join(REPO_ROOT, options.script);
     if (!existsSync(script)) throw new ScenarioError(`${script} is missing: build it first`);
     const log = createWriteStream(path.join(options.logDir, `${options.label}.log`));
-    this.child = spawn(process.execPath, [script, ...(options.args ?? [])], {
+    this.child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), script, ...(options.args ?? [])], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { CreateDateColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn } from 'typeorm';
 
 // Millisecond precision, so that events of one request can be ordered. MySQL 8 refuses a
 // default whose fractional precision differs from the column's, hence CURRENT_TIMESTAMP(3).
@@ -13,11 +13,11 @@ export function CreatedAtColumn(): PropertyDecorator {
   return CreateDateColumn({ name: 'created_at', ...MILLISECOND_DATETIME });
 }
 
-/** `updated_at`, also refreshed by the database on every update. */
+/**
+ * `updated_at`, refreshed by the database itself (`ON UPDATE CURRENT_TIMESTAMP(3)`) whenever a
+ * row changes. A plain column on purpose: TypeORM's UpdateDateColumn adds
+ * `updated_at = CURRENT_TIMESTAMP` to every UPDATE it builds, which drops the milliseconds.
+ */
 export function UpdatedAtColumn(): PropertyDecorator {
-  return UpdateDateColumn({
-    name: 'updated_at',
-    ...MILLISECOND_DATETIME,
-    onUpdate: 'CURRENT_TIMESTAMP(3)',
-  });
+  return Column({ name: 'updated_at', ...MILLISECOND_DATETIME, onUpdate: 'CURRENT_TIMESTAMP(3)' });
 }
