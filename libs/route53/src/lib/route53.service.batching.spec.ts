@@ -97,6 +97,23 @@ describe('Route53Service batching', () => {
     }
   });
 
+  it('needs no GetChange when Route 53 answers a change with INSYNC at once', async () => {
+    await emulator.control.configure({ insyncDelayMs: 0 });
+    try {
+      const before = await emulator.control.counters();
+      const names = [1, 2, 3].map((i) => `instant${i}.${zoneName()}`);
+      const results = await Promise.all(names.map((name) => service.submitChange(upsert(name))));
+      const statuses = await Promise.all(
+        results.map(({ changeId }) => service.getChangeStatus(changeId)),
+      );
+      const after = await emulator.control.counters();
+      expect(statuses).toEqual(['INSYNC', 'INSYNC', 'INSYNC']);
+      expect((after.requests['GetChange'] ?? 0) - (before.requests['GetChange'] ?? 0)).toBe(0);
+    } finally {
+      await emulator.control.configure({ insyncDelayMs: 300 });
+    }
+  });
+
   it('sends one call per change and reads every status from Route 53 when batching is off', async () => {
     const naive = createService({
       config: testConfig(emulator.apiUrl, zone.id, { batching: false }),

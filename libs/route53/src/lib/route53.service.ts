@@ -76,22 +76,30 @@ export class Route53Service implements OnApplicationShutdown {
       hostedZoneId,
       options.retryPolicy ?? DEFAULT_RETRY_POLICY,
     );
+    const statusCache = config.batching
+      ? new ChangeStatusCache(redis, (changeId) => api.getChange(changeId), {
+          keyPrefix: options.redis.keyPrefix,
+        })
+      : undefined;
     return new Route53Service({
       hostedZoneId,
       client,
       redis,
       api,
-      batcher: config.batching
-        ? new ChangeBatcher((changes) => api.changeResourceRecordSets(changes), {
-            windowMs: config.batchWindowMs,
-            busyIntervalMs: config.busyBatchIntervalMs,
-          })
-        : undefined,
-      statusCache: config.batching
-        ? new ChangeStatusCache(redis, (changeId) => api.getChange(changeId), {
-            keyPrefix: options.redis.keyPrefix,
-          })
-        : undefined,
+      batcher:
+        statusCache &&
+        new ChangeBatcher(
+          async (changes) => {
+            const { changeId, status } = await api.changeResourceRecordSets(changes);
+            // Route 53 may answer INSYNC at once (a zone that propagates instantly): then no
+            // record of the batch needs a GetChange to learn it. Not awaited: this process's
+            // later reads go through the same connection, after it.
+            if (status === 'INSYNC') void statusCache.remember(changeId, status);
+            return changeId;
+          },
+          { windowMs: config.batchWindowMs, busyIntervalMs: config.busyBatchIntervalMs },
+        ),
+      statusCache,
     });
   }
 
@@ -104,7 +112,7 @@ export class Route53Service implements OnApplicationShutdown {
     const { batcher, api } = this.parts;
     if (batcher) return { changeId: await batcher.submit(change) };
     try {
-      return { changeId: await api.changeResourceRecordSets([change]) };
+      return { changeId: (await api.changeResourceRecordSets([change])).changeId };
     } catch (error) {
       throw error instanceof InvalidChangeError ? classifyRefusedChange(error) : error;
     }

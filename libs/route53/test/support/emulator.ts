@@ -36,6 +36,11 @@ export class EmulatorControl {
     await this.request('POST', 'faults', fault);
   }
 
+  /** Changes the emulator's propagation delay or rate limit; answers the whole config. */
+  async configure(config: { insyncDelayMs?: number; rps?: number; burst?: number }): Promise<void> {
+    await this.request('POST', 'config', config);
+  }
+
   async clearFaults(): Promise<void> {
     await this.request('DELETE', 'faults');
   }

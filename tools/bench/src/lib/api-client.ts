@@ -1,12 +1,24 @@
 import { SignJWT } from 'jose';
+import { Agent, request as httpRequest } from 'node:http';
 import { ScenarioError } from './errors';
 
 const RECORDS_PATH = '/api/v1/records';
 const CERTIFICATES_PATH = '/api/v1/certificates';
 
-/** Creates records and orders certificates through the HTTP API as the users a scenario names. */
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Creates records and orders certificates through the HTTP API as the users a scenario names.
+ * Plain node:http on kept-alive connections rather than fetch: the client shares the machine
+ * with what it measures, and with fetch the bench process used about twice the CPU (3.6 s
+ * against 1.7 s for the throughput scenario).
+ */
 export class ApiClient {
   private readonly tokens = new Map<string, string>();
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
   constructor(
     readonly baseUrl: string,
@@ -15,15 +27,11 @@ export class ApiClient {
 
   /** POST /api/v1/records for an A record; resolves with the new record's id once the api answers 202. */
   async createRecord(username: string, name: string): Promise<string> {
-    const response = await fetch(`${this.baseUrl}${RECORDS_PATH}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${await this.token(username)}`,
-        'content-type': 'application/json',
-      },
+    const response = await this.send('POST', RECORDS_PATH, {
+      token: await this.token(username),
       body: JSON.stringify({ name, type: 'A', value: '192.0.2.10', ttl: 300 }),
     });
-    const body: unknown = await response.json();
+    const { body } = response;
     const id = typeof body === 'object' && body !== null ? Reflect.get(body, 'id') : undefined;
     if (response.status !== 202 || typeof id !== 'string') {
       throw new ScenarioError(
@@ -35,15 +43,11 @@ export class ApiClient {
 
   /** POST /api/v1/certificates; resolves with the certificate's id once the api answers 202. */
   async orderCertificate(username: string): Promise<string> {
-    const response = await fetch(`${this.baseUrl}${CERTIFICATES_PATH}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${await this.token(username)}`,
-        'content-type': 'application/json',
-      },
+    const response = await this.send('POST', CERTIFICATES_PATH, {
+      token: await this.token(username),
       body: '{}',
     });
-    const body: unknown = await response.json();
+    const { body } = response;
     const id = typeof body === 'object' && body !== null ? Reflect.get(body, 'id') : undefined;
     if (response.status !== 202 || typeof id !== 'string') {
       throw new ScenarioError(
@@ -58,10 +62,10 @@ export class ApiClient {
     username: string,
     id: string,
   ): Promise<{ status: string; statusReason: string | null }> {
-    const response = await fetch(`${this.baseUrl}${CERTIFICATES_PATH}/${id}`, {
-      headers: { authorization: `Bearer ${await this.token(username)}` },
+    const response = await this.send('GET', `${CERTIFICATES_PATH}/${id}`, {
+      token: await this.token(username),
     });
-    const body: unknown = await response.json();
+    const { body } = response;
     const field = (name: string): unknown =>
       typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
     const status = field('status');
@@ -76,12 +80,49 @@ export class ApiClient {
 
   async isHealthy(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.baseUrl}/health`);
-      await response.arrayBuffer();
-      return response.ok;
+      return (await this.send('GET', '/health')).status === 200;
     } catch {
       return false;
     }
+  }
+
+  /** Stops keeping connections open, so the process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private send(
+    method: 'GET' | 'POST',
+    path: string,
+    { token, body }: { token?: string; body?: string } = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    return new Promise<Answer>((resolve, reject) => {
+      const outgoing = httpRequest(
+        new URL(path, this.baseUrl),
+        { method, headers, agent: this.agent },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve({ status: incoming.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+            } catch {
+              resolve({ status: incoming.statusCode ?? 0, body: text });
+            }
+          });
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
   }
 
   private async token(username: string): Promise<string> {

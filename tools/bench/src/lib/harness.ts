@@ -116,6 +116,7 @@ export class BenchContext {
         peakRss: () =>
           Object.fromEntries(started.map((app) => [app.label, round(app.peakRssMb(), 1)])),
         stop: async () => {
+          api.close();
           await stopAll();
         },
       };

@@ -37,8 +37,10 @@ export class Route53Api {
     private readonly retryPolicy: RetryPolicy,
   ) {}
 
-  /** Submits the changes as one atomic batch and returns the bare change id. */
-  async changeResourceRecordSets(changes: readonly RecordChange[]): Promise<string> {
+  /** Submits the changes as one atomic batch; the bare change id and its status as answered. */
+  async changeResourceRecordSets(
+    changes: readonly RecordChange[],
+  ): Promise<{ changeId: string; status: ChangeStatus }> {
     const output = await this.call(() =>
       this.client.send(
         new ChangeResourceRecordSetsCommand({
@@ -47,7 +49,10 @@ export class Route53Api {
         }),
       ),
     );
-    return bareId(required(output.ChangeInfo?.Id, 'ChangeInfo.Id'));
+    return {
+      changeId: bareId(required(output.ChangeInfo?.Id, 'ChangeInfo.Id')),
+      status: required(output.ChangeInfo?.Status, 'ChangeInfo.Status'),
+    };
   }
 
   async getChange(changeId: string): Promise<ChangeStatus> {

@@ -57,8 +57,24 @@ export class ChangeStatusCache {
     return read;
   }
 
+  /**
+   * Records an INSYNC that Route 53 stated elsewhere (in the answer to the change itself). Best
+   * effort: if Redis does not take it, callers ask Route 53 as usual.
+   */
+  async remember(changeId: string, status: 'INSYNC'): Promise<void> {
+    try {
+      await this.redis.set(this.cacheKeyOf(changeId), status, 'PX', INSYNC_TTL_MS);
+    } catch {
+      // Nothing lost: the status is asked for when it is needed.
+    }
+  }
+
+  private cacheKeyOf(changeId: string): string {
+    return `${this.options.keyPrefix}route53:change:${changeId}`;
+  }
+
   private async read(changeId: string): Promise<ChangeStatus> {
-    const cacheKey = `${this.options.keyPrefix}route53:change:${changeId}`;
+    const cacheKey = this.cacheKeyOf(changeId);
     const lockKey = `${cacheKey}:lock`;
     const token = randomUUID();
     try {
