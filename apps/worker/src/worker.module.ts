@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CertFlowWorkerModule } from '@starchart/cert-flow';
-import { DnsFlowWorkerModule, route53RedisOptions } from '@starchart/dns-flow';
+import { CertFlowWorkerModule } from '@starchart/cert-flow/worker';
+import { DnsFlowWorkerModule, route53RedisOptions } from '@starchart/dns-flow/worker';
 import { PersistenceModule } from '@starchart/persistence';
 import { Route53Module } from '@starchart/route53';
 import type { WorkerConfig } from './config/worker-config';

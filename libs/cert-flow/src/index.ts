@@ -1,6 +1,5 @@
 export * from './lib/cert-config';
 export * from './lib/cert-flow-options';
-export * from './lib/cert-flow-worker.module';
 export * from './lib/cert-flow.module';
 export * from './lib/cert-flow.service';
 export * from './lib/errors';

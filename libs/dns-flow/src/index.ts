@@ -1,4 +1,3 @@
-export * from './lib/dns-flow-worker.module';
 export * from './lib/dns-flow.module';
 export * from './lib/dns-flow.service';
 export { WorkerRegistryError, type StepState } from '@starchart/flow-runtime';

@@ -1,4 +1,5 @@
 export * from './lib/errors';
+export * from './lib/flow-adder';
 export * from './lib/flow-workers';
 export * from './lib/job-options';
 export * from './lib/job-progress';

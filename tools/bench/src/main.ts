@@ -23,8 +23,9 @@ const SCENARIOS: Record<string, (context: BenchContext) => Promise<ScenarioResul
   certificates,
 };
 
-const USAGE = `usage: npm run bench -- [--keep-data] [${Object.keys(SCENARIOS).join('|')} ...]
-  no scenario runs them all; results go to bench-results/`;
+const USAGE = `usage: npm run bench -- [--keep-data] [--cpu-prof] [${Object.keys(SCENARIOS).join('|')} ...]
+  no scenario runs them all; results go to bench-results/
+  --cpu-prof  the api and workers write V8 CPU profiles to bench-results/profiles-<time>/`;
 
 interface Failure {
   scenario: string;
@@ -35,7 +36,11 @@ async function bench(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'keep-data': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'keep-data': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const unknown = positionals.filter((name) => !(name in SCENARIOS));
   if (values.help || unknown.length > 0) {
@@ -72,6 +77,11 @@ async function bench(argv: string[]): Promise<number> {
       appEnvModule.appEnv(stack),
       appEnvModule.DEV_JWT_SECRET,
     );
+    if (values['cpu-prof'] === true) {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      context.profileDir = path.join(REPO_ROOT, 'bench-results', `profiles-${stamp}`);
+      console.log(`CPU profiles go to ${path.relative(REPO_ROOT, context.profileDir)}`);
+    }
     try {
       for (const name of selected) {
         const scenario = SCENARIOS[name];

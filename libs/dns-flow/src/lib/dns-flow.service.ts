@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { readJobProgress, type JobProgress, type StepState } from '@starchart/flow-runtime';
+import {
+  FlowAdder,
+  readJobProgress,
+  type JobProgress,
+  type StepState,
+} from '@starchart/flow-runtime';
 import type { DnsRecordEntity } from '@starchart/persistence';
 import { DnsFlowQueues } from './dns-flow-queues';
 import { buildDnsFlow, flowJobIds, parseFlowId } from './flow';
@@ -23,7 +28,11 @@ export interface FlowStep extends JobProgress {
 /** The producer side of the DNS record flow: no processors, safe to use from the api. */
 @Injectable()
 export class DnsFlowService {
-  constructor(private readonly queues: DnsFlowQueues) {}
+  private readonly adder: FlowAdder;
+
+  constructor(private readonly queues: DnsFlowQueues) {
+    this.adder = new FlowAdder(queues.flowProducer);
+  }
 
   /**
    * Adds the flow for this version of the record and returns its root job id (the record's
@@ -43,7 +52,8 @@ export class DnsFlowService {
     if (mayExist && (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId))) {
       return rootId;
     }
-    await this.queues.flowProducer.add(buildDnsFlow(data));
+    // Together with the flows other requests start at the same moment: one MULTI for all.
+    await this.adder.add(buildDnsFlow(data));
     return rootId;
   }
 

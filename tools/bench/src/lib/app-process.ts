@@ -14,6 +14,8 @@ export interface AppProcessOptions {
   /** Script path relative to the repository root. */
   script: string;
   args?: string[];
+  /** Options for node itself, before the script (--cpu-prof). */
+  nodeArgs?: string[];
   env: Record<string, string>;
   logDir: string;
   /** A line the process prints on stdout when it is ready; otherwise `ready` must be polled. */
@@ -31,11 +33,15 @@ export class AppProcess {
     const script = path.join(REPO_ROOT, options.script);
     if (!existsSync(script)) throw new ScenarioError(`${script} is missing: build it first`);
     const log = createWriteStream(path.join(options.logDir, `${options.label}.log`));
-    this.child = spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? []), script, ...(options.args ?? [])], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), script, ...(options.args ?? [])],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env['PATH'] ?? '', ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout?.on('data', (chunk: Buffer) => {
       if (this.stdout.length < 64_000) this.stdout += chunk.toString();
       log.write(chunk);

@@ -43,6 +43,8 @@ export interface StartAppsOptions {
 export class BenchContext {
   readonly emulator: EmulatorControl;
   readonly logDir: string;
+  /** Where the api and workers write a CPU profile each when they stop (--cpu-prof). */
+  profileDir: string | undefined;
 
   constructor(
     readonly stack: StackState,
@@ -73,6 +75,15 @@ export class BenchContext {
     return new BenchContext(stack, baseEnv, jwtSecret, db, redis);
   }
 
+  private profileArgs(label: string): string[] {
+    if (this.profileDir === undefined) return [];
+    return [
+      '--cpu-prof',
+      `--cpu-prof-dir=${this.profileDir}`,
+      `--cpu-prof-name=${label}.cpuprofile`,
+    ];
+  }
+
   /** Starts the api and `workers` worker processes on a queue prefix of the scenario's own. */
   async startApps({
     scenario,
@@ -90,6 +101,7 @@ export class BenchContext {
           await AppProcess.start({
             label: `${scenario}-worker-${index + 1}`,
             script: 'dist/apps/worker/main.js',
+            nodeArgs: this.profileArgs(`${scenario}-worker-${index + 1}`),
             env: { ...env, LOG_LEVEL: 'warn', ...workerEnv },
             logDir: this.logDir,
             readyLine: '"event":"ready"',
@@ -99,6 +111,7 @@ export class BenchContext {
       const apiProcess = await AppProcess.start({
         label: `${scenario}-api`,
         script: 'dist/apps/api/main.js',
+        nodeArgs: this.profileArgs(`${scenario}-api`),
         env: { ...env, ...BENCH_API_ENV },
         logDir: this.logDir,
       });

@@ -10,7 +10,9 @@ export interface ChangeBatcherOptions {
   windowMs: number;
   /**
    * Under load (the last batch carried at least BUSY_BATCH_CHANGES changes), the least time
-   * between the starts of two batches, so that changes pile up into fewer, larger calls.
+   * between the starts of two batches, so that changes pile up into fewer, larger calls. A held
+   * batch leaves early once no change has joined it for windowMs: nothing more is coming, and
+   * waiting longer would only delay the last records of a burst.
    * 0 or undefined: the next batch leaves as soon as the last one is answered.
    */
   busyIntervalMs?: number;
@@ -34,6 +36,7 @@ export class ChangeBatcher {
   private timer: NodeJS.Timeout | undefined;
   private flight: Promise<void> | undefined;
   private lastBatch = { startedAt: 0, changes: 0 };
+  private lastArrivalAt = 0;
 
   constructor(
     private readonly send: SendBatch,
@@ -44,6 +47,7 @@ export class ChangeBatcher {
   submit(change: RecordChange): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       this.queue.push({ change, resolve, reject });
+      this.lastArrivalAt = Date.now();
       // A held-back batch that is already as large as Route 53 allows gains nothing by waiting.
       if (
         this.timer &&
@@ -100,11 +104,29 @@ export class ChangeBatcher {
     return Math.max(0, this.lastBatch.startedAt + (this.options.busyIntervalMs ?? 0) - Date.now());
   }
 
+  /**
+   * Sends the queued batch after `delayMs`, or earlier when it is held for load (longer than a
+   * window) and no change has joined it for a whole window.
+   */
   private startTimer(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, delayMs);
+    const { windowMs } = this.options;
+    if (windowMs <= 0) {
+      this.timer = setTimeout(() => this.fire(), delayMs);
+      return;
+    }
+    const due = Date.now() + delayMs;
+    const tick = (): void => {
+      const now = Date.now();
+      const quietFrom = this.lastArrivalAt + windowMs;
+      if (now >= due || now >= quietFrom) this.fire();
+      else this.timer = setTimeout(tick, Math.min(due, quietFrom) - now);
+    };
+    this.timer = setTimeout(tick, Math.min(delayMs, windowMs));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.flush();
   }
 
   private async sendBatch(batch: readonly QueuedChange[]): Promise<void> {
