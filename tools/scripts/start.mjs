@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSetup } from '../stack/setup.mjs';
 import { startStack, stopStack } from '../stack/stack.mjs';
-import { appEnv, boardCredentials } from './app-env.mjs';
+import { appEnv, boardCredentials, nodeOptionsFor } from './app-env.mjs';
 import { onShutdown, repoRoot, step } from './run.mjs';
 
 const dataDir = join(repoRoot, '.var', 'dev');
@@ -53,7 +53,7 @@ try {
 for (const name of ['api', 'worker', 'board']) {
   const child = spawn(process.execPath, [`dist/apps/${name}/main.js`], {
     cwd: repoRoot,
-    env,
+    env: { ...env, NODE_OPTIONS: nodeOptionsFor(name, env.NODE_OPTIONS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}] `;

@@ -76,6 +76,7 @@ async function bench(argv: string[]): Promise<number> {
       stack,
       appEnvModule.appEnv(stack),
       appEnvModule.DEV_JWT_SECRET,
+      (app) => appEnvModule.nodeOptionsFor(app),
     );
     if (values['cpu-prof'] === true) {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -31,6 +31,19 @@ describe('docker-compose.yml', () => {
     expect(services['redis']?.image).toMatch(/^redis:7/);
   });
 
+  it('gives each app the same Node options as npm start and the bench (the api its heap budget)', () => {
+    // tools/scripts/app-env.mjs is plain JavaScript that Jest does not load: read its table.
+    const appEnv = readFileSync(join(repoRoot, 'tools', 'scripts', 'app-env.mjs'), 'utf8');
+    const table = /APP_NODE_OPTIONS = (\{[^}]*\})/.exec(appEnv)?.[1] ?? '';
+    const local = Object.fromEntries(
+      [...table.matchAll(/(\w+): '([^']*)'/g)].map(([, app, options]) => [app, options]),
+    );
+    expect(local['api']).toMatch(/--max-old-space-size=\d+/);
+    for (const app of ['api', 'worker', 'board']) {
+      expect(services[app]?.environment?.['NODE_OPTIONS'] ?? '').toBe(local[app]);
+    }
+  });
+
   it('keeps Redis durable and never evicting queue data', () => {
     const command = services['redis']?.command?.join(' ');
     expect(command).toContain('--appendonly yes');

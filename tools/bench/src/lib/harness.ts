@@ -52,6 +52,8 @@ export class BenchContext {
     readonly jwtSecret: string,
     readonly db: RecordsDb,
     readonly redis: Redis,
+    /** NODE_OPTIONS per app as deployed, so the bench measures the deployed processes. */
+    readonly nodeOptionsFor: (app: 'api' | 'worker') => string,
   ) {
     if (!stack.emulator) throw new ScenarioError('the stack has no Route 53 emulator');
     this.emulator = new EmulatorControl(stack.emulator.apiUrl);
@@ -63,6 +65,7 @@ export class BenchContext {
     stack: StackState,
     baseEnv: Record<string, string>,
     jwtSecret: string,
+    nodeOptionsFor: (app: 'api' | 'worker') => string,
   ): Promise<BenchContext> {
     const databaseUrl = baseEnv['DATABASE_URL'];
     if (!databaseUrl) throw new ScenarioError('appEnv gave no DATABASE_URL');
@@ -72,7 +75,7 @@ export class BenchContext {
     });
     const db = await RecordsDb.connect(databaseUrl);
     const redis = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
-    return new BenchContext(stack, baseEnv, jwtSecret, db, redis);
+    return new BenchContext(stack, baseEnv, jwtSecret, db, redis, nodeOptionsFor);
   }
 
   private profileArgs(label: string): string[] {
@@ -102,7 +105,12 @@ export class BenchContext {
             label: `${scenario}-worker-${index + 1}`,
             script: 'dist/apps/worker/main.js',
             nodeArgs: this.profileArgs(`${scenario}-worker-${index + 1}`),
-            env: { ...env, LOG_LEVEL: 'warn', ...workerEnv },
+            env: {
+              ...env,
+              LOG_LEVEL: 'warn',
+              NODE_OPTIONS: this.nodeOptionsFor('worker'),
+              ...workerEnv,
+            },
             logDir: this.logDir,
             readyLine: '"event":"ready"',
           }),
@@ -112,7 +120,7 @@ export class BenchContext {
         label: `${scenario}-api`,
         script: 'dist/apps/api/main.js',
         nodeArgs: this.profileArgs(`${scenario}-api`),
-        env: { ...env, ...BENCH_API_ENV },
+        env: { ...env, ...BENCH_API_ENV, NODE_OPTIONS: this.nodeOptionsFor('api') },
         logDir: this.logDir,
       });
       started.push(apiProcess);

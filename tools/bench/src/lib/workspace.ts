@@ -30,6 +30,8 @@ export interface StackModule {
 export interface AppEnvModule {
   DEV_JWT_SECRET: string;
   appEnv(stack: StackState, options?: { apiPort?: number }): Record<string, string>;
+  /** NODE_OPTIONS of one app as deployed (the api's heap budget). */
+  nodeOptionsFor(app: string, inherited?: string): string;
 }
 
 function hasFunctions(value: unknown, names: readonly string[]): boolean {
@@ -46,7 +48,7 @@ function isStackModule(value: unknown): value is StackModule {
 
 function isAppEnvModule(value: unknown): value is AppEnvModule {
   return (
-    hasFunctions(value, ['appEnv']) &&
+    hasFunctions(value, ['appEnv', 'nodeOptionsFor']) &&
     typeof Reflect.get(Object(value), 'DEV_JWT_SECRET') === 'string'
   );
 }
@@ -66,6 +68,7 @@ export async function loadStackModule(): Promise<StackModule> {
 
 export async function loadAppEnvModule(): Promise<AppEnvModule> {
   const loaded = await importScript('tools/scripts/app-env.mjs');
-  if (!isAppEnvModule(loaded)) throw new Error('tools/scripts/app-env.mjs lacks appEnv');
+  if (!isAppEnvModule(loaded))
+    throw new Error('tools/scripts/app-env.mjs lacks appEnv or nodeOptionsFor');
   return loaded;
 }
