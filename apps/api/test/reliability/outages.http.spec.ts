@@ -27,12 +27,17 @@ describe('outages: answered cleanly, nothing half-written, recovered without a r
     await stack?.down();
   });
 
-  async function createAs(username: string, baseUrl = api.baseUrl): Promise<HttpAnswer> {
+  async function createAs(
+    username: string,
+    baseUrl = api.baseUrl,
+    headers: Record<string, string> = {},
+  ): Promise<HttpAnswer> {
     const response = await fetch(`${baseUrl}/api/v1/records`, {
       method: 'POST',
       headers: {
         Authorization: `Bearer ${await api.token(username)}`,
         'Content-Type': 'application/json',
+        ...headers,
       },
       body: JSON.stringify(RECORD),
     });
@@ -41,6 +46,8 @@ describe('outages: answered cleanly, nothing half-written, recovered without a r
   }
 
   it('refuses a create with 503 while Redis is down, writes no row, and recovers when Redis returns', async () => {
+    const keyed = uniqueId('redisdownkey');
+    const key = uniqueId('key-');
     await stack.stop('redis');
     try {
       const username = uniqueId('redisdown');
@@ -53,6 +60,12 @@ describe('outages: answered cleanly, nothing half-written, recovered without a r
         detail: expect.stringContaining('nothing was changed'),
       });
       expect(await api.dbRecords('username = ?', [username])).toEqual([]);
+      // With an Idempotency-Key the stored answer is taken back too: a retry is not a replay.
+      expect((await createAs(keyed, api.baseUrl, { 'Idempotency-Key': key })).status).toBe(503);
+      expect(await api.dbRecords('username = ?', [keyed])).toEqual([]);
+      expect(await api.sql('SELECT * FROM idempotency_keys WHERE username = ?', [keyed])).toEqual(
+        [],
+      );
       expect((await api.request('GET', '/health')).json).toMatchObject({
         status: 'error',
         redis: { up: false },
@@ -64,6 +77,10 @@ describe('outages: answered cleanly, nothing half-written, recovered without a r
     const username = uniqueId('redisback');
     expect((await until(() => createAs(username), 202)).status).toBe(202);
     expect(await api.dbRecords('username = ?', [username])).toHaveLength(1);
+    const retry = await createAs(keyed, api.baseUrl, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await api.dbRecords('username = ?', [keyed])).toHaveLength(1);
   });
 
   it('refuses a create with 503 while the database is down, queues no job, and recovers when it returns', async () => {
