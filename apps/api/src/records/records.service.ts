@@ -219,14 +219,7 @@ export class RecordsService {
        WHERE (SELECT COUNT(*) FROM \`${metadata.tableName}\` WHERE username = ?) < ?
          AND NOT EXISTS (SELECT 1 FROM \`${metadata.tableName}\`
                          WHERE fqdn = ? AND (type = ? OR type = 'CNAME' OR ? = 'CNAME'))`,
-      [
-        ...values,
-        record.username,
-        this.config.recordQuota,
-        record.fqdn,
-        record.type,
-        record.type,
-      ],
+      [...values, record.username, this.config.recordQuota, record.fqdn, record.type, record.type],
     );
     return result.affectedRows === 1;
   }
@@ -462,9 +455,7 @@ function isDuplicateKey(error: unknown): boolean {
 function isConcurrentWrite(error: unknown): boolean {
   const code = driverErrorCode(error);
   return (
-    error instanceof ConcurrentCreateError ||
-    code === 'ER_DUP_ENTRY' ||
-    code === 'ER_LOCK_DEADLOCK'
+    error instanceof ConcurrentCreateError || code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK'
   );
 }
 
