@@ -35,13 +35,16 @@ export class FlowAdder {
     const batch = this.queued.splice(0, MAX_FLOWS_PER_CALL);
     if (this.queued.length > 0) setImmediate(() => this.flush());
     else this.scheduled = false;
-    this.producer.addBulk(batch.map(({ flow }) => flow)).then(
-      () => {
-        for (const { resolve } of batch) resolve();
-      },
-      (error: unknown) => {
-        for (const { reject } of batch) reject(error);
-      },
-    );
+    // Through a promise, so that even a synchronous throw reaches the callers, not the loop.
+    Promise.resolve()
+      .then(() => this.producer.addBulk(batch.map(({ flow }) => flow)))
+      .then(
+        () => {
+          for (const { resolve } of batch) resolve();
+        },
+        (error: unknown) => {
+          for (const { reject } of batch) reject(error);
+        },
+      );
   }
 }
