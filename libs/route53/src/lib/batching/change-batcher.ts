@@ -11,8 +11,8 @@ export interface ChangeBatcherOptions {
   /**
    * Under load (the last batch carried at least BUSY_BATCH_CHANGES changes), the least time
    * between the starts of two batches, so that changes pile up into fewer, larger calls. A held
-   * batch leaves early once no change has joined it for windowMs: nothing more is coming, and
-   * waiting longer would only delay the last records of a burst.
+   * batch leaves early once no change has joined it for QUIET_WINDOWS windows: nothing more is
+   * coming, and waiting longer would only delay the last records of a burst.
    * 0 or undefined: the next batch leaves as soon as the last one is answered.
    */
   busyIntervalMs?: number;
@@ -20,6 +20,11 @@ export interface ChangeBatcherOptions {
 
 // Fewer changes than this in a batch means light traffic: the next batch is not held back.
 export const BUSY_BATCH_CHANGES = 10;
+
+// A held batch that no change has joined for this many windows leaves early. Long enough that
+// a steady stream of changes (a few per window) never looks quiet, nor a short pause of the
+// process (a garbage collection); short next to the busy interval.
+export const QUIET_WINDOWS = 4;
 
 interface QueuedChange {
   change: RecordChange;
@@ -105,23 +110,26 @@ export class ChangeBatcher {
   }
 
   /**
-   * Sends the queued batch after `delayMs`, or earlier when it is held for load (longer than a
-   * window) and no change has joined it for a whole window.
+   * Sends the queued batch after `delayMs`, or earlier when it is held for load and no change
+   * has joined it for QUIET_WINDOWS windows.
    */
   private startTimer(delayMs: number): void {
-    const { windowMs } = this.options;
-    if (windowMs <= 0) {
+    const quietMs = this.options.windowMs * QUIET_WINDOWS;
+    if (quietMs <= 0 || delayMs <= quietMs) {
       this.timer = setTimeout(() => this.fire(), delayMs);
       return;
     }
     const due = Date.now() + delayMs;
     const tick = (): void => {
       const now = Date.now();
-      const quietFrom = this.lastArrivalAt + windowMs;
+      const quietFrom = this.lastArrivalAt + quietMs;
       if (now >= due || now >= quietFrom) this.fire();
       else this.timer = setTimeout(tick, Math.min(due, quietFrom) - now);
     };
-    this.timer = setTimeout(tick, Math.min(delayMs, windowMs));
+    this.timer = setTimeout(
+      tick,
+      Math.min(delayMs, Math.max(1, this.lastArrivalAt + quietMs - Date.now())),
+    );
   }
 
   private fire(): void {
