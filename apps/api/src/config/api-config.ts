@@ -83,6 +83,8 @@ export interface ApiConfig {
   database: DatabaseConfig;
   queue: QueueConfig;
   events: RecordEventsConfig;
+  /** How long adding a record's flow to Redis may take before Redis counts as in trouble. */
+  flowStartTimeoutMs: number;
   /** Opens certificate private keys for their download; undefined: the download is refused. */
   certEncryption: EncryptionConfig | undefined;
 }
@@ -123,6 +125,8 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     database: toDatabaseConfig(e),
     queue: toQueueConfig(e),
     events: { pollIntervalMs: 300, heartbeatMs: 15_000, maxDurationMs: 10 * 60_000 },
+    // Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
+    flowStartTimeoutMs: 5_000,
     certEncryption: toEncryptionConfig(e),
   };
 }

@@ -1,3 +1,4 @@
+import { DnsFlowService } from '@starchart/dns-flow';
 import { uniqueId } from '@starchart/testing';
 import { type ApiHarness, startApi } from '../../test/support/api-harness';
 import { readEvents } from '../../test/support/sse';
@@ -271,6 +272,35 @@ describe('records over HTTP (no worker running)', () => {
         expect(answers.every((answer) => [202, 409].includes(answer.status))).toBe(true);
         const rows = await api.dbRecords('username = ? AND name = ?', [frank, name]);
         expect(rows.map((row) => row.type).sort()).toEqual(accepted);
+      }
+    });
+  });
+
+  describe('a flow that Redis is too slow to confirm', () => {
+    it('keeps the committed row and answers 202: the flow may still land, or the reconciler starts it', async () => {
+      const flows = api.app.get(DnsFlowService);
+      // Redis never answers this one add; everything else is real.
+      const start = jest
+        .spyOn(flows, 'start')
+        .mockImplementationOnce(() => new Promise<string>(() => undefined));
+      const timeoutMs = api.config.flowStartTimeoutMs;
+      api.config.flowStartTimeoutMs = 300;
+      try {
+        const grace = uniqueId('grace');
+        const answer = await create(await api.token(grace), {
+          name: 'slow',
+          type: 'A',
+          value: '192.0.2.44',
+        });
+        expect(answer.status).toBe(202);
+        expect(answer.json).toMatchObject({ status: 'pending', name: 'slow' });
+        expect(await api.dbRecords('username = ?', [grace])).toEqual([
+          expect.objectContaining({ status: 'pending', name: 'slow' }),
+        ]);
+        expect(start).toHaveBeenCalledTimes(1);
+      } finally {
+        api.config.flowStartTimeoutMs = timeoutMs;
+        start.mockRestore();
       }
     });
   });

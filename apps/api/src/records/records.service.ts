@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import { withTimeout } from '../common/with-timeout';
+import { TimeoutError, withTimeout } from '../common/with-timeout';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import {
   type FieldError,
@@ -52,8 +52,6 @@ export interface RecordPage {
 const ACCEPTED = 202;
 // Statuses in which no flow is running, so a new change may start one.
 const SETTLED_STATUSES = ['active', 'error'] as const;
-// Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
-const FLOW_START_TIMEOUT_MS = 5_000;
 // A create that lost a race with another of the same user runs its checks again, this often,
 // after a random pause of up to this many milliseconds times the attempt.
 const CREATE_ATTEMPTS = 5;
@@ -115,8 +113,13 @@ export class RecordsService {
       // A fresh random id cannot have a flow yet; a derived one may (a retried request).
       await this.startFlow('create', record, { mayExist: idempotent !== undefined });
     } catch (error) {
-      await this.undoCreate(record, idempotent);
-      throw error;
+      // Redis answered too late to know: the flow may still land, so the row is not taken
+      // back (a 503 would be untrue if it did). It stays pending either way, and the
+      // reconciler starts its flow if it never arrives.
+      if (!(error instanceof FlowStartUnconfirmedError)) {
+        await this.undoCreate(record, idempotent);
+        throw error;
+      }
     }
     return { statusCode: ACCEPTED, body: toRecordView(record), replayed: false };
   }
@@ -376,7 +379,9 @@ export class RecordsService {
 
   /**
    * Adds the flow or throws 503. Updates and deletes call it inside their transaction, so a
-   * queue failure rolls the change back; a create takes its committed row back itself.
+   * queue failure rolls the change back (a flow that lands late finds the row still at the
+   * old version, and its steps wait for a version that was never committed); a create takes
+   * its committed row back itself, unless the add timed out.
    */
   private async startFlow(
     op: FlowOp,
@@ -389,14 +394,16 @@ export class RecordsService {
       await this.flows.ensureConnected();
       await withTimeout(
         this.flows.start(op, record, { mayExist }),
-        FLOW_START_TIMEOUT_MS,
+        this.config.flowStartTimeoutMs,
         'adding the flow',
       );
     } catch (error) {
       this.logger.error({ msg: 'adding the flow failed', op, recordId: record.id, error });
-      throw new ServiceUnavailableError(
-        'The job queue cannot be reached right now, so nothing was changed. Try again in a few seconds.',
-      );
+      const detail =
+        'The job queue cannot be reached right now, so nothing was changed. Try again in a few seconds.';
+      throw error instanceof TimeoutError
+        ? new FlowStartUnconfirmedError(detail)
+        : new ServiceUnavailableError(detail);
     }
   }
 }
@@ -437,6 +444,9 @@ function duplicateOf(type: DnsRecordType, fqdn: string): RecordConflictError {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Adding the flow timed out: it may or may not have reached Redis. */
+class FlowStartUnconfirmedError extends ServiceUnavailableError {}
 
 /** Thrown when insertIfRoom refused a row that the checks, run right after, let through. */
 class ConcurrentCreateError extends Error {}
