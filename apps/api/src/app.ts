@@ -7,7 +7,7 @@ import type { ApiConfig } from './config/api-config';
 import { answerClientError } from './http/client-error';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
 import { requestContext } from './http/request-context';
-import { JsonLogger } from './logging/json-logger';
+import { JsonLogger } from '@starchart/logging';
 import { setupOpenApi } from './openapi/openapi';
 import { BODY_LIMIT_BYTES } from './problems/problem';
 

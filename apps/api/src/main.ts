@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { runMigrations } from '@starchart/persistence';
 import { createApiApp } from './app';
 import { ConfigError, loadApiConfig, loadMigrateConfig } from './config/api-config';
-import { JsonLogger } from './logging/json-logger';
+import { JsonLogger } from '@starchart/logging';
 
 const USAGE = 'usage: node dist/apps/api/main.js [migrate]';
 

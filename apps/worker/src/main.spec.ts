@@ -157,6 +157,8 @@ describe('the worker process', () => {
       expect(['completed', 'waiting']).toContain(
         await (await createQueue.getJob(createJobId))?.getState(),
       );
+      // Logs are JSON lines on stdout; a job caught by the shutdown must not have failed.
+      expect(first.logs().filter((line) => /failed/.test(line))).toEqual([]);
       expect(first.stderr()).not.toMatch(/failed/);
     } finally {
       await createQueue.close();
@@ -175,12 +177,16 @@ describe('the worker process', () => {
 interface RunningWorker {
   process: ChildProcess;
   stderr: () => string;
+  /** Every line the worker printed on stdout. */
+  logs: () => string[];
 }
 
 async function startWorker(env: NodeJS.ProcessEnv): Promise<RunningWorker> {
   const worker = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = collect(worker.stderr);
   const lines = createInterface({ input: worker.stdout as NodeJS.ReadableStream });
+  const printed: string[] = [];
+  lines.on('line', (line) => printed.push(line));
   const ready = new Promise<void>((resolveReady, reject) => {
     lines.on('line', (line) => {
       if (line.startsWith('{') && (JSON.parse(line) as { event?: string }).event === 'ready') {
@@ -190,7 +196,7 @@ async function startWorker(env: NodeJS.ProcessEnv): Promise<RunningWorker> {
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${stderr()}`)));
   });
   await ready;
-  return { process: worker, stderr };
+  return { process: worker, stderr, logs: () => [...printed] };
 }
 
 function collect(stream: NodeJS.ReadableStream | null): () => string {

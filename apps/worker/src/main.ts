@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
 import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { JsonLogger } from '@starchart/logging';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: config.logLevels,
+    // One JSON object per line, as the api logs, so that one log pipeline reads both.
+    logger: new JsonLogger({ level: config.logLevel }),
   });
   // On SIGTERM Nest closes the workers first (they finish their active jobs), then the queues and
   // connections; useProcessExit makes a clean shutdown exit 0 instead of re-raising the signal.

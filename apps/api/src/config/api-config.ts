@@ -6,7 +6,7 @@ import {
 import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { z } from 'zod';
-import type { LogLevel } from '../logging/json-logger';
+import type { LogLevel } from '@starchart/logging';
 
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type PrivateStack, startPrivateStack, uniqueId } from '@starchart/testing';
 import { createApiApp } from '../../src/app';
-import { JsonLogger } from '../../src/logging/json-logger';
+import { JsonLogger } from '@starchart/logging';
 import { type ApiHarness, type HttpAnswer, startApi } from '../support/api-harness';
 
 const RECORD = { name: 'www', type: 'A', value: '192.0.2.44' };

@@ -10,7 +10,7 @@ import { createConnection, createPool } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { createApiApp } from '../../src/app';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
-import { JsonLogger } from '../../src/logging/json-logger';
+import { JsonLogger } from '@starchart/logging';
 
 export const TEST_JWT_SECRET = 'api-integration-test-secret-0123456789abcdef';
 

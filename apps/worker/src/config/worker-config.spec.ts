@@ -18,7 +18,7 @@ describe('loadWorkerConfig', () => {
       route53: { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53, ratePerSecond: 5, batching: true },
       concurrency: {},
       reconcile: { everyMs: 300_000, graceMs: 120_000 },
-      logLevels: ['fatal', 'error', 'warn', 'log'],
+      logLevel: 'log',
     });
   });
 

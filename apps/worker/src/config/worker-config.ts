@@ -1,3 +1,4 @@
+import type { LogLevel } from '@starchart/logging';
 import {
   acmeEnvSchema,
   certConfigProblems,
@@ -60,9 +61,6 @@ const concurrencySchema = z
     return concurrency;
   });
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
 const workerEnvSchema = z.object({
   ...queueEnvSchema.shape,
   ...databaseEnvSchema.shape,
@@ -82,8 +80,8 @@ export interface WorkerConfig {
   concurrency: Concurrency;
   /** Reconciler interval (0: not scheduled) and how long a record may wait for a lost flow. */
   reconcile: { everyMs: number; graceMs: number };
-  /** Every level Nest should print: LOG_LEVEL and the more severe ones. */
-  logLevels: LogLevel[];
+  /** The least severe level logged (LOG_LEVEL); every more severe one is logged too. */
+  logLevel: LogLevel;
   /** undefined: no ACME_DIRECTORY_URL, this worker issues no certificates. */
   certificates: CertWorkerConfig | undefined;
 }
@@ -110,7 +108,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     route53: toRoute53Config(e),
     concurrency: e.WORKER_CONCURRENCY,
     reconcile: { everyMs: e.RECONCILE_EVERY_MS, graceMs: e.RECONCILE_GRACE_MS },
-    logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(e.LOG_LEVEL) + 1),
+    logLevel: e.LOG_LEVEL,
     certificates: toCertWorkerConfig(e),
   };
 }
