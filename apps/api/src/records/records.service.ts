@@ -60,6 +60,7 @@ const RETRY_JITTER_MS = 20;
 @Injectable()
 export class RecordsService {
   private readonly logger = new Logger(RecordsService.name);
+  private insertIfRoomSql: string | undefined;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -211,19 +212,22 @@ export class RecordsService {
   private async insertIfRoom(manager: EntityManager, record: DnsRecordEntity): Promise<boolean> {
     const { metadata } = manager.getRepository(DnsRecordEntity);
     const { driver } = manager.connection;
-    const columns = metadata.columns.map((column) => `\`${column.databaseName}\``).join(', ');
+    // The statement depends only on the entity's columns: built on the first create, not each.
+    this.insertIfRoomSql ??= conditionalInsertSql(
+      metadata.tableName,
+      metadata.columns.map((column) => column.databaseName),
+    );
     const values = metadata.columns.map((column) =>
       driver.preparePersistentValue(column.getEntityValue(record), column),
     );
-    const placeholders = metadata.columns.map(() => '?').join(', ');
-    const result = await manager.query<{ affectedRows: number }>(
-      `INSERT INTO \`${metadata.tableName}\` (${columns})
-       SELECT ${placeholders} FROM DUAL
-       WHERE (SELECT COUNT(*) FROM \`${metadata.tableName}\` WHERE username = ?) < ?
-         AND NOT EXISTS (SELECT 1 FROM \`${metadata.tableName}\`
-                         WHERE fqdn = ? AND (type = ? OR type = 'CNAME' OR ? = 'CNAME'))`,
-      [...values, record.username, this.config.recordQuota, record.fqdn, record.type, record.type],
-    );
+    const result = await manager.query<{ affectedRows: number }>(this.insertIfRoomSql, [
+      ...values,
+      record.username,
+      this.config.recordQuota,
+      record.fqdn,
+      record.type,
+      record.type,
+    ]);
     return result.affectedRows === 1;
   }
 
@@ -414,6 +418,18 @@ export class RecordsService {
  */
 function flowIdOf(op: FlowOp, recordId: string, version: number): string {
   return flowJobIds({ op, recordId, version })[DNS_QUEUES.syncDbStatus];
+}
+
+/**
+ * INSERT of one row (a placeholder per column) that happens only while its user is under the
+ * quota and no record of its name conflicts with it; then: username, quota, fqdn, type, type.
+ */
+function conditionalInsertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO \`${table}\` (${columns.map((column) => `\`${column}\``).join(', ')})
+       SELECT ${columns.map(() => '?').join(', ')} FROM DUAL
+       WHERE (SELECT COUNT(*) FROM \`${table}\` WHERE username = ?) < ?
+         AND NOT EXISTS (SELECT 1 FROM \`${table}\`
+                         WHERE fqdn = ? AND (type = ? OR type = 'CNAME' OR ? = 'CNAME'))`;
 }
 
 function replay(stored: StoredResponse): WriteResult {

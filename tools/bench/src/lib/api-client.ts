@@ -26,35 +26,17 @@ export class ApiClient {
   ) {}
 
   /** POST /api/v1/records for an A record; resolves with the new record's id once the api answers 202. */
-  async createRecord(username: string, name: string): Promise<string> {
-    const response = await this.send('POST', RECORDS_PATH, {
-      token: await this.token(username),
-      body: JSON.stringify({ name, type: 'A', value: '192.0.2.10', ttl: 300 }),
-    });
-    const { body } = response;
-    const id = typeof body === 'object' && body !== null ? Reflect.get(body, 'id') : undefined;
-    if (response.status !== 202 || typeof id !== 'string') {
-      throw new ScenarioError(
-        `POST ${RECORDS_PATH} as ${username} answered ${response.status}: ${JSON.stringify(body)}`,
-      );
-    }
-    return id;
+  createRecord(username: string, name: string): Promise<string> {
+    return this.postForId(
+      username,
+      RECORDS_PATH,
+      JSON.stringify({ name, type: 'A', value: '192.0.2.10', ttl: 300 }),
+    );
   }
 
   /** POST /api/v1/certificates; resolves with the certificate's id once the api answers 202. */
-  async orderCertificate(username: string): Promise<string> {
-    const response = await this.send('POST', CERTIFICATES_PATH, {
-      token: await this.token(username),
-      body: '{}',
-    });
-    const { body } = response;
-    const id = typeof body === 'object' && body !== null ? Reflect.get(body, 'id') : undefined;
-    if (response.status !== 202 || typeof id !== 'string') {
-      throw new ScenarioError(
-        `POST ${CERTIFICATES_PATH} as ${username} answered ${response.status}: ${JSON.stringify(body)}`,
-      );
-    }
-    return id;
+  orderCertificate(username: string): Promise<string> {
+    return this.postForId(username, CERTIFICATES_PATH, '{}');
   }
 
   /** The certificate's status and statusReason from GET /api/v1/certificates/{id}. */
@@ -84,6 +66,20 @@ export class ApiClient {
     } catch {
       return false;
     }
+  }
+
+  /** POSTs `body` as `username`; the id of what the api accepted (202), or a ScenarioError. */
+  private async postForId(username: string, path: string, body: string): Promise<string> {
+    const response = await this.send('POST', path, { token: await this.token(username), body });
+    const answer = response.body;
+    const id =
+      typeof answer === 'object' && answer !== null ? Reflect.get(answer, 'id') : undefined;
+    if (response.status !== 202 || typeof id !== 'string') {
+      throw new ScenarioError(
+        `POST ${path} as ${username} answered ${response.status}: ${JSON.stringify(answer)}`,
+      );
+    }
+    return id;
   }
 
   /** Stops keeping connections open, so the process can exit. */
