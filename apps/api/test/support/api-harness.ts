@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
-import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE } from '@starchart/dns-flow';
 import { runMigrations } from '@starchart/persistence';
 import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
 import { Queue } from 'bullmq';
@@ -228,7 +228,10 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     },
     queueKeys: () => redis.keys(`${queuePrefix}*`),
     async queuesReady() {
-      const metaKeys = DNS_FLOW_QUEUE_NAMES.map((name) => `${queuePrefix}:${name}:meta`);
+      // Every queue the api opens writes its key: both flows' and the reconcile queue.
+      const metaKeys = [...DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE, ...CERT_FLOW_QUEUE_NAMES].map(
+        (name) => `${queuePrefix}:${name}:meta`,
+      );
       const deadline = Date.now() + 5_000;
       while ((await redis.exists(...metaKeys)) < metaKeys.length) {
         if (Date.now() > deadline)
