@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CertFlowModule } from '@starchart/cert-flow';
 import { DnsFlowModule } from '@starchart/dns-flow';
 import { PersistenceModule } from '@starchart/persistence';
@@ -22,6 +22,7 @@ import { RecordEventsService } from './records/record-events.service';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { ApiRedis } from './redis/api-redis';
+import { UserSightings, UserSightingsInterceptor } from './users/user-sightings';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: DatabaseReadyGuard },
         { provide: APP_PIPE, useClass: SchemaValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: UserSightingsInterceptor },
+        UserSightings,
         WriteRateLimitGuard,
         HealthService,
         IdempotencyStore,

@@ -5,6 +5,8 @@ export * from './lib/entities/acme-account.entity';
 export * from './lib/entities/certificate.entity';
 export * from './lib/entities/dns-record.entity';
 export * from './lib/entities/idempotency-key.entity';
+export * from './lib/entities/user.entity';
 export * from './lib/persistence.module';
+export * from './lib/repositories/users.repository';
 export * from './lib/run-migrations';
 export { MIGRATIONS } from './migrations';

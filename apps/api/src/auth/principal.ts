@@ -2,6 +2,8 @@
 export interface Principal {
   username: string;
   isAdmin: boolean;
+  /** The token's `email` claim when it holds an address; where notifications go. */
+  email: string | null;
 }
 
 // A username becomes a DNS label (<name>.<username>.<ROOT_DOMAIN>), hence the label rules.

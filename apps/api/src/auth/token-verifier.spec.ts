@@ -41,12 +41,31 @@ describe('TokenVerifier with a shared secret', () => {
     await expect(verifier.verifyAuthorization(`Bearer ${await sign()}`)).resolves.toEqual({
       username: 'alice',
       isAdmin: false,
+      email: null,
+    });
+  });
+
+  it('carries the email claim when it is an address, and ignores it otherwise', async () => {
+    await expect(verifier.verify(await sign({ email: 'alice@example.edu' }))).resolves.toEqual({
+      username: 'alice',
+      isAdmin: false,
+      email: 'alice@example.edu',
+    });
+    await expect(verifier.verify(await sign({ email: 'not an address' }))).resolves.toMatchObject({
+      email: null,
+    });
+    await expect(verifier.verify(await sign({ email: ['a@example.edu'] }))).resolves.toMatchObject({
+      email: null,
     });
   });
 
   it('makes an admin of a token whose roles contain admin', async () => {
     const token = await sign({ roles: ['reader', 'admin'] });
-    await expect(verifier.verify(token)).resolves.toEqual({ username: 'alice', isAdmin: true });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      username: 'alice',
+      isAdmin: true,
+      email: null,
+    });
     await expect(verifier.verify(await sign({ roles: 'admin' }))).resolves.toMatchObject({
       isAdmin: false,
     });
@@ -194,7 +213,11 @@ describe('TokenVerifier with an identity provider (JWKS)', () => {
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setExpirationTime('5m')
       .sign(privateKey);
-    await expect(verifier.verify(token)).resolves.toEqual({ username: 'bob', isAdmin: true });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      username: 'bob',
+      isAdmin: true,
+      email: null,
+    });
   });
 
   it('refuses an HS256 token, whatever its secret', async () => {

@@ -5,6 +5,8 @@ import {
   jwtVerify,
   type JWTVerifyOptions,
 } from 'jose';
+import { z } from 'zod';
+import { MAX_EMAIL_LENGTH } from '@starchart/persistence';
 import type { JwtConfig } from '../config/api-config';
 import {
   AuthenticationError,
@@ -136,6 +138,10 @@ function toAuthError(error: unknown): AuthenticationError | ServiceUnavailableEr
   return new AuthenticationError('The token is not a valid JWT.', true);
 }
 
+// A claim that is not an address we could send to is ignored rather than refused: the token
+// still proves who the caller is.
+const EMAIL_CLAIM = z.email().max(MAX_EMAIL_LENGTH);
+
 function toPrincipal(payload: JWTPayload): Principal {
   const username = payload.sub ?? '';
   const problem = usernameProblem(username);
@@ -145,5 +151,10 @@ function toPrincipal(payload: JWTPayload): Principal {
     );
   }
   const roles = payload['roles'];
-  return { username, isAdmin: Array.isArray(roles) && roles.includes('admin') };
+  const email = EMAIL_CLAIM.safeParse(payload['email']);
+  return {
+    username,
+    isAdmin: Array.isArray(roles) && roles.includes('admin'),
+    email: email.success ? email.data : null,
+  };
 }

@@ -43,10 +43,7 @@ export interface ApiHarness {
   queuePrefix: string;
   /** Every JSON log line the api wrote. */
   logs: Record<string, unknown>[];
-  token(
-    username: string,
-    options?: { admin?: boolean; expiresIn?: string | number },
-  ): Promise<string>;
+  token(username: string, options?: TokenOptions): Promise<string>;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
   /** Runs SQL on the api's database, bypassing the api. */
   sql(statement: string, params?: unknown[]): Promise<unknown>;
@@ -131,11 +128,18 @@ export function stackEnv(
   };
 }
 
+export interface TokenOptions {
+  admin?: boolean;
+  expiresIn?: string | number;
+  /** The `email` claim; none when omitted. */
+  email?: string;
+}
+
 export async function signToken(
   username: string,
-  { admin = false, expiresIn = '10m' }: { admin?: boolean; expiresIn?: string | number } = {},
+  { admin = false, expiresIn = '10m', email }: TokenOptions = {},
 ): Promise<string> {
-  return new SignJWT({ roles: admin ? ['admin'] : [] })
+  return new SignJWT({ roles: admin ? ['admin'] : [], ...(email !== undefined && { email }) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(username)
     .setIssuedAt()

@@ -5,6 +5,7 @@ import { AcmeAccountEntity } from './entities/acme-account.entity';
 import { CertificateEntity } from './entities/certificate.entity';
 import { DnsRecordEntity } from './entities/dns-record.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { UserEntity } from './entities/user.entity';
 import { MIGRATIONS } from '../migrations';
 
 export const ENTITIES = [
@@ -12,6 +13,7 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   CertificateEntity,
   AcmeAccountEntity,
+  UserEntity,
 ];
 
 export type MysqlDataSourceOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from './database-config';
 import { createDataSourceOptions, ENTITIES } from './data-source-options';
 import { DatabaseConnector } from './database-connector';
+import { UsersRepository } from './repositories/users.repository';
 
 export interface PersistenceOptions {
   /**
@@ -15,7 +16,10 @@ export interface PersistenceOptions {
 
 @Module({})
 export class PersistenceModule {
-  /** Global: `@InjectRepository(DnsRecordEntity)` and `DataSource` resolve in every module of the app. */
+  /**
+   * Global: `@InjectRepository(DnsRecordEntity)`, the repositories of this lib and `DataSource`
+   * resolve in every module of the app.
+   */
   static forRoot(
     config: DatabaseConfig,
     { connect = 'boot' }: PersistenceOptions = {},
@@ -34,8 +38,8 @@ export class PersistenceModule {
         }),
         repositories,
       ],
-      providers: background ? [DatabaseConnector] : [],
-      exports: [repositories, ...(background ? [DatabaseConnector] : [])],
+      providers: [UsersRepository, ...(background ? [DatabaseConnector] : [])],
+      exports: [repositories, UsersRepository, ...(background ? [DatabaseConnector] : [])],
     };
   }
 }

@@ -38,6 +38,7 @@ describe('persistence', () => {
     await expect(runMigrations(config)).resolves.toEqual([
       'InitialSchema1767225600000',
       'Certificates1767312000000',
+      'Users1767398400000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });
