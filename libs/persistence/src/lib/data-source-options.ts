@@ -2,6 +2,7 @@ import * as mysql2 from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config';
 import { AcmeAccountEntity } from './entities/acme-account.entity';
+import { AdminAuditEntryEntity } from './entities/admin-audit-entry.entity';
 import { CertificateEntity } from './entities/certificate.entity';
 import { DnsRecordEntity } from './entities/dns-record.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
@@ -14,6 +15,7 @@ export const ENTITIES = [
   CertificateEntity,
   AcmeAccountEntity,
   UserEntity,
+  AdminAuditEntryEntity,
 ];
 
 export type MysqlDataSourceOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;

@@ -3,7 +3,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from './database-config';
 import { createDataSourceOptions, ENTITIES } from './data-source-options';
 import { DatabaseConnector } from './database-connector';
+import { AdminAuditLogRepository } from './repositories/admin-audit-log.repository';
+import { AdminRecordsRepository } from './repositories/admin-records.repository';
+import { AdminUsersRepository } from './repositories/admin-users.repository';
 import { UsersRepository } from './repositories/users.repository';
+
+const OWN_REPOSITORIES = [
+  UsersRepository,
+  AdminUsersRepository,
+  AdminRecordsRepository,
+  AdminAuditLogRepository,
+];
 
 export interface PersistenceOptions {
   /**
@@ -38,8 +48,8 @@ export class PersistenceModule {
         }),
         repositories,
       ],
-      providers: [UsersRepository, ...(background ? [DatabaseConnector] : [])],
-      exports: [repositories, UsersRepository, ...(background ? [DatabaseConnector] : [])],
+      providers: [...OWN_REPOSITORIES, ...(background ? [DatabaseConnector] : [])],
+      exports: [repositories, ...OWN_REPOSITORIES, ...(background ? [DatabaseConnector] : [])],
     };
   }
 }

@@ -39,6 +39,8 @@ describe('persistence', () => {
       'InitialSchema1767225600000',
       'Certificates1767312000000',
       'Users1767398400000',
+      'AdminConsole1767484800000',
+      'UserAdminColumns1767571200000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

@@ -1,10 +1,14 @@
 import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { Certificates1767312000000 } from './1767312000000-certificates';
 import { Users1767398400000 } from './1767398400000-users';
+import { AdminConsole1767484800000 } from './1767484800000-admin-console';
+import { UserAdminColumns1767571200000 } from './1767571200000-user-admin-columns';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
   InitialSchema1767225600000,
   Certificates1767312000000,
   Users1767398400000,
+  AdminConsole1767484800000,
+  UserAdminColumns1767571200000,
 ];
