@@ -16,7 +16,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { type ApiHarness, startApi } from '../../test/support/api-harness';
-import { certEnv, pebbleIssuers } from '../../test/support/certificates';
+import {
+  certEnv,
+  pebbleIssuers,
+  waitForCertificate,
+  type CertificateBody,
+} from '../../test/support/certificates';
 import {
   startChallengeDnsServer,
   type ChallengeDnsServer,
@@ -31,40 +36,6 @@ import {
 } from '../../test/support/zone';
 
 jest.setTimeout(120_000);
-
-const SETTLED: readonly string[] = ['issued', 'failed'];
-
-interface CertificateBody {
-  id: string;
-  domains: string[];
-  status: string;
-  statusReason: string | null;
-  validTo: string | null;
-  steps?: { step: string; state: string; attempts: number }[];
-}
-
-async function waitForStatus(
-  api: ApiHarness,
-  token: string,
-  id: string,
-  wanted: string,
-  worker: WorkerProcess,
-): Promise<CertificateBody> {
-  const deadline = Date.now() + 90_000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const answer = await api.request('GET', `/api/v1/certificates/${id}`, { token });
-    last = answer.json;
-    const { status } = answer.json as CertificateBody;
-    if (status === wanted) return answer.json as CertificateBody;
-    // Another final status will not change by itself: report it now rather than at the deadline.
-    if (SETTLED.includes(status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(
-    `certificate ${id} did not reach ${wanted}; last seen ${JSON.stringify(last)}\nworker:\n${worker.output()}`,
-  );
-}
 
 async function pem(api: ApiHarness, token: string, id: string, file: string): Promise<string> {
   const answer = await api.request('GET', `/api/v1/certificates/${id}/${file}`, { token });
@@ -129,7 +100,7 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
       data: { status: 'issued', statusReason: null, timedOut: false },
     });
 
-    issued = await waitForStatus(api, token, certificate.id, 'issued', worker);
+    issued = await waitForCertificate(api, token, certificate.id, 'issued', worker);
     expect(issued.steps?.map((step) => step.state)).toEqual(Array(6).fill('completed'));
 
     const leaf = new X509Certificate(await pem(api, token, certificate.id, 'certificate.pem'));
@@ -220,7 +191,7 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
         .status,
     ).toBe(200);
 
-    const renewed = await waitForStatus(api, token, issued.id, 'issued', worker);
+    const renewed = await waitForCertificate(api, token, issued.id, 'issued', worker);
     const after = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
     expect(after.serialNumber).not.toBe(before.serialNumber);
     expect(renewed.validTo).toBe(new Date(after.validTo).toISOString());
@@ -315,7 +286,7 @@ describe('a certificate order that fails', () => {
     expect(ordered.status).toBe(202);
     const { id } = ordered.json as CertificateBody;
 
-    const failed = await waitForStatus(api, token, id, 'failed', worker);
+    const failed = await waitForCertificate(api, token, id, 'failed', worker);
     expect(failed.statusReason).toMatch(
       new RegExp(`^Route 53 refused the challenge record _acme-challenge\\.${carol}\\.`),
     );
@@ -339,7 +310,7 @@ describe('a certificate order that fails', () => {
     const again = await api.request('POST', '/api/v1/certificates', { token, body: {} });
     expect(again.status).toBe(202);
     expect(again.json).toMatchObject({ id, status: 'pending', statusReason: null });
-    await waitForStatus(api, token, id, 'failed', worker);
+    await waitForCertificate(api, token, id, 'failed', worker);
   });
 });
 
@@ -377,7 +348,7 @@ describe('a certificate order the CA refuses after its challenge record was writ
     // ...while the worker's check still sees what it wrote and asks the CA to validate.
     checkServer.serve(challengeName, written.data);
 
-    const failed = await waitForStatus(api, token, id, 'failed', worker);
+    const failed = await waitForCertificate(api, token, id, 'failed', worker);
     expect(failed.statusReason).toMatch(
       new RegExp(
         `^the CA could not validate (\\*\\.)?${dave}\\.${api.config.rootDomain}: .+ ` +

@@ -68,7 +68,10 @@ export class CertificateSteps {
   /** create-acme-order: a new order and the DNS-01 values its pending authorizations need. */
   async createOrder(job: CertJobData): Promise<CreateAcmeOrderResult> {
     await this.currentRow(job);
-    const client = await this.account.getClient();
+    return this.account.withClient((client) => this.orderWith(client, job));
+  }
+
+  private async orderWith(client: acme.Client, job: CertJobData): Promise<CreateAcmeOrderResult> {
     const order = await client.createOrder({
       identifiers: job.domains.map((value) => ({ type: 'dns', value })),
     });
@@ -146,7 +149,17 @@ export class CertificateSteps {
     flowStartedAt: number,
   ): Promise<WaitCheck<CreateAcmeOrderResult>> {
     await this.currentRow(job);
-    const client = await this.account.getClient();
+    return this.account.withClient((client) =>
+      this.validateWith(client, job, checked, flowStartedAt),
+    );
+  }
+
+  private async validateWith(
+    client: acme.Client,
+    job: CertJobData,
+    checked: CreateAcmeOrderResult,
+    flowStartedAt: number,
+  ): Promise<WaitCheck<CreateAcmeOrderResult>> {
     const order = await client.getOrder(toOrder(checked.order));
     if (order.status === 'ready' || order.status === 'valid')
       return { done: true, result: checked };
@@ -173,7 +186,14 @@ export class CertificateSteps {
     checked: CreateAcmeOrderResult,
   ): Promise<FinalizeCertificateResult> {
     await this.currentRow(job);
-    const client = await this.account.getClient();
+    return this.account.withClient((client) => this.finalizeWith(client, job, checked));
+  }
+
+  private async finalizeWith(
+    client: acme.Client,
+    job: CertJobData,
+    checked: CreateAcmeOrderResult,
+  ): Promise<FinalizeCertificateResult> {
     let order = await client.getOrder(toOrder(checked.order));
     if (order.status !== 'ready')
       throw new OrderInvalidError(

@@ -5,7 +5,16 @@ export class AcmeUnavailableError extends FlowError {
   readonly retryable = true;
 }
 
-/** The ACME server refused the request (4xx other than badNonce and rateLimited). */
+/**
+ * The CA does not accept our account: it forgot it (accountDoesNotExist, e.g. a CA that lost its
+ * data) or refuses it (unauthorized, e.g. a deactivated account). Registering the account again
+ * and repeating the request can succeed.
+ */
+export class AcmeAccountRefusedError extends FlowError {
+  readonly retryable = true;
+}
+
+/** The ACME server refused the request (4xx other than badNonce, rateLimited and account problems). */
 export class AcmeRefusedError extends FlowError {
   readonly retryable = false;
 }

@@ -4,7 +4,7 @@ import { AcmeAccountEntity } from '@starchart/persistence';
 import * as acme from 'acme-client';
 import { DataSource, type Repository } from 'typeorm';
 import type { AcmeConfig } from '../cert-flow-options';
-import { AcmeUnavailableError } from '../errors';
+import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
 import { KeyCipher } from '../key-cipher';
 import { configureAcmeHttp } from './acme-http';
 
@@ -17,11 +17,18 @@ const ACCOUNT_LOCK_TIMEOUT_S = 30;
  * The ACME client of this process, on the one account of this deployment: the configured key,
  * or one created the first time any worker needs it and kept, encrypted, in acme_accounts.
  * Creation happens under a database lock so that two workers starting together share one.
+ *
+ * A CA may forget the account (a CA that lost its data, like Pebble after a restart) or refuse
+ * it (deactivated). Then the account is registered again, with the same key when the CA still
+ * accepts it and with a new one otherwise, the stored account is updated, and the request that
+ * met the refusal runs once more.
  */
 @Injectable()
 export class AcmeAccountService {
   private readonly logger = new Logger(AcmeAccountService.name);
-  private client: Promise<acme.Client> | undefined;
+  private current: Promise<acme.Client> | undefined;
+  /** The client whose refusal the registration in `current` answers. */
+  private refused: acme.Client | undefined;
 
   constructor(
     @Inject(ACME_CONFIG) private readonly config: AcmeConfig,
@@ -30,38 +37,126 @@ export class AcmeAccountService {
     @InjectRepository(AcmeAccountEntity) private readonly accounts: Repository<AcmeAccountEntity>,
   ) {}
 
-  getClient(): Promise<acme.Client> {
-    this.client ??= this.openClient().catch((error: unknown) => {
-      this.client = undefined;
+  /**
+   * Runs `work` with the account's client. When the CA refuses the account, registers it again
+   * and runs `work` once more; a second refusal is final.
+   */
+  async withClient<T>(work: (client: acme.Client) => Promise<T>): Promise<T> {
+    const client = await this.client();
+    try {
+      return await work(client);
+    } catch (error) {
+      if (!(error instanceof AcmeAccountRefusedError)) throw error;
+      const registered = await this.registerAgain(client);
+      try {
+        return await work(registered);
+      } catch (retryError) {
+        if (!(retryError instanceof AcmeAccountRefusedError)) throw retryError;
+        throw new AcmeRefusedError(
+          `the CA refused the ACME account even after it was registered again: ${retryError.message}`,
+          { cause: retryError },
+        );
+      }
+    }
+  }
+
+  private client(): Promise<acme.Client> {
+    this.current ??= this.remember(this.openClient());
+    return this.current;
+  }
+
+  /** Keeps `client` as the current one until it fails; then the next caller opens anew. */
+  private remember(client: Promise<acme.Client>): Promise<acme.Client> {
+    const current = client.catch((error: unknown) => {
+      if (this.current === current) this.current = undefined;
       throw error;
     });
-    return this.client;
+    return current;
+  }
+
+  /** Jobs of this process that met the same refusal share one registration. */
+  private registerAgain(refused: acme.Client): Promise<acme.Client> {
+    if (this.refused !== refused || this.current === undefined) {
+      this.refused = refused;
+      this.current = this.remember(this.register(refused.getAccountUrl()));
+    }
+    return this.current;
   }
 
   private async openClient(): Promise<acme.Client> {
     configureAcmeHttp(this.config.caCertPem);
-    const { directoryUrl } = this.config;
-    if (this.config.accountKeyPem !== undefined) {
-      const client = new acme.Client({ directoryUrl, accountKey: this.config.accountKeyPem });
-      await client.createAccount(this.accountRequest());
-      return client;
-    }
+    const { directoryUrl, accountKeyPem } = this.config;
+    if (accountKeyPem !== undefined) return this.createAccount(accountKeyPem);
     const stored = await this.accounts.findOneBy({ directoryUrl });
     if (stored) return this.clientFor(stored);
     return this.withAccountLock(async () => {
       const existing = await this.accounts.findOneBy({ directoryUrl });
       if (existing) return this.clientFor(existing);
-      const accountKey = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
-      const client = new acme.Client({ directoryUrl, accountKey });
-      await client.createAccount(this.accountRequest());
-      await this.accounts.insert({
-        directoryUrl,
-        accountKeyEncrypted: this.cipher.encrypt(accountKey),
-        accountUrl: client.getAccountUrl(),
-      });
+      const client = await this.storeNewAccount(await newAccountKey());
       this.logger.log(`created the ACME account at ${directoryUrl}`);
       return client;
     });
+  }
+
+  private async register(refusedUrl: string): Promise<acme.Client> {
+    const { directoryUrl, accountKeyPem } = this.config;
+    if (accountKeyPem !== undefined) {
+      try {
+        return await this.createAccount(accountKeyPem);
+      } catch (error) {
+        if (!(error instanceof AcmeAccountRefusedError)) throw error;
+        throw new AcmeRefusedError(
+          `the CA refuses the configured ACME account key, deactivated perhaps: ${error.message}`,
+          { cause: error },
+        );
+      }
+    }
+    return this.withAccountLock(async () => {
+      const stored = await this.accounts.findOneBy({ directoryUrl });
+      // Another worker registered it again meanwhile.
+      if (stored && stored.accountUrl !== refusedUrl) return this.clientFor(stored);
+      if (stored) {
+        try {
+          const client = await this.storeNewAccount(
+            this.cipher.decrypt(stored.accountKeyEncrypted),
+          );
+          this.logger.warn(
+            `the CA at ${directoryUrl} refused the ACME account ${refusedUrl}: ` +
+              `registered its key again as ${client.getAccountUrl()}`,
+          );
+          return client;
+        } catch (error) {
+          // The CA refuses the key itself: its account is deactivated.
+          if (!(error instanceof AcmeAccountRefusedError)) throw error;
+        }
+      }
+      const client = await this.storeNewAccount(await newAccountKey());
+      this.logger.warn(
+        `the CA at ${directoryUrl} refuses the ACME account ${refusedUrl} and its key: ` +
+          `registered a new key as ${client.getAccountUrl()}`,
+      );
+      return client;
+    });
+  }
+
+  /** Registers `accountKey` (the CA answers with the account it has for it, or a new one). */
+  private async createAccount(accountKey: string): Promise<acme.Client> {
+    const client = new acme.Client({ directoryUrl: this.config.directoryUrl, accountKey });
+    await client.createAccount(this.accountRequest());
+    return client;
+  }
+
+  private async storeNewAccount(accountKey: string): Promise<acme.Client> {
+    const client = await this.createAccount(accountKey);
+    await this.accounts.upsert(
+      {
+        directoryUrl: this.config.directoryUrl,
+        accountKeyEncrypted: this.cipher.encrypt(accountKey),
+        accountUrl: client.getAccountUrl(),
+      },
+      ['directoryUrl'],
+    );
+    return client;
   }
 
   private clientFor(account: AcmeAccountEntity): acme.Client {
@@ -86,7 +181,7 @@ export class AcmeAccountService {
         [ACCOUNT_LOCK, ACCOUNT_LOCK_TIMEOUT_S],
       );
       if (lock?.acquired !== 1)
-        throw new AcmeUnavailableError('another worker is still creating the ACME account');
+        throw new AcmeUnavailableError('another worker is still registering the ACME account');
       try {
         return await work();
       } finally {
@@ -96,4 +191,8 @@ export class AcmeAccountService {
       await runner.release();
     }
   }
+}
+
+async function newAccountKey(): Promise<string> {
+  return (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
 }

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toJobFailure } from '@starchart/flow-runtime';
-import { AcmeRefusedError, AcmeUnavailableError } from '../errors';
+import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
 import { configureAcmeHttp } from './acme-http';
 
 interface Answer {
@@ -79,8 +79,8 @@ describe('ACME errors through acme-client', () => {
 
   it('reports a 4xx refusal as permanent at once, so the job fails without retrying', async () => {
     const server = await acmeServer({
-      status: 403,
-      type: 'urn:ietf:params:acme:error:unauthorized',
+      status: 400,
+      type: 'urn:ietf:params:acme:error:rejectedIdentifier',
     });
     try {
       const failure = await readDirectory(server.url).catch((error: unknown) => error);
@@ -92,6 +92,25 @@ describe('ACME errors through acme-client', () => {
       await server.close();
     }
   });
+
+  it.each([
+    { status: 400, type: 'urn:ietf:params:acme:error:accountDoesNotExist' },
+    { status: 403, type: 'urn:ietf:params:acme:error:unauthorized' },
+  ])(
+    'reports a $type refusal as an account problem, which registering again can solve',
+    async (answer) => {
+      const server = await acmeServer(answer);
+      try {
+        const failure = await readDirectory(server.url).catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(AcmeAccountRefusedError);
+        expect(failure).toMatchObject({ retryable: true });
+        expect(String(failure)).toContain(answer.type);
+        expect(server.hits()).toBe(1);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it('lets a badNonce answer through, for acme-client to retry with a fresh nonce', async () => {
     const server = await acmeServer({ status: 400, type: 'urn:ietf:params:acme:error:badNonce' });

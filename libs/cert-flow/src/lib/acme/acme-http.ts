@@ -1,8 +1,9 @@
+import { FlowError } from '@starchart/flow-runtime';
 import * as acme from 'acme-client';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
-import { AcmeRefusedError, AcmeUnavailableError } from '../errors';
+import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
 
 const problemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });
 
@@ -11,6 +12,11 @@ const networkErrorSchema = z.object({ code: z.string(), response: z.undefined().
 
 const BAD_NONCE = 'urn:ietf:params:acme:error:badNonce';
 const RATE_LIMITED = 'urn:ietf:params:acme:error:rateLimited';
+// What a CA answers a request signed for an account it lost, or for one that is deactivated.
+const ACCOUNT_PROBLEMS: readonly (string | undefined)[] = [
+  'urn:ietf:params:acme:error:accountDoesNotExist',
+  'urn:ietf:params:acme:error:unauthorized',
+];
 
 let configured = false;
 
@@ -20,7 +26,8 @@ let configured = false;
  * - retries: two quick ones inside the call for a 5xx or 429, none for a connection that failed;
  *   then BullMQ's backoff takes over, so a CA that is down does not hold a worker slot for a minute;
  * - errors: acme-client reports refusals as plain Errors without the status, so the final
- *   response is turned into a typed error here, where the status and problem type are known.
+ *   response is turned into a typed error here, where the status and problem type are known;
+ *   an account the CA lost or refuses is its own error, for AcmeAccountService to register again.
  *   badNonce passes through: acme-client retries it itself.
  */
 export function configureAcmeHttp(extraCaPem: string | undefined): void {
@@ -63,11 +70,12 @@ function assertNotRefused(status: number, body: unknown): void {
   const message = `the ACME server answered ${status}${type ? ` ${type}` : ''}: ${detail}`;
   if (status === 429 || status >= 500 || type === RATE_LIMITED)
     throw new AcmeUnavailableError(message);
+  if (ACCOUNT_PROBLEMS.includes(type)) throw new AcmeAccountRefusedError(message);
   throw new AcmeRefusedError(message);
 }
 
 function toAcmeError(error: unknown): unknown {
-  if (error instanceof AcmeRefusedError || error instanceof AcmeUnavailableError) return error;
+  if (error instanceof FlowError) return error;
   const network = networkErrorSchema.safeParse(error);
   if (error instanceof Error && network.success) {
     return new AcmeUnavailableError(`the ACME server cannot be reached: ${network.data.code}`, {
