@@ -3,6 +3,13 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CertFlowModule } from '@starchart/cert-flow';
 import { DnsFlowModule } from '@starchart/dns-flow';
 import { PersistenceModule } from '@starchart/persistence';
+import { AdminAudit } from './admin/admin-audit';
+import { AdminAuditController } from './admin/admin-audit.controller';
+import { AdminAuditService } from './admin/admin-audit.service';
+import { AdminRecordsController } from './admin/admin-records.controller';
+import { AdminRecordsService } from './admin/admin-records.service';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { AdminUsersService } from './admin/admin-users.service';
 import { ReconcileController } from './admin/reconcile.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -22,6 +29,7 @@ import { RecordEventsService } from './records/record-events.service';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { ApiRedis } from './redis/api-redis';
+import { AccountLockGuard, AccountLocks } from './users/account-locks';
 import { UserSightings, UserSightingsInterceptor } from './users/user-sightings';
 
 @Module({})
@@ -40,6 +48,9 @@ export class AppModule {
         HealthController,
         RecordsController,
         ReconcileController,
+        AdminUsersController,
+        AdminRecordsController,
+        AdminAuditController,
         CertificatesController,
       ],
       providers: [
@@ -48,10 +59,17 @@ export class AppModule {
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.jwt) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: DatabaseReadyGuard },
+        // After the two above: it reads the database, for a verified caller only.
+        { provide: APP_GUARD, useClass: AccountLockGuard },
         { provide: APP_PIPE, useClass: SchemaValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: UserSightingsInterceptor },
         UserSightings,
+        AccountLocks,
+        AdminAudit,
+        AdminUsersService,
+        AdminRecordsService,
+        AdminAuditService,
         WriteRateLimitGuard,
         HealthService,
         IdempotencyStore,

@@ -1,14 +1,10 @@
 import { Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ReconcileRequests } from '@starchart/dns-flow';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import type { Principal } from '../auth/principal';
-import {
-  ForbiddenError,
-  ReconcileRunNotFoundError,
-  ServiceUnavailableError,
-} from '../problems/api-errors';
-import { problemSchema } from '../records/record.schemas';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { type ReconcileRun, ReconcileRequests } from '@starchart/dns-flow';
+import { ReconcileRunNotFoundError, ServiceUnavailableError } from '../problems/api-errors';
+import { type AdminActor, CurrentAdmin } from './admin-access';
+import { AdminAudit } from './admin-audit';
+import { AdminController, ApiProblem } from './admin-problems';
 import {
   reconcileAcceptedSchema,
   reconcileRunSchema,
@@ -16,23 +12,15 @@ import {
 } from './reconcile.schemas';
 
 /** Admins start a reconcile run at once, instead of waiting for the next scheduled one. */
-@ApiTags('admin')
-@ApiBearerAuth()
-@ApiResponse({
-  status: 401,
-  description: 'Missing, expired or forged token.',
-  standardSchema: problemSchema,
-})
-@ApiResponse({
-  status: 403,
-  description: 'The caller is not an admin.',
-  standardSchema: problemSchema,
-})
+@AdminController()
 @Controller('api/v1/admin/reconcile')
 export class ReconcileController {
   private readonly logger = new Logger(ReconcileController.name);
 
-  constructor(private readonly requests: ReconcileRequests) {}
+  constructor(
+    private readonly requests: ReconcileRequests,
+    private readonly audit: AdminAudit,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -42,40 +30,49 @@ export class ReconcileController {
       'Queues a run (it waits for a run in progress) and answers with its job id; read its report with GET.',
   })
   @ApiResponse({ status: 202, standardSchema: reconcileAcceptedSchema })
-  @ApiResponse({
-    status: 503,
-    description: 'The queue is unreachable.',
-    standardSchema: problemSchema,
+  @ApiProblem(503, 'The queue is unreachable.')
+  start(@CurrentAdmin() actor: AdminActor): Promise<{ jobId: string }> {
+    return this.audit.run(actor, 'reconcile.run', { username: null }, async () => {
+      let jobId: string;
+      try {
+        jobId = await this.requests.request(actor.username);
+      } catch (error) {
+        this.logger.error({ msg: 'queueing a reconcile run failed', error });
+        throw new ServiceUnavailableError('The job queue cannot be reached right now. Try again.');
+      }
+      return { result: { jobId }, detail: jobId };
+    });
+  }
+
+  // Declared before :jobId, which would otherwise take "latest" for a job id.
+  @Get('latest')
+  @ApiOperation({
+    summary: 'The last finished reconcile run and its report',
+    description: 'Scheduled or asked for by an admin, whichever finished last.',
   })
-  async start(@CurrentPrincipal() principal: Principal): Promise<{ jobId: string }> {
-    assertAdmin(principal);
-    try {
-      return { jobId: await this.requests.request(principal.username) };
-    } catch (error) {
-      this.logger.error({ msg: 'queueing a reconcile run failed', error });
-      throw new ServiceUnavailableError('The job queue cannot be reached right now. Try again.');
-    }
+  @ApiResponse({ status: 200, standardSchema: reconcileRunSchema })
+  @ApiProblem(404, 'No run has finished yet (or runs were removed by retention).')
+  async latest(): Promise<ReconcileRunView> {
+    const run = await this.requests.latest();
+    if (!run) throw new ReconcileRunNotFoundError();
+    return toView(run);
   }
 
   @Get(':jobId')
   @ApiOperation({ summary: 'Read a reconcile run and, once it completed, its report' })
   @ApiResponse({ status: 200, standardSchema: reconcileRunSchema })
-  @ApiResponse({ status: 404, description: 'No such run.', standardSchema: problemSchema })
-  async find(
-    @CurrentPrincipal() principal: Principal,
-    @Param('jobId') jobId: string,
-  ): Promise<ReconcileRunView> {
-    assertAdmin(principal);
+  @ApiProblem(404, 'No such run.')
+  async find(@Param('jobId') jobId: string): Promise<ReconcileRunView> {
     const run = await this.requests.find(jobId);
     if (!run) throw new ReconcileRunNotFoundError(jobId);
-    return {
-      ...run,
-      queuedAt: run.queuedAt.toISOString(),
-      finishedAt: run.finishedAt?.toISOString() ?? null,
-    };
+    return toView(run);
   }
 }
 
-function assertAdmin(principal: Principal): void {
-  if (!principal.isAdmin) throw new ForbiddenError('Only admins can run the reconciler.');
+function toView(run: ReconcileRun): ReconcileRunView {
+  return {
+    ...run,
+    queuedAt: run.queuedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
 }

@@ -64,6 +64,16 @@ describe('POST and GET /api/v1/admin/reconcile', () => {
       report: { upserted: 1, deleted: 0, requeued: 0, skippedInFlight: 0, failed: 0 },
       finishedAt: expect.any(String),
     });
+    // The same run is the last one, and the request is in the audit log once.
+    const latest = await api.request('GET', '/api/v1/admin/reconcile/latest', {
+      token: adminToken,
+    });
+    expect(latest.json).toEqual(run);
+    expect(
+      await api.sql(
+        "SELECT actor, outcome, detail FROM admin_audit_log WHERE action = 'reconcile.run'",
+      ),
+    ).toEqual([expect.objectContaining({ outcome: 'succeeded', detail: jobId })]);
   });
 
   it('answers 404 for a job id it does not know', async () => {

@@ -22,8 +22,17 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(answer.status).toBe(200);
     const document = answer.json as OpenApiDocument;
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/admin/audit',
       '/api/v1/admin/reconcile',
+      '/api/v1/admin/reconcile/latest',
       '/api/v1/admin/reconcile/{jobId}',
+      '/api/v1/admin/records',
+      '/api/v1/admin/records/{id}/retry',
+      '/api/v1/admin/users',
+      '/api/v1/admin/users/{username}',
+      '/api/v1/admin/users/{username}/deletion',
+      '/api/v1/admin/users/{username}/lock',
+      '/api/v1/admin/users/{username}/quota',
       '/api/v1/certificates',
       '/api/v1/certificates/{id}',
       '/api/v1/certificates/{id}/certificate.pem',

@@ -130,7 +130,7 @@ export class QuotaExceededError extends ApiError {
 
   constructor(quota: number) {
     super(
-      `You already have ${quota} records, the most one user may have. Delete one to add another.`,
+      `You may have at most ${quota} records and have reached that. Delete one to add another.`,
     );
   }
 }
@@ -259,7 +259,49 @@ export class ReconcileRunNotFoundError extends ApiError {
   readonly title = 'Reconcile run not found';
   readonly retryable = false;
 
-  constructor(jobId: string) {
-    super(`There is no reconcile run with job id ${jobId}; runs are kept for a week.`);
+  /** Without a job id: no run has finished yet. */
+  constructor(jobId?: string) {
+    super(
+      jobId === undefined
+        ? 'No reconcile run has finished yet; runs are kept for a week.'
+        : `There is no reconcile run with job id ${jobId}; runs are kept for a week.`,
+    );
+  }
+}
+
+/** An admin locked the caller's account: their writes are refused until it is unlocked. */
+export class AccountLockedError extends ApiError {
+  readonly status = 403;
+  readonly kind = 'account-locked';
+  readonly title = 'Your account is locked';
+  readonly retryable = false;
+
+  constructor(reason: string) {
+    super(
+      `An administrator locked your account (reason: ${reason}). Your records stay as they are and can still be read.`,
+    );
+  }
+}
+
+export class UserNotFoundError extends ApiError {
+  readonly status = 404;
+  readonly kind = 'user-not-found';
+  readonly title = 'User not found';
+  readonly retryable = false;
+
+  constructor(username: string) {
+    super(`There is no user ${username}; a person appears once they have called the api.`);
+  }
+}
+
+/** Only a record whose flow failed can be retried; any other is settled or still running. */
+export class RecordNotInErrorError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'record-not-in-error';
+  readonly title = 'The record is not in error';
+  readonly retryable = false;
+
+  constructor(status: string) {
+    super(`The record is ${status}; only a record in error can be retried.`);
   }
 }

@@ -214,8 +214,7 @@ describe('records over HTTP (no worker running)', () => {
       expect(answer.status).toBe(409);
       expect(answer.json).toMatchObject({
         type: 'urn:starchart:problem:quota-exceeded',
-        detail:
-          'You already have 4 records, the most one user may have. Delete one to add another.',
+        detail: 'You may have at most 4 records and have reached that. Delete one to add another.',
       });
       expect(await api.dbRecords('username = ?', [carol])).toHaveLength(4);
     });

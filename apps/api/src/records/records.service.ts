@@ -6,8 +6,9 @@ import {
   type FlowOp,
   type FlowStep,
   flowJobIds,
+  parseFlowId,
 } from '@starchart/dns-flow';
-import { DnsRecordEntity, type DnsRecordType } from '@starchart/persistence';
+import { DnsRecordEntity, type DnsRecordType, UserEntity } from '@starchart/persistence';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import {
   RecordBusyError,
   RecordConflictError,
   RecordNotFoundError,
+  RecordNotInErrorError,
   ServiceUnavailableError,
 } from '../problems/api-errors';
 import { type IdempotentRequest, IdempotencyStore, type StoredResponse } from './idempotency.store';
@@ -215,6 +217,7 @@ export class RecordsService {
     // The statement depends only on the entity's columns: built on the first create, not each.
     this.insertIfRoomSql ??= conditionalInsertSql(
       metadata.tableName,
+      manager.getRepository(UserEntity).metadata.tableName,
       metadata.columns.map((column) => column.databaseName),
     );
     const values = metadata.columns.map((column) =>
@@ -222,6 +225,7 @@ export class RecordsService {
     );
     const result = await manager.query<{ affectedRows: number }>(this.insertIfRoomSql, [
       ...values,
+      record.username,
       record.username,
       this.config.recordQuota,
       record.fqdn,
@@ -255,6 +259,24 @@ export class RecordsService {
       return toRecordView(deleting);
     });
     return { statusCode: ACCEPTED, body: view, replayed: false };
+  }
+
+  /**
+   * An admin's retry of a record in error: the operation of its failed flow (create, update or
+   * delete) runs again as a new version, so every step starts afresh.
+   */
+  async retry(id: string): Promise<RecordView> {
+    const record = await this.records.findOneBy({ id });
+    if (!record) throw new RecordNotFoundError(id);
+    if (record.status !== 'error') throw new RecordNotInErrorError(record.status);
+    const op = (record.flowId ? parseFlowId(record.flowId)?.op : undefined) ?? 'update';
+    return this.dataSource.transaction(async (manager) => {
+      const retried = await this.claimVersion(manager, op, record, {
+        status: op === 'delete' ? 'deleting' : 'pending',
+      });
+      await this.startFlow(op, retried);
+      return toRecordView(retried);
+    });
   }
 
   /** The record if the caller may see it; someone else's record is reported as missing. */
@@ -337,13 +359,18 @@ export class RecordsService {
   /** Why insertIfRoom refused the row: the quota, or a record the name cannot share. */
   private async assertRoomFor(manager: EntityManager, record: DnsRecordEntity): Promise<void> {
     const { tableName } = manager.getRepository(DnsRecordEntity).metadata;
-    const [room] = await manager.query<{ owned: number | string; types: string | null }[]>(
+    const users = manager.getRepository(UserEntity).metadata.tableName;
+    const [room] = await manager.query<
+      { owned: number | string; types: string | null; quota: number | null }[]
+    >(
       `SELECT (SELECT COUNT(*) FROM \`${tableName}\` WHERE username = ?) AS owned,
-              (SELECT GROUP_CONCAT(type) FROM \`${tableName}\` WHERE fqdn = ?) AS types`,
-      [record.username, record.fqdn],
+              (SELECT GROUP_CONCAT(type) FROM \`${tableName}\` WHERE fqdn = ?) AS types,
+              (SELECT quota_override FROM \`${users}\` WHERE username = ?) AS quota`,
+      [record.username, record.fqdn, record.username],
     );
     const owned = Number(room?.owned ?? 0);
-    if (owned >= this.config.recordQuota) throw new QuotaExceededError(this.config.recordQuota);
+    const quota = room?.quota ?? this.config.recordQuota;
+    if (owned >= quota) throw new QuotaExceededError(quota);
     const types = room?.types ? room.types.split(',') : [];
     if (types.includes(record.type)) throw duplicateOf(record.type, record.fqdn);
     if (record.type === 'CNAME' && types.length > 0) {
@@ -421,13 +448,15 @@ function flowIdOf(op: FlowOp, recordId: string, version: number): string {
 }
 
 /**
- * INSERT of one row (a placeholder per column) that happens only while its user is under the
- * quota and no record of its name conflicts with it; then: username, quota, fqdn, type, type.
+ * INSERT of one row (a placeholder per column) that happens only while its user is under their
+ * quota (an admin's override, else the server's) and no record of its name conflicts with it;
+ * then: username, username, server quota, fqdn, type, type.
  */
-function conditionalInsertSql(table: string, columns: readonly string[]): string {
+function conditionalInsertSql(table: string, users: string, columns: readonly string[]): string {
   return `INSERT INTO \`${table}\` (${columns.map((column) => `\`${column}\``).join(', ')})
        SELECT ${columns.map(() => '?').join(', ')} FROM DUAL
-       WHERE (SELECT COUNT(*) FROM \`${table}\` WHERE username = ?) < ?
+       WHERE (SELECT COUNT(*) FROM \`${table}\` WHERE username = ?)
+             < COALESCE((SELECT quota_override FROM \`${users}\` WHERE username = ?), ?)
          AND NOT EXISTS (SELECT 1 FROM \`${table}\`
                          WHERE fqdn = ? AND (type = ? OR type = 'CNAME' OR ? = 'CNAME'))`;
 }

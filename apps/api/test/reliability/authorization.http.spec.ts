@@ -19,15 +19,16 @@ const CALLERS = [
   'another user',
   'the owner',
   'an admin',
+  'a locked admin',
 ] as const;
 type Caller = (typeof CALLERS)[number];
 
 /** The status each caller gets, in the order of CALLERS. */
-type Row = readonly [number, number, number, number, number, number, number];
+type Row = readonly [number, number, number, number, number, number, number, number];
 
 interface RouteCase {
   route: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The path, given a fresh record of the owner (so a write in one cell cannot change the next). */
   path: (recordId: string) => string;
   body?: () => unknown;
@@ -37,84 +38,153 @@ interface RouteCase {
 /*
  * The authorization spec of the api: one row per route; add a row with every new route.
  * "another user" is a valid token of someone who does not
- * own the record; "the owner" owns it; "an admin" has roles: ["admin"] and owns nothing.
+ * own the record; "the owner" owns it; "an admin" has roles: ["admin"] and owns nothing; "a locked
+ * admin" is an admin whom another admin locked: reads of records still work, nothing else.
  */
-//                                                   none malf forg expd other owner admin
+//                                                   none malf forg expd other owner admin locked
 const ROUTES: RouteCase[] = [
   {
     route: 'create a record',
     method: 'POST',
     path: () => '/api/v1/records',
     body: () => ({ name: uniqueId('n'), type: 'A', value: '192.0.2.7' }),
-    expected: [401, 401, 401, 401, 202, 202, 202],
+    expected: [401, 401, 401, 401, 202, 202, 202, 403],
   },
   {
     route: 'list own records',
     method: 'GET',
     path: () => '/api/v1/records',
-    expected: [401, 401, 401, 401, 200, 200, 200],
+    expected: [401, 401, 401, 401, 200, 200, 200, 200],
   },
   {
     route: "list the owner's records",
     method: 'GET',
     path: () => `/api/v1/records?username=${OWNER}`,
-    expected: [401, 401, 401, 401, 403, 200, 200],
+    expected: [401, 401, 401, 401, 403, 200, 200, 200],
   },
   {
     route: 'read a record',
     method: 'GET',
     path: (id) => `/api/v1/records/${id}`,
-    expected: [401, 401, 401, 401, 404, 200, 200],
+    expected: [401, 401, 401, 401, 404, 200, 200, 200],
   },
   {
     route: 'change a record',
     method: 'PATCH',
     path: (id) => `/api/v1/records/${id}`,
     body: () => ({ ttl: 600 }),
-    expected: [401, 401, 401, 401, 404, 202, 202],
+    expected: [401, 401, 401, 401, 404, 202, 202, 403],
   },
   {
     route: 'delete a record',
     method: 'DELETE',
     path: (id) => `/api/v1/records/${id}`,
-    expected: [401, 401, 401, 401, 404, 202, 202],
+    expected: [401, 401, 401, 401, 404, 202, 202, 403],
   },
   {
     route: 'follow a record',
     method: 'GET',
     path: (id) => `/api/v1/records/${id}/events`,
-    expected: [401, 401, 401, 401, 404, 200, 200],
+    expected: [401, 401, 401, 401, 404, 200, 200, 200],
   },
   {
     route: 'list own certificates',
     method: 'GET',
     path: () => '/api/v1/certificates',
-    expected: [401, 401, 401, 401, 200, 200, 200],
+    expected: [401, 401, 401, 401, 200, 200, 200, 200],
   },
   {
     route: 'start a reconcile run',
     method: 'POST',
     path: () => '/api/v1/admin/reconcile',
     body: () => ({}),
-    expected: [401, 401, 401, 401, 403, 403, 202],
+    expected: [401, 401, 401, 401, 403, 403, 202, 403],
   },
   {
     route: 'read a reconcile run that does not exist',
     method: 'GET',
     path: () => '/api/v1/admin/reconcile/no-such-run',
-    expected: [401, 401, 401, 401, 403, 403, 404],
+    expected: [401, 401, 401, 401, 403, 403, 404, 403],
+  },
+  {
+    route: 'find people',
+    method: 'GET',
+    path: () => '/api/v1/admin/users?q=o',
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: "read a person's page",
+    method: 'GET',
+    path: () => `/api/v1/admin/users/${OWNER}`,
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: 'lock a person',
+    method: 'PUT',
+    path: () => `/api/v1/admin/users/${TARGET}/lock`,
+    body: () => ({ reason: 'testing the matrix' }),
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: 'unlock a person',
+    method: 'DELETE',
+    path: () => `/api/v1/admin/users/${TARGET}/lock`,
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: "set a person's quota",
+    method: 'PUT',
+    path: () => `/api/v1/admin/users/${TARGET}/quota`,
+    body: () => ({ quota: 20 }),
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: 'delete a person who does not exist',
+    method: 'POST',
+    path: () => `/api/v1/admin/users/${NOBODY}/deletion`,
+    body: () => ({ confirm: NOBODY }),
+    expected: [401, 401, 401, 401, 403, 403, 404, 403],
+  },
+  {
+    route: 'list records of every user',
+    method: 'GET',
+    path: () => '/api/v1/admin/records?status=active',
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: 'retry a record that is not in error',
+    method: 'POST',
+    path: (id) => `/api/v1/admin/records/${id}/retry`,
+    body: () => ({}),
+    expected: [401, 401, 401, 401, 403, 403, 409, 403],
+  },
+  {
+    route: 'read the audit log',
+    method: 'GET',
+    path: () => '/api/v1/admin/audit',
+    expected: [401, 401, 401, 401, 403, 403, 200, 403],
+  },
+  {
+    route: 'read the last reconcile run, when none finished',
+    method: 'GET',
+    path: () => '/api/v1/admin/reconcile/latest',
+    expected: [401, 401, 401, 401, 403, 403, 404, 403],
   },
   {
     route: 'health',
     method: 'GET',
     path: () => '/health',
-    expected: [200, 200, 200, 200, 200, 200, 200],
+    expected: [200, 200, 200, 200, 200, 200, 200, 200],
   },
 ];
 
 const OWNER = uniqueId('owner');
 const OTHER = uniqueId('other');
 const ADMIN = uniqueId('admin');
+const LOCKED_ADMIN = uniqueId('locked');
+/** A person admins act on in the matrix, so that no caller's own rights change. */
+const TARGET = uniqueId('target');
+const NOBODY = uniqueId('nobody');
 
 const cells = ROUTES.flatMap((route) =>
   CALLERS.map((caller, column) => ({
@@ -142,7 +212,14 @@ describe('authorization matrix: every route × every kind of caller', () => {
       'another user': `Bearer ${await api.token(OTHER)}`,
       'the owner': `Bearer ${ownerToken}`,
       'an admin': `Bearer ${await api.token(ADMIN, { admin: true })}`,
+      'a locked admin': `Bearer ${await api.token(LOCKED_ADMIN, { admin: true })}`,
     };
+    // People exist once they have called the api; these are written directly.
+    await api.sql(
+      'INSERT INTO users (username, email, last_seen_at, locked_at, locked_reason) VALUES ' +
+        "(?, NULL, NOW(3), NULL, NULL), (?, NULL, NOW(3), NULL, NULL), (?, NULL, NOW(3), NOW(3), 'locked by the matrix')",
+      [OWNER, TARGET, LOCKED_ADMIN],
+    );
   });
 
   afterAll(async () => {
@@ -163,6 +240,13 @@ describe('authorization matrix: every route × every kind of caller', () => {
       expect(answer.json).toMatchObject({ status: answer.status, detail: expect.any(String) });
       // A refused request leaves the owner's record exactly as it was.
       expect(await api.dbRecords('id = ?', [recordId])).toEqual(before);
+    }
+    if (cell.caller === 'a locked admin' && answer.status === 403) {
+      // Refused for the lock, with its reason, not merely for a missing role.
+      expect(answer.json).toMatchObject({
+        type: 'urn:starchart:problem:account-locked',
+        detail: expect.stringContaining('locked by the matrix'),
+      });
     }
     if (answer.status === 401) {
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="starchart"/);

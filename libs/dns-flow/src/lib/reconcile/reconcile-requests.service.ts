@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StepState } from '@starchart/flow-runtime';
+import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DnsFlowQueues } from '../dns-flow-queues';
 import {
@@ -36,7 +37,26 @@ export class ReconcileRequests {
   /** Undefined for an unknown id, or a run removed by retention. */
   async find(jobId: string): Promise<ReconcileRun | undefined> {
     const job = await this.queues.reconcile.getJob(jobId);
-    if (!job) return undefined;
+    return job && this.toRun(jobId, job);
+  }
+
+  /** The run that finished last, scheduled or asked for; undefined before the first. */
+  async latest(): Promise<ReconcileRun | undefined> {
+    // Finished runs are kept sorted by when they finished: one range read each, newest first.
+    const [completed, failed] = await Promise.all([
+      this.queues.reconcile.getJobs(['completed'], 0, 0, false),
+      this.queues.reconcile.getJobs(['failed'], 0, 0, false),
+    ]);
+    const [newest] = [...completed, ...failed].sort(
+      (a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0),
+    );
+    return newest?.id === undefined ? undefined : this.toRun(newest.id, newest);
+  }
+
+  private async toRun(
+    jobId: string,
+    job: Job<ReconcileJobData, ReconcileReport>,
+  ): Promise<ReconcileRun> {
     return {
       jobId,
       trigger: job.data.trigger,

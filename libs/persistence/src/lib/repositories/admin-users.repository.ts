@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CertificateStatus } from '../entities/certificate.entity';
 import { MAX_LOCK_REASON_LENGTH } from '../entities/user.entity';
 import { escapeLike } from './admin-records.repository';
@@ -121,8 +121,8 @@ export class AdminUsersRepository {
    * Removes the person's row, only once they own no record any more; false otherwise (a record
    * created meanwhile, or no such person).
    */
-  async removeIfNoRecords(manager: EntityManager, username: string): Promise<boolean> {
-    const result = await manager.query<{ affectedRows: number }>(
+  async removeIfNoRecords(username: string): Promise<boolean> {
+    const result = await this.dataSource.query<{ affectedRows: number }>(
       `DELETE FROM users WHERE username = ?
          AND NOT EXISTS (SELECT 1 FROM dns_records WHERE username = ?)`,
       [username, username],
