@@ -14,6 +14,12 @@ export const DEV_JWT_SECRET = 'starchart-development-secret-change-me-0123456789
  */
 export const APP_NODE_OPTIONS = { api: '--max-old-space-size=256', worker: '', board: '' };
 
+/**
+ * What one app gets on top of the shared environment in `npm start`: the worker serves /metrics
+ * and /health on loopback port 3005 (the api serves /metrics on its own port).
+ */
+export const APP_OWN_ENV = { api: {}, worker: { METRICS_PORT: '3005' }, board: {} };
+
 /** NODE_OPTIONS for one app: the caller's own options, then the app's. */
 export function nodeOptionsFor(app, inherited = '') {
   return [inherited, APP_NODE_OPTIONS[app] ?? ''].filter(Boolean).join(' ');

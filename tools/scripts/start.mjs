@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSetup } from '../stack/setup.mjs';
 import { startStack, stopStack } from '../stack/stack.mjs';
-import { appEnv, boardCredentials, nodeOptionsFor } from './app-env.mjs';
+import { APP_OWN_ENV, appEnv, boardCredentials, nodeOptionsFor } from './app-env.mjs';
 import { onShutdown, repoRoot, step } from './run.mjs';
 
 const dataDir = join(repoRoot, '.var', 'dev');
@@ -53,7 +53,7 @@ try {
 for (const name of ['api', 'worker', 'board']) {
   const child = spawn(process.execPath, [`dist/apps/${name}/main.js`], {
     cwd: repoRoot,
-    env: { ...env, NODE_OPTIONS: nodeOptionsFor(name, env.NODE_OPTIONS) },
+    env: { ...env, ...APP_OWN_ENV[name], NODE_OPTIONS: nodeOptionsFor(name, env.NODE_OPTIONS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}] `;
@@ -89,7 +89,8 @@ function stopChild(child) {
 
 console.log(`
 Starchart is starting:
-  api      http://127.0.0.1:3000        (health: /health, OpenAPI: /docs)
+  api      http://127.0.0.1:3000        (health: /health, OpenAPI: /docs, metrics: /metrics)
+  worker   http://127.0.0.1:3005/metrics (health: /health)
   board    http://127.0.0.1:3002/queues (user ${board.username}, password in ${board.file})
   route53  ${stack.emulator.apiUrl}        (emulator; DNS on 127.0.0.1:${stack.emulator.dnsPort}, zone ${stack.emulator.rootDomain})
   acme     ${stack.pebble.directoryUrl} (Pebble)

@@ -28,6 +28,7 @@ import { IdempotencyStore } from './records/idempotency.store';
 import { RecordEventsService } from './records/record-events.service';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
+import { API_METRICS_CONFIG, ApiMetrics } from './metrics/api-metrics';
 import { ApiRedis } from './redis/api-redis';
 import { AccountLockGuard, AccountLocks } from './users/account-locks';
 import { UserSightings, UserSightingsInterceptor } from './users/user-sightings';
@@ -78,6 +79,9 @@ export class AppModule {
         ProgressStreams,
         CertificatesService,
         CertificateEventsService,
+        ...(config.metrics
+          ? [{ provide: API_METRICS_CONFIG, useValue: config.metrics }, ApiMetrics]
+          : []),
       ],
     };
   }

@@ -8,6 +8,7 @@ import { answerClientError } from './http/client-error';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
 import { requestContext } from './http/request-context';
 import { JsonLogger } from '@starchart/logging';
+import { ApiMetrics } from './metrics/api-metrics';
 import { setupOpenApi } from './openapi/openapi';
 import { BODY_LIMIT_BYTES } from './problems/problem';
 
@@ -28,6 +29,7 @@ export async function createApiApp(
   });
   app.getHttpServer().on('clientError', answerClientError);
   app.use(requestContext);
+  if (config.metrics) app.use(app.get(ApiMetrics).middleware);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -4,6 +4,7 @@ import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
 import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
 import { JsonLogger } from '@starchart/logging';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -16,7 +17,8 @@ async function bootstrap(): Promise<void> {
   // connections; useProcessExit makes a clean shutdown exit 0 instead of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const queues = [...DNS_FLOW_QUEUE_NAMES, ...(config.certificates ? CERT_FLOW_QUEUE_NAMES : [])];
-  console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues }));
+  const metrics = config.metrics ? app.get(WorkerMetrics).metricsUrl : undefined;
+  console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues, metrics }));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 export * from './lib/database-config';
+export * from './lib/certificate-health';
 export * from './lib/data-source-options';
 export * from './lib/database-connector';
 export * from './lib/entities/acme-account.entity';

@@ -10,5 +10,6 @@ export * from './lib/rate-limit/shared-rate-limiter';
 export * from './lib/batching/batch-limits';
 export * from './lib/batching/change-batcher';
 export * from './lib/status/change-status-cache';
+export * from './lib/route53-observer';
 export * from './lib/route53.service';
 export * from './lib/route53.module';

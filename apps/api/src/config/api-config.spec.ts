@@ -33,6 +33,19 @@ describe('loadApiConfig', () => {
     expect(config.database).toMatchObject({ host: '127.0.0.1', port: 3307, username: 'starchart' });
   });
 
+  it('serves /metrics on the api port by default, on a listener of its own with METRICS_PORT', () => {
+    expect(loadApiConfig(valid).metrics).toEqual({ path: '/metrics', listen: undefined });
+    expect(
+      loadApiConfig({ ...valid, METRICS_PORT: '9101', METRICS_PATH: '/ops/m' }).metrics,
+    ).toEqual({
+      path: '/ops/m',
+      listen: { host: '127.0.0.1', port: 9101 },
+    });
+    expect(loadApiConfig({ ...valid, METRICS: 'off' }).metrics).toBeUndefined();
+    expect(problems({ ...valid, METRICS_PATH: '/api/v1/records' })).toMatch(/METRICS_PATH/);
+    expect(problems({ ...valid, METRICS_PATH: 'metrics' })).toMatch(/METRICS_PATH/);
+  });
+
   it('takes a JWKS URL with issuer and audience instead of a secret', () => {
     const config = loadApiConfig({
       ...valid,

@@ -7,6 +7,7 @@ import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { z } from 'zod';
 import type { LogLevel } from '@starchart/logging';
+import type { ApiMetricsConfig } from '../metrics/api-metrics';
 
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -46,6 +47,16 @@ const apiEnvSchema = z
     RECORD_QUOTA: z.coerce.number().int().min(1).max(10_000).default(10),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    // Off: no /metrics and nothing measured (the benchmark's baseline for the cost of measuring).
+    METRICS: z.enum(['on', 'off']).default('on'),
+    METRICS_PATH: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'want a path such as /metrics')
+      .refine((path) => !path.startsWith('/api/'), 'collides with the api routes')
+      .default('/metrics'),
+    // Set: the metrics leave the api's port for a listener of their own, bound to METRICS_HOST.
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   })
   // Checked even when other variables are bad (`when`), so one run names every problem.
   .refine((env) => env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined, {
@@ -87,6 +98,8 @@ export interface ApiConfig {
   flowStartTimeoutMs: number;
   /** Opens certificate private keys for their download; undefined: the download is refused. */
   certEncryption: EncryptionConfig | undefined;
+  /** undefined: METRICS=off. */
+  metrics: ApiMetricsConfig | undefined;
 }
 
 /** Injection token of the ApiConfig the app was created with. */
@@ -128,6 +141,16 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     // Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
     flowStartTimeoutMs: 5_000,
     certEncryption: toEncryptionConfig(e),
+    metrics:
+      e.METRICS === 'off'
+        ? undefined
+        : {
+            path: e.METRICS_PATH,
+            listen:
+              e.METRICS_PORT === undefined
+                ? undefined
+                : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+          },
   };
 }
 

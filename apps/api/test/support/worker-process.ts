@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const readySchema = z.object({ metrics: z.string().optional() });
 
 const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
 
@@ -9,6 +12,8 @@ const READY_TIMEOUT_MS = 45_000;
 
 export interface WorkerProcess {
   output(): string;
+  /** Where the worker serves its metrics (started with METRICS_PORT), from its ready line. */
+  metricsUrl: string | undefined;
   /** How the process ended (`exit code 1`, `signal SIGKILL`), or null while it runs. */
   exit(): string | null;
   stop(): Promise<void>;
@@ -53,8 +58,11 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
     });
   });
 
+  const readyLine = output.split('\n').find((line) => line.includes('"event":"ready"')) ?? '{}';
+  const { metrics } = readySchema.parse(JSON.parse(readyLine));
   return {
     output: () => output,
+    metricsUrl: metrics,
     exit: () => exit,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

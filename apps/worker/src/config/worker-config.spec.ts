@@ -57,6 +57,24 @@ describe('loadWorkerConfig', () => {
     expect(load).toThrow(/WORKER_CONCURRENCY: "add-db-record=0": want a whole number/);
     expect(load).toThrow(/LOG_LEVEL/);
   });
+  it('measures without a listener by default, serves where METRICS_* say, and not at all when off', () => {
+    expect(loadWorkerConfig(env).metrics).toEqual({ listen: undefined });
+    expect(
+      loadWorkerConfig({
+        ...env,
+        METRICS_PORT: '3005',
+        METRICS_HOST: '10.0.0.5',
+        METRICS_PATH: '/m',
+      }).metrics,
+    ).toEqual({ listen: { host: '10.0.0.5', port: 3005, path: '/m' } });
+    expect(
+      loadWorkerConfig({ ...env, METRICS: 'off', METRICS_PORT: '3005' }).metrics,
+    ).toBeUndefined();
+    expect(() => loadWorkerConfig({ ...env, METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+    expect(() => loadWorkerConfig({ ...env, METRICS_PATH: '/health' })).toThrow(/METRICS_PATH/);
+    expect(() => loadWorkerConfig({ ...env, METRICS: 'yes' })).toThrow(/METRICS/);
+  });
+
   describe('certificates', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const retired = Buffer.alloc(32, 2).toString('base64');

@@ -71,6 +71,16 @@ const workerEnvSchema = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  // Off: no counters, no listener (the benchmark's baseline for the cost of measuring).
+  METRICS: z.enum(['on', 'off']).default('on'),
+  // Unset: no listener. Loopback by default: the metrics are for the operator's Prometheus only.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'want a path such as /metrics')
+    .refine((path) => path !== '/health', 'is where the health check answers')
+    .default('/metrics'),
 });
 
 export interface WorkerConfig {
@@ -84,6 +94,13 @@ export interface WorkerConfig {
   logLevel: LogLevel;
   /** undefined: no ACME_DIRECTORY_URL, this worker issues no certificates. */
   certificates: CertWorkerConfig | undefined;
+  /** undefined: METRICS=off. `listen` undefined: counted, but served by no listener. */
+  metrics: WorkerMetricsConfig | undefined;
+}
+
+export interface WorkerMetricsConfig {
+  /** Where `/metrics` (at `path`) and `/health` are served. */
+  listen: { host: string; port: number; path: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -110,5 +127,14 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     reconcile: { everyMs: e.RECONCILE_EVERY_MS, graceMs: e.RECONCILE_GRACE_MS },
     logLevel: e.LOG_LEVEL,
     certificates: toCertWorkerConfig(e),
+    metrics:
+      e.METRICS === 'off'
+        ? undefined
+        : {
+            listen:
+              e.METRICS_PORT === undefined
+                ? undefined
+                : { host: e.METRICS_HOST, port: e.METRICS_PORT, path: e.METRICS_PATH },
+          },
   };
 }

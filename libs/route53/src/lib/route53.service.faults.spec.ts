@@ -3,6 +3,7 @@ import { startPrivateEmulator, type PrivateEmulator } from '../../test/support/e
 import { createService, deleteKeys, testConfig, waitForInsync } from '../../test/support/service';
 import { Route53AccessDeniedError, Route53ThrottledError } from './errors';
 import type { RecordChange } from './record-set';
+import type { Route53Observer } from './route53-observer';
 import type { Route53Config } from './route53-config';
 import type { Route53Service } from './route53.service';
 
@@ -99,6 +100,48 @@ describe('Route53Service under Route 53 faults', () => {
     expect(error).toBeInstanceOf(Route53ThrottledError);
     expect(error).toMatchObject({ retryable: true, code: 'Throttling' });
     expect((await requests('ChangeResourceRecordSets')) - before).toBe(3);
+  });
+
+  it('tells its observer of every attempt (throttled, then ok), the batch size and the rate-limit waits', async () => {
+    const calls: [string, string][] = [];
+    const batches: number[] = [];
+    const waits: number[] = [];
+    const observer: Route53Observer = {
+      called: (operation, outcome, seconds) => {
+        expect(seconds).toBeGreaterThanOrEqual(0);
+        calls.push([operation, outcome]);
+      },
+      batchSent: (changes) => batches.push(changes),
+      rateLimitWaited: (seconds) => waits.push(seconds),
+    };
+    const route53 = createService({
+      config: testConfig(emulator.apiUrl, zone.id, { batching: false }),
+      redisUrl,
+      keyPrefix,
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20 },
+      observer,
+    });
+    services.push(route53);
+    await emulator.control.addFault({
+      operation: 'ChangeResourceRecordSets',
+      kind: 'Throttling',
+      count: 1,
+    });
+    await emulator.control.addFault({
+      operation: 'ChangeResourceRecordSets',
+      kind: 'InternalFailure',
+      count: 1,
+    });
+
+    await route53.submitChange(a(`observed.${zoneName()}`, '192.0.2.4'));
+
+    expect(calls).toEqual([
+      ['ChangeResourceRecordSets', 'throttled'],
+      ['ChangeResourceRecordSets', 'error'],
+      ['ChangeResourceRecordSets', 'ok'],
+    ]);
+    expect(batches).toEqual([1]);
+    expect(waits).toHaveLength(3);
   });
 
   it('retries a request that times out', async () => {

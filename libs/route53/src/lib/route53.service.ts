@@ -10,6 +10,7 @@ import { classifyRefusedChange, InvalidChangeError, Route53UnavailableError } fr
 import { SharedRateLimiter } from './rate-limit/shared-rate-limiter';
 import type { ChangeStatus, RecordChange, RecordSet, RecordType } from './record-set';
 import type { Route53Config } from './route53-config';
+import type { Route53Observer } from './route53-observer';
 import { ChangeStatusCache } from './status/change-status-cache';
 
 export interface Route53ServiceOptions {
@@ -18,6 +19,8 @@ export interface Route53ServiceOptions {
   redis: { url: string; keyPrefix: string };
   /** Replaces the default backoff (8 attempts, 100 ms doubling up to 5 s). */
   retryPolicy?: RetryPolicy;
+  /** Told of every call, batch and rate-limit wait (the worker's metrics). */
+  observer?: Route53Observer;
 }
 
 /** Route 53 returns at most 300 record sets per ListResourceRecordSets page. */
@@ -75,6 +78,7 @@ export class Route53Service implements OnApplicationShutdown {
       limiter,
       hostedZoneId,
       options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      options.observer,
     );
     const statusCache = config.batching
       ? new ChangeStatusCache(redis, (changeId) => api.getChange(changeId), {

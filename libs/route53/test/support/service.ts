@@ -1,5 +1,10 @@
 import { Redis } from 'ioredis';
-import { Route53Service, type Route53Config, type RetryPolicy } from '../../src';
+import {
+  Route53Service,
+  type Route53Config,
+  type Route53Observer,
+  type RetryPolicy,
+} from '../../src';
 
 /** The emulator checks signatures loosely; the SDK still needs some credentials to sign with. */
 export function useDummyCredentials(): void {
@@ -28,12 +33,14 @@ export function createService(options: {
   redisUrl: string;
   keyPrefix: string;
   retryPolicy?: RetryPolicy;
+  observer?: Route53Observer;
 }): Route53Service {
   useDummyCredentials();
   return Route53Service.create({
     config: options.config,
     redis: { url: options.redisUrl, keyPrefix: options.keyPrefix },
     retryPolicy: options.retryPolicy,
+    observer: options.observer,
   });
 }
 

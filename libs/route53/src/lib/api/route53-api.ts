@@ -7,10 +7,12 @@ import {
   type Route53Client,
   type RRType,
 } from '@aws-sdk/client-route-53';
+import { performance } from 'node:perf_hooks';
 import { toChange } from '../codecs/resource-record-set';
-import { Route53Error } from '../errors';
+import { Route53Error, Route53ThrottledError, toRoute53Error } from '../errors';
 import type { SharedRateLimiter } from '../rate-limit/shared-rate-limiter';
 import type { ChangeStatus, RecordChange } from '../record-set';
+import { UNOBSERVED, type Route53Observer, type Route53Operation } from '../route53-observer';
 import { withRetries, type RetryPolicy } from './retry-policy';
 
 /** Where a listing starts or continues: Route 53 pages by name, type and set identifier. */
@@ -35,13 +37,15 @@ export class Route53Api {
     private readonly limiter: SharedRateLimiter,
     private readonly hostedZoneId: string,
     private readonly retryPolicy: RetryPolicy,
+    private readonly observer: Route53Observer = UNOBSERVED,
   ) {}
 
   /** Submits the changes as one atomic batch; the bare change id and its status as answered. */
   async changeResourceRecordSets(
     changes: readonly RecordChange[],
   ): Promise<{ changeId: string; status: ChangeStatus }> {
-    const output = await this.call(() =>
+    this.observer.batchSent(changes.length);
+    const output = await this.call('ChangeResourceRecordSets', () =>
       this.client.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: this.hostedZoneId,
@@ -56,12 +60,14 @@ export class Route53Api {
   }
 
   async getChange(changeId: string): Promise<ChangeStatus> {
-    const output = await this.call(() => this.client.send(new GetChangeCommand({ Id: changeId })));
+    const output = await this.call('GetChange', () =>
+      this.client.send(new GetChangeCommand({ Id: changeId })),
+    );
     return required(output.ChangeInfo?.Status, 'ChangeInfo.Status');
   }
 
   async listResourceRecordSets(from?: RecordSetCursor, maxItems?: number): Promise<RecordSetPage> {
-    const output = await this.call(() =>
+    const output = await this.call('ListResourceRecordSets', () =>
       this.client.send(
         new ListResourceRecordSetsCommand({
           HostedZoneId: this.hostedZoneId,
@@ -86,16 +92,28 @@ export class Route53Api {
 
   /** The zone's name as Route 53 writes it, with the trailing dot. */
   async getHostedZoneName(): Promise<string> {
-    const output = await this.call(() =>
+    const output = await this.call('GetHostedZone', () =>
       this.client.send(new GetHostedZoneCommand({ Id: this.hostedZoneId })),
     );
     return required(output.HostedZone?.Name, 'HostedZone.Name');
   }
 
-  private call<T>(send: () => Promise<T>): Promise<T> {
+  private call<T>(operation: Route53Operation, send: () => Promise<T>): Promise<T> {
     return withRetries(this.retryPolicy, async () => {
+      const queued = performance.now();
       await this.limiter.acquire();
-      return send();
+      const sent = performance.now();
+      this.observer.rateLimitWaited((sent - queued) / 1000);
+      try {
+        const output = await send();
+        this.observer.called(operation, 'ok', (performance.now() - sent) / 1000);
+        return output;
+      } catch (error) {
+        const outcome =
+          toRoute53Error(error) instanceof Route53ThrottledError ? 'throttled' : 'error';
+        this.observer.called(operation, outcome, (performance.now() - sent) / 1000);
+        throw error;
+      }
     });
   }
 }

@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+import { CertificateEntity } from './entities/certificate.entity';
+
+export interface CertificateHealth {
+  /** The soonest expiry of any stored certificate; null when none is stored. */
+  earliestExpiry: Date | null;
+  /** Certificates whose latest order failed while an earlier certificate is still stored. */
+  failedRenewals: number;
+}
+
+/** What the operators' metrics read of the certificates table, in one query. */
+export async function readCertificateHealth(manager: EntityManager): Promise<CertificateHealth> {
+  const row = await manager
+    .createQueryBuilder(CertificateEntity, 'certificate')
+    .select('MIN(certificate.validTo)', 'earliestExpiry')
+    .addSelect(
+      `COALESCE(SUM(certificate.status = 'failed' AND certificate.validTo IS NOT NULL), 0)`,
+      'failedRenewals',
+    )
+    .getRawOne<{ earliestExpiry: Date | string | null; failedRenewals: number | string }>();
+  const earliest = row?.earliestExpiry ?? null;
+  return {
+    earliestExpiry: earliest === null ? null : new Date(earliest),
+    failedRenewals: Number(row?.failedRenewals ?? 0),
+  };
+}
