@@ -5,11 +5,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSetup } from '../stack/setup.mjs';
+import { startPrometheus, stopPrometheus } from '../stack/prometheus.mjs';
 import { startStack, stopStack } from '../stack/stack.mjs';
 import { APP_OWN_ENV, appEnv, boardCredentials, nodeOptionsFor } from './app-env.mjs';
 import { onShutdown, repoRoot, step } from './run.mjs';
 
 const dataDir = join(repoRoot, '.var', 'dev');
+const PROMETHEUS_PORT = 9090;
 mkdirSync(dataDir, { recursive: true });
 
 await ensureSetup({ withBrowser: false });
@@ -33,9 +35,11 @@ const stack = await startStack({
 });
 
 const apps = [];
+let prometheus;
 async function stopAll() {
   console.log('\nstopping...');
   await Promise.all(apps.map((child) => stopChild(child)));
+  if (prometheus) await stopPrometheus(prometheus);
   await stopStack(stack, { removeData: false });
   console.log('stopped');
 }
@@ -74,6 +78,21 @@ for (const name of ['api', 'worker', 'board']) {
   apps.push(child);
 }
 
+// Scrapes the api and the worker (their fixed ports) with the alert rules loaded.
+try {
+  prometheus = await startPrometheus({
+    stackDir: dataDir,
+    port: PROMETHEUS_PORT,
+    targets: [
+      { job: 'starchart-api', target: '127.0.0.1:3000' },
+      { job: 'starchart-worker', target: `127.0.0.1:${APP_OWN_ENV.worker.METRICS_PORT}` },
+    ],
+  });
+} catch (error) {
+  await stopAll();
+  throw error;
+}
+
 function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   child.stopping = true;
@@ -91,6 +110,7 @@ console.log(`
 Starchart is starting:
   api      http://127.0.0.1:3000        (health: /health, OpenAPI: /docs, metrics: /metrics)
   worker   http://127.0.0.1:3005/metrics (health: /health)
+  prometheus ${prometheus.url}      (alerts: ${prometheus.url}/alerts)
   board    http://127.0.0.1:3002/queues (user ${board.username}, password in ${board.file})
   route53  ${stack.emulator.apiUrl}        (emulator; DNS on 127.0.0.1:${stack.emulator.dnsPort}, zone ${stack.emulator.rootDomain})
   acme     ${stack.pebble.directoryUrl} (Pebble)

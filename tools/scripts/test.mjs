@@ -3,6 +3,7 @@
 // builds and every test, stop the services. Exits non-zero on the first failure.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ALERT_RULES, ALERT_RULE_TESTS, PROMETHEUS_BIN } from '../stack/prometheus.mjs';
 import { ensureSetup } from '../stack/setup.mjs';
 import { startStack, stopStack } from '../stack/stack.mjs';
 import { onShutdown, repoRoot, step } from './run.mjs';
@@ -25,6 +26,8 @@ await npx(
 );
 await npx('nx', ['run-many', '-t', 'build', '--output-style=stream', ...nxCache], 'build');
 await step('stack script tests', process.execPath, ['--test', 'tools/stack/']);
+await step('alert rules', PROMETHEUS_BIN.promtool, ['check', 'rules', ALERT_RULES]);
+await step('alert rule tests', PROMETHEUS_BIN.promtool, ['test', 'rules', ALERT_RULE_TESTS]);
 
 const dataDir = join(repoRoot, '.var', `test-${process.pid}`);
 mkdirSync(dataDir, { recursive: true });

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROMETHEUS_BIN } from './prometheus.mjs';
 import { BIN, REPO_ROOT } from './stack.mjs';
 
 /** Each package with the files whose presence says it is installed. */
@@ -24,6 +25,7 @@ const SYSTEM_PACKAGES = [
   { name: 'pebble', files: [BIN.pebble] },
   { name: 'openssl', files: [BIN.openssl] },
   { name: 'dnsutils', files: [BIN.dig] },
+  { name: 'prometheus', files: [PROMETHEUS_BIN.prometheus, PROMETHEUS_BIN.promtool] },
 ];
 const BROWSER_PACKAGE = { name: 'chromium', files: ['/usr/bin/chromium'] };
 const LOCK_HASH_FILE = '.starchart-lock-hash';

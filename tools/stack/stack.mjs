@@ -675,7 +675,7 @@ function assertEmulatorBuilt(script) {
  * @param {string[]} args
  * @param {{ logPath: string, env?: NodeJS.ProcessEnv, cwd: string }} options
  */
-async function launch(command, args, { logPath, env, cwd }) {
+export async function launch(command, args, { logPath, env, cwd }) {
   const out = fs.openSync(logPath, 'a');
   try {
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', out, out] });
@@ -707,7 +707,7 @@ async function launch(command, args, { logPath, env, cwd }) {
  * @param {number} pid
  * @param {NodeJS.Signals} signal
  */
-async function terminate(pid, signal) {
+export async function terminate(pid, signal) {
   signalGroup(pid, signal);
   const gone = () => !isAlive(pid);
   try {
