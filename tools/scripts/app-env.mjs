@@ -3,6 +3,10 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * The published development HS256 secret, for stacks started without the dev-idp (benchmarks).
+ * The api refuses it unless NODE_ENV is development or test.
+ */
 export const DEV_JWT_SECRET = 'starchart-development-secret-change-me-0123456789';
 
 /**
@@ -64,7 +68,15 @@ export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) 
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     ROUTE53_HOSTED_ZONE_ID: emulator.zoneId,
-    JWT_SECRET: DEV_JWT_SECRET,
+    // The stack's OpenID provider signs people in, as a real one would in production.
+    ...(stack.devIdp
+      ? {
+          JWT_JWKS_URL: stack.devIdp.jwksUrl,
+          JWT_ISSUER: stack.devIdp.issuer,
+          JWT_AUDIENCE: stack.devIdp.audience,
+        }
+      : { JWT_SECRET: DEV_JWT_SECRET }),
+    WEB_ORIGINS: stack.web.origin,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     BOARD_HOST: '127.0.0.1',

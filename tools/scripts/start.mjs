@@ -21,7 +21,7 @@ await step('build', 'npx', [
   'run-many',
   '-t',
   'build',
-  '--projects=api,worker,board,route53-emulator',
+  '--projects=api,worker,board,route53-emulator,dev-idp',
   '--output-style=stream',
 ]);
 
@@ -116,7 +116,9 @@ Starchart is starting:
   acme     ${stack.pebble.directoryUrl} (Pebble)
   redis    ${stack.redis.url}
   mysql    ${env.DATABASE_URL}
+  dev-idp  ${stack.devIdp.issuer}        (OpenID provider; the api trusts its tokens, audience ${stack.devIdp.audience})
 
-  token:   npm run token -- alice
+  sign in: ${stack.devIdp.users.map((user) => `${user.username} / ${user.password}`).join(', ')} (admin has the admin role)
+  token:   npm run token -- alice       (signed with the dev-idp's key; --admin for an admin token)
 Ctrl-C stops everything.
 `);

@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Prints a bearer token for the api, signed HS256 with the api's JWT_SECRET.
+ * Prints a bearer token for the api.
  *
  *   npm run token -- <username> [--admin] [--ttl 1h]
  *
- * The secret comes from the environment, else from .env in the repository root, else the
- * development default of .env.example. JWT_ISSUER and JWT_AUDIENCE are honoured the same way,
- * so the token matches the api's configuration.
+ * With JWT_SECRET in the environment or in .env, the token is signed HS256 with it (JWT_ISSUER
+ * and JWT_AUDIENCE honoured the same way). Otherwise it is signed with the key of the dev-idp of
+ * the running `npm start` stack (or of the stack in STARCHART_STACK_FILE), with its issuer and
+ * audience: the api that `npm start` runs accepts it like a token from the sign-in page.
  */
-import { SignJWT } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEV_JWT_SECRET } from './app-env.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const USAGE = 'usage: npm run token -- <username> [--admin] [--ttl 1h]';
@@ -72,22 +72,45 @@ async function main(argv) {
   const dotEnv = readDotEnv(path.join(REPO_ROOT, '.env'));
   /** @param {string} name */
   const setting = (name) => process.env[name] || dotEnv[name] || undefined;
-  const secret = setting('JWT_SECRET') ?? DEV_JWT_SECRET;
-  if (secret.length < 32) {
-    console.error('JWT_SECRET must be at least 32 characters long, as the api requires');
+  const roles = values.admin ? ['admin'] : [];
+  const secret = setting('JWT_SECRET');
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret) < 32) {
+      console.error('JWT_SECRET must be at least 32 bytes long, as the api requires');
+      return 1;
+    }
+    const issuer = setting('JWT_ISSUER');
+    const audience = setting('JWT_AUDIENCE');
+    let jwt = new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(username)
+      .setIssuedAt()
+      .setExpirationTime(values.ttl);
+    if (issuer) jwt = jwt.setIssuer(issuer);
+    if (audience) jwt = jwt.setAudience(audience);
+    console.log(await jwt.sign(new TextEncoder().encode(secret)));
+    return 0;
+  }
+
+  const stackFile =
+    process.env.STARCHART_STACK_FILE ?? path.join(REPO_ROOT, '.var', 'dev', 'stack.json');
+  const idp = existsSync(stackFile) ? JSON.parse(readFileSync(stackFile, 'utf8')).devIdp : null;
+  if (!idp?.signingKeyFile || !existsSync(idp.signingKeyFile)) {
+    console.error(
+      `no JWT_SECRET and no dev-idp key (looked for ${stackFile}): start \`npm start\` first, or set JWT_SECRET`,
+    );
     return 1;
   }
-  const issuer = setting('JWT_ISSUER');
-  const audience = setting('JWT_AUDIENCE');
-
-  let jwt = new SignJWT({ roles: values.admin ? ['admin'] : [] })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  const jwk = JSON.parse(readFileSync(idp.signingKeyFile, 'utf8'));
+  const user = idp.users.find((/** @type {{ username: string }} */ u) => u.username === username);
+  const jwt = new SignJWT({ roles, ...(user && { email: user.email }) })
+    .setProtectedHeader({ alg: jwk.alg, kid: jwk.kid, typ: 'at+jwt' })
     .setSubject(username)
+    .setIssuer(idp.issuer)
+    .setAudience(idp.audience)
     .setIssuedAt()
     .setExpirationTime(values.ttl);
-  if (issuer) jwt = jwt.setIssuer(issuer);
-  if (audience) jwt = jwt.setAudience(audience);
-  console.log(await jwt.sign(new TextEncoder().encode(secret)));
+  console.log(await jwt.sign(await importJWK(jwk, jwk.alg)));
   return 0;
 }
 

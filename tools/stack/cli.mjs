@@ -114,7 +114,7 @@ function optionalInteger(value, flag) {
 
 /** @param {StackState} state */
 function printSummary(state) {
-  const { redis, mysql, pebble, emulator } = state;
+  const { redis, mysql, pebble, emulator, devIdp, web } = state;
   /** @type {Record<import('./stack.mjs').ServiceName, string>} */
   const endpoints = {
     redis: redis.url,
@@ -123,6 +123,9 @@ function printSummary(state) {
       ? `${emulator.apiUrl}, DNS ${new URL(emulator.apiUrl).hostname}:${emulator.dnsPort}, zone ${emulator.rootDomain} ${emulator.zoneId}`
       : 'not started',
     pebble: `${pebble.directoryUrl} (management ${pebble.managementUrl}, CA ${pebble.caCertPath})`,
+    devIdp: devIdp
+      ? `${devIdp.issuer} (client ${devIdp.clientId}, users ${devIdp.users.map((user) => `${user.username}/${user.password}`).join(', ')})`
+      : 'not started',
   };
   console.log(`data: ${state.dataDir} (state in stack.json)`);
   for (const name of SERVICE_NAMES) {
@@ -134,6 +137,9 @@ function printSummary(state) {
         : `pid ${pid} NOT RUNNING`;
     console.log(`  ${name.padEnd(9)} ${status.padEnd(20)} ${endpoints[name]}`);
   }
+  console.log(
+    `  ${'web'.padEnd(9)} ${'reserved'.padEnd(20)} ${web.origin} (not started by the stack)`,
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -31,6 +31,7 @@ const MAX_SOCKET_PATH = 107;
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DEFAULT_EMULATOR_SCRIPT = path.join(REPO_ROOT, 'dist/tools/route53-emulator/main.js');
+export const DEFAULT_DEV_IDP_SCRIPT = path.join(REPO_ROOT, 'dist/tools/dev-idp/main.js');
 
 /** Absolute paths, because /usr/sbin is not on a normal user's PATH. */
 export const BIN = Object.freeze({
@@ -53,6 +54,9 @@ export const BIN = Object.freeze({
  * @property {number} emulatorDns  free on both TCP and UDP
  * @property {number} pebble  the ACME listener
  * @property {number} pebbleManagement
+ * @property {number} devIdp  the development OpenID provider
+ * @property {number} web  reserved for the web app, which the stack does not start: the dev-idp
+ *   and the api's CORS need its origin first
  */
 
 /** @type {Readonly<Ports>} The dev stack's ports: next to, never on, the system services' defaults. */
@@ -63,11 +67,16 @@ export const DEV_PORTS = Object.freeze({
   emulatorDns: 1053,
   pebble: 14000,
   pebbleManagement: 15000,
+  devIdp: 3003,
+  web: 3001,
 });
 
-/** @typedef {'redis' | 'mariadb' | 'emulator' | 'pebble'} ServiceName */
+/** @typedef {'redis' | 'mariadb' | 'emulator' | 'pebble' | 'devIdp'} ServiceName */
 /** @type {readonly ServiceName[]} In start order: the emulator precedes Pebble, which needs its DNS port. */
-export const SERVICE_NAMES = Object.freeze(['redis', 'mariadb', 'emulator', 'pebble']);
+export const SERVICE_NAMES = Object.freeze(['redis', 'mariadb', 'emulator', 'pebble', 'devIdp']);
+
+/** @type {readonly (keyof Ports)[]} Ports the stack reserves for programs it does not start. */
+const RESERVED_PORT_KEYS = Object.freeze(/** @type {const} */ (['web']));
 
 /**
  * Flags passed to the emulator only when set; otherwise its own defaults apply.
@@ -79,6 +88,19 @@ export const SERVICE_NAMES = Object.freeze(['redis', 'mariadb', 'emulator', 'peb
  */
 
 /**
+ * @typedef {object} DevIdpOptions
+ * @property {string} [script]  defaults to DEFAULT_DEV_IDP_SCRIPT
+ */
+
+/**
+ * @typedef {object} DevIdpUser
+ * @property {string} username
+ * @property {string} password
+ * @property {string} email
+ * @property {string[]} roles
+ */
+
+/**
  * @typedef {object} StackState  also the content of <dataDir>/stack.json
  * @property {string} dataDir
  * @property {Record<ServiceName, number | null>} pids
@@ -87,6 +109,9 @@ export const SERVICE_NAMES = Object.freeze(['redis', 'mariadb', 'emulator', 'peb
  * @property {{ directoryUrl: string, managementUrl: string, caCertPath: string }} pebble
  * @property {null | { apiUrl: string, dnsPort: number, zoneId: string | null, rootDomain: string, script: string, insyncDelayMs?: number, rps?: number, burst?: number }} emulator
  *   null when the stack was started with `emulator: false`
+ * @property {null | { issuer: string, clientId: string, audience: string, jwksUrl: string, signingKeyFile: string, users: DevIdpUser[], script: string }} devIdp
+ *   the development OpenID provider; null when started with `devIdp: false`
+ * @property {{ origin: string, port: number }} web  where the web app is to be served
  * @property {string} startedAt
  */
 
@@ -271,9 +296,46 @@ const SERVICES = {
     },
     readyTimeoutMs: 20_000,
   },
+
+  devIdp: {
+    portKeys: ['devIdp'],
+    applyPorts(state, { devIdp }) {
+      if (!state.devIdp || !devIdp) return;
+      state.devIdp.issuer = `http://${HOST}:${devIdp}`;
+      state.devIdp.jwksUrl = `${state.devIdp.issuer}/jwks`;
+    },
+    async prepare(state) {
+      const idp = /** @type {NonNullable<StackState['devIdp']>} */ (state.devIdp);
+      assertBuilt(idp.script, 'dev-idp');
+      // prettier-ignore
+      const args = [
+        idp.script,
+        '--host', HOST,
+        '--port', new URL(idp.issuer).port,
+        '--data-dir', path.join(state.dataDir, 'dev-idp'),
+        '--web-origin', state.web.origin,
+      ];
+      return { command: process.execPath, args };
+    },
+    async isReady(state, output) {
+      const ready = (await output())
+        .split('\n')
+        .map(parseJsonLine)
+        .find((event) => event?.event === 'ready');
+      if (!ready) return false;
+      const idp = /** @type {NonNullable<StackState['devIdp']>} */ (state.devIdp);
+      const { issuer, clientId, audience, jwksUrl, signingKeyFile, users } = ready;
+      Object.assign(idp, { issuer, clientId, audience, jwksUrl, signingKeyFile, users });
+      return true;
+    },
+    readyTimeoutMs: 20_000,
+  },
 };
 
-const PORT_KEYS = SERVICE_NAMES.flatMap((name) => SERVICES[name].portKeys);
+const PORT_KEYS = [
+  ...SERVICE_NAMES.flatMap((name) => SERVICES[name].portKeys),
+  ...RESERVED_PORT_KEYS,
+];
 
 class ServiceStartError extends Error {
   /**
@@ -303,11 +365,19 @@ class ServiceStartError extends Error {
  * @param {string} options.dataDir
  * @param {'free' | 'fixed' | Ports} options.ports
  * @param {EmulatorOptions | false} [options.emulator]  false starts no emulator (only while it is not built)
+ * @param {DevIdpOptions | false} [options.devIdp]  false starts no OpenID provider (apps then use a shared secret)
  * @param {string} options.rootDomain  the hosted zone the emulator creates
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<StackState>}
  */
-export async function startStack({ dataDir, ports, emulator = {}, rootDomain, log = ignore }) {
+export async function startStack({
+  dataDir,
+  ports,
+  emulator = {},
+  devIdp = {},
+  rootDomain,
+  log = ignore,
+}) {
   const fixedPorts = ports === 'free' ? null : ports === 'fixed' ? DEV_PORTS : ports;
   if (fixedPorts && !PORT_KEYS.every((key) => Number.isInteger(fixedPorts[key]))) {
     throw new TypeError(
@@ -324,16 +394,18 @@ export async function startStack({ dataDir, ports, emulator = {}, rootDomain, lo
     ports: fixedPorts ?? (await pickFreePorts(PORT_KEYS)),
     password: fixedPorts ? DEV_MYSQL_PASSWORD : randomBytes(12).toString('hex'),
     emulator,
+    devIdp,
     rootDomain,
   });
   if (state.emulator) assertEmulatorBuilt(state.emulator.script);
+  if (state.devIdp) assertBuilt(state.devIdp.script, 'dev-idp');
   await prepareDataDir(dir, { wipe: !fixedPorts, isStackDir: Boolean(previous) });
   await saveState(state);
 
   try {
     for (const name of SERVICE_NAMES) {
-      if (name === 'emulator' && !state.emulator) {
-        log('emulator: skipped');
+      if ((name === 'emulator' && !state.emulator) || (name === 'devIdp' && !state.devIdp)) {
+        log(`${name}: skipped`);
         continue;
       }
       await startWithRetries(state, name, { freePorts: !fixedPorts, log });
@@ -374,6 +446,8 @@ export async function startService(state, name) {
   const service = SERVICES[name];
   if (name === 'emulator' && !state.emulator)
     throw new Error('this stack was started without the emulator');
+  if (name === 'devIdp' && !state.devIdp)
+    throw new Error('this stack was started without the dev-idp');
   if (isServiceRunning(state, name))
     throw new Error(`${name} is already running (pid ${state.pids[name]})`);
 
@@ -488,10 +562,10 @@ export async function waitFor(
 // --- state and data directory ---------------------------------------------
 
 /**
- * @param {{ dataDir: string, ports: Ports, password: string, emulator: EmulatorOptions | false, rootDomain: string }} options
+ * @param {{ dataDir: string, ports: Ports, password: string, emulator: EmulatorOptions | false, devIdp: DevIdpOptions | false, rootDomain: string }} options
  * @returns {StackState}
  */
-function createState({ dataDir, ports, password, emulator, rootDomain }) {
+function createState({ dataDir, ports, password, emulator, devIdp, rootDomain }) {
   const { script, ...tuning } = emulator || {};
   const socket = path.join(dataDir, 'mysqld.sock');
   if (socket.length > MAX_SOCKET_PATH)
@@ -499,7 +573,7 @@ function createState({ dataDir, ports, password, emulator, rootDomain }) {
   /** @type {StackState} */
   const state = {
     dataDir,
-    pids: { redis: null, mariadb: null, pebble: null, emulator: null },
+    pids: { redis: null, mariadb: null, pebble: null, emulator: null, devIdp: null },
     redis: { host: HOST, port: 0, url: '' },
     mysql: { host: HOST, port: 0, socket, user: MYSQL_USER, password, database: MYSQL_DATABASE },
     pebble: {
@@ -517,6 +591,18 @@ function createState({ dataDir, ports, password, emulator, rootDomain }) {
           ...tuning,
         }
       : null,
+    devIdp: devIdp
+      ? {
+          issuer: '',
+          clientId: '',
+          audience: '',
+          jwksUrl: '',
+          signingKeyFile: '',
+          users: [],
+          script: path.resolve(devIdp.script ?? DEFAULT_DEV_IDP_SCRIPT),
+        }
+      : null,
+    web: { origin: `http://${HOST}:${ports.web}`, port: ports.web },
     startedAt: new Date().toISOString(),
   };
   for (const name of SERVICE_NAMES) SERVICES[name].applyPorts(state, ports);
@@ -656,6 +742,18 @@ function probeUdp(port) {
     });
     socket.bind(port, HOST, () => socket.close(() => resolve(true)));
   });
+}
+
+/**
+ * @param {string} script
+ * @param {string} project
+ */
+function assertBuilt(script, project) {
+  if (!fs.existsSync(script)) {
+    throw new Error(
+      `${project} is not built (${script} is missing): run \`npx nx build ${project}\` first`,
+    );
+  }
 }
 
 /** @param {string} script */

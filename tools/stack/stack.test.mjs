@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   BIN,
+  DEFAULT_DEV_IDP_SCRIPT,
   DEFAULT_EMULATOR_SCRIPT,
   REPO_ROOT,
   SERVICE_NAMES,
@@ -22,6 +23,10 @@ const emulatorBuilt = fs.existsSync(DEFAULT_EMULATOR_SCRIPT);
 const skipWithoutEmulator = emulatorBuilt
   ? false
   : `the Route 53 emulator is not built (${DEFAULT_EMULATOR_SCRIPT})`;
+const devIdpBuilt = fs.existsSync(DEFAULT_DEV_IDP_SCRIPT);
+const skipWithoutDevIdp = devIdpBuilt
+  ? false
+  : `the dev-idp is not built (${DEFAULT_DEV_IDP_SCRIPT})`;
 
 describe('the local stack', { timeout: 60_000 }, () => {
   /** @type {import('./stack.mjs').StackState} */
@@ -47,13 +52,17 @@ describe('the local stack', { timeout: 60_000 }, () => {
       dataDir: path.join(REPO_ROOT, '.var', `test-stack-${process.pid}`),
       ports: 'free',
       emulator: emulatorBuilt ? {} : false,
+      devIdp: devIdpBuilt ? {} : false,
       rootDomain: 'starchart.test',
     });
     t.diagnostic(`startStack took ${Math.round(performance.now() - started)} ms`);
     if (!emulatorBuilt) t.diagnostic(`started WITHOUT the emulator: ${skipWithoutEmulator}`);
+    if (!devIdpBuilt) t.diagnostic(`started WITHOUT the dev-idp: ${skipWithoutDevIdp}`);
     rememberPids();
 
-    const running = SERVICE_NAMES.filter((name) => name !== 'emulator' || emulatorBuilt);
+    const running = SERVICE_NAMES.filter(
+      (name) => (name !== 'emulator' || emulatorBuilt) && (name !== 'devIdp' || devIdpBuilt),
+    );
     for (const name of running) assert.ok(state.pids[name], `${name} has a pid`);
     const ports = [
       state.redis.port,
@@ -61,6 +70,8 @@ describe('the local stack', { timeout: 60_000 }, () => {
       new URL(state.pebble.directoryUrl).port,
       new URL(state.pebble.managementUrl).port,
       ...(state.emulator ? [new URL(state.emulator.apiUrl).port, state.emulator.dnsPort] : []),
+      ...(state.devIdp ? [new URL(state.devIdp.issuer).port] : []),
+      state.web.port,
     ].map(Number);
     assert.equal(new Set(ports).size, ports.length, `distinct ports: ${ports}`);
     assert.deepEqual(await loadState(state.dataDir), state);
@@ -139,6 +150,43 @@ describe('the local stack', { timeout: 60_000 }, () => {
     assert.equal(await redis('GET', 'survives-sigkill'), '1');
     assert.equal((await loadState(state.dataDir)).pids.redis, state.pids.redis);
   });
+
+  it(
+    'runs the dev-idp for the reserved web origin, keeping its key across a restart',
+    { skip: skipWithoutDevIdp },
+    async () => {
+      const idp = /** @type {NonNullable<typeof state.devIdp>} */ (state.devIdp);
+      assert.equal(idp.clientId, 'starchart-web');
+      assert.equal(idp.audience, 'starchart-api');
+      assert.deepEqual(
+        idp.users.map((user) => user.username),
+        ['alice', 'bob', 'admin'],
+      );
+      const discovery = await (
+        await fetch(`${idp.issuer}/.well-known/openid-configuration`)
+      ).json();
+      assert.equal(discovery.issuer, idp.issuer);
+      const keys = async () =>
+        (await (await fetch(idp.jwksUrl)).json()).keys.map(
+          (/** @type {{ kid: string }} */ key) => key.kid,
+        );
+      const before = await keys();
+      // The web origin's callback is a registered redirect URI: the login page answers.
+      const authorize = new URL(discovery.authorization_endpoint);
+      authorize.search = new URLSearchParams({
+        client_id: idp.clientId,
+        redirect_uri: `${state.web.origin}/auth/callback`,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      assert.equal((await fetch(authorize, { redirect: 'manual' })).status, 303);
+      await restartService(state, 'devIdp');
+      rememberPids();
+      assert.deepEqual(await keys(), before);
+    },
+  );
 
   it('brings the emulator back on the same ports', { skip: skipWithoutEmulator }, async () => {
     const { apiUrl, dnsPort } = /** @type {NonNullable<typeof state.emulator>} */ (state.emulator);

@@ -59,6 +59,8 @@ async function bench(argv: string[]): Promise<number> {
     ports: 'free',
     rootDomain: 'starchart.test',
     emulator: { insyncDelayMs: 0, rps: 0 },
+    // The bench signs its own HS256 tokens with the development secret.
+    devIdp: false,
   });
   const results: ScenarioResult[] = [];
   const failures: Failure[] = [];

@@ -17,6 +17,8 @@ interface StartStackOptions {
   ports: 'free';
   rootDomain: string;
   emulator: { insyncDelayMs?: number; rps?: number; burst?: number };
+  /** false: no OpenID provider; the apps then verify tokens with the development secret. */
+  devIdp: false;
   log?: (line: string) => void;
 }
 

@@ -14,6 +14,7 @@ interface StackModule {
     ports: 'free';
     rootDomain: string;
     emulator?: { insyncDelayMs?: number; rps?: number };
+    devIdp?: false;
   }): Promise<TestStack>;
   stopStack(state: TestStack, options: { removeData: boolean }): Promise<void>;
   startService(state: TestStack, name: StackServiceName): Promise<void>;
@@ -41,6 +42,8 @@ export async function startPrivateStack(rootDomain = 'outage.test'): Promise<Pri
     ports: 'free',
     rootDomain,
     emulator: { insyncDelayMs: 200, rps: 0 },
+    // No OpenID provider: outage tests sign their tokens with a shared secret.
+    devIdp: false,
   });
   return {
     state,

@@ -16,6 +16,17 @@ export interface TestStack {
   };
   pebble: { directoryUrl: string; managementUrl: string; caCertPath: string };
   emulator: { apiUrl: string; dnsPort: number; zoneId: string; rootDomain: string };
+  /** The development OpenID provider (tools/dev-idp). */
+  devIdp: {
+    issuer: string;
+    clientId: string;
+    audience: string;
+    jwksUrl: string;
+    signingKeyFile: string;
+    users: { username: string; password: string; email: string; roles: string[] }[];
+  };
+  /** Where the web app is served: the stack reserves the port, the dev-idp and CORS allow the origin. */
+  web: { origin: string; port: number };
 }
 
 let cached: TestStack | undefined;
