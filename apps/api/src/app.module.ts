@@ -17,6 +17,7 @@ import { CertificateEventsService } from './certificates/certificate-events.serv
 import { CertificatesController } from './certificates/certificates.controller';
 import { CertificatesService } from './certificates/certificates.service';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { FlowStarter } from './flows/flow-starter';
 import { DatabaseReadyGuard } from './http/database-ready.guard';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
@@ -73,6 +74,7 @@ export class AppModule {
         AdminAuditService,
         WriteRateLimitGuard,
         HealthService,
+        FlowStarter,
         IdempotencyStore,
         RecordsService,
         RecordEventsService,

@@ -12,6 +12,8 @@ export * from './lib/persistence.module';
 export * from './lib/repositories/admin-audit-log.repository';
 export * from './lib/repositories/admin-records.repository';
 export * from './lib/repositories/admin-users.repository';
+export * from './lib/repositories/dns-records.repository';
 export * from './lib/repositories/users.repository';
 export * from './lib/run-migrations';
+export * from './lib/write-errors';
 export { MIGRATIONS } from './migrations';

@@ -8,12 +8,12 @@ import {
   type CertFlowStepView,
   type CertJobData,
 } from '@starchart/cert-flow';
-import { CertificateEntity } from '@starchart/persistence';
+import { CertificateEntity, isDuplicateKey } from '@starchart/persistence';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { withTimeout } from '../common/with-timeout';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { FlowStarter } from '../flows/flow-starter';
 import {
   CertificateBusyError,
   CertificateExistsError,
@@ -27,8 +27,6 @@ import {
 export const PEM_DOCUMENTS = ['certificate', 'chain', 'fullchain', 'privkey'] as const;
 export type PemDocument = (typeof PEM_DOCUMENTS)[number];
 
-// Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
-const FLOW_START_TIMEOUT_MS = 5_000;
 const QUEUE_DOWN_REASON = 'The job queue could not be reached; order again.';
 
 @Injectable()
@@ -41,6 +39,7 @@ export class CertificatesService {
     @InjectRepository(CertificateEntity)
     private readonly certificates: Repository<CertificateEntity>,
     private readonly flows: CertFlowService,
+    private readonly flowStarter: FlowStarter,
   ) {
     const encryption = config.certEncryption;
     this.cipher = encryption && new KeyCipher(encryption.key, encryption.retiredKeys);
@@ -169,23 +168,15 @@ export class CertificatesService {
     return this.certificates.findOneByOrFail({ id: existing.id });
   }
 
-  /** Adds the flow; when the queue is unreachable, `undo` puts the row back and the caller gets 503. */
+  /** Adds the flow of the committed row; when Redis refuses it, `undo` puts the row back (503). */
   private async startFlow(data: CertJobData, undo: () => Promise<unknown>): Promise<void> {
-    try {
-      // BullMQ waits for a lost connection instead of failing; a ping fails at once.
-      await this.flows.ping();
-      await withTimeout(this.flows.start(data), FLOW_START_TIMEOUT_MS, 'adding the flow');
-    } catch (error) {
-      this.logger.error({
-        msg: 'adding the certificate flow failed',
-        certificateId: data.certificateId,
-        error,
-      });
-      await undo();
-      throw new ServiceUnavailableError(
-        'The job queue cannot be reached right now, so nothing was ordered. Try again in a few seconds.',
-      );
-    }
+    await this.flowStarter.start({
+      producer: this.flows,
+      add: () => this.flows.start(data),
+      undo,
+      subject: { op: data.op, certificateId: data.certificateId },
+      notDone: 'ordered',
+    });
   }
 }
 
@@ -201,12 +192,4 @@ function busy(): CertificateBusyError {
 
 function withNewline(pem: string): string {
   return pem.endsWith('\n') ? pem : `${pem}\n`;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    'code' in error.driverError &&
-    error.driverError.code === 'ER_DUP_ENTRY'
-  );
 }

@@ -153,3 +153,14 @@ export function canonicalJson(value: unknown): string {
       : inner,
   );
 }
+
+/**
+ * The id of what a request creates: a retried request with the same key and body gets the same
+ * id, so that a retry can recognise the row its first attempt's flow wrote. Formatted as an
+ * RFC 9562 version 8 UUID.
+ */
+export function idempotentId({ username, key, requestHash }: IdempotentRequest): string {
+  const hex = createHash('sha256').update(`${username}\n${key}\n${requestHash}`).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

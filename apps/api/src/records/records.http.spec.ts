@@ -304,6 +304,75 @@ describe('records over HTTP (no worker running)', () => {
     });
   });
 
+  describe('an update or a delete while Redis refuses or is slow', () => {
+    const paul = uniqueId('paul');
+    let token: string;
+    beforeAll(async () => {
+      token = await api.token(paul);
+    });
+
+    /** The row as stored, without updated_at (a change taken back is still a write). */
+    const stored = async (id: string): Promise<Record<string, unknown>> => {
+      const [row] = await api.dbRecords('id = ?', [id]);
+      return Object.fromEntries(Object.entries(row ?? {}).filter(([key]) => key !== 'updated_at'));
+    };
+
+    it('puts the record back as it was when Redis refuses the flow, and answers 503', async () => {
+      const id = await api.seedRecord(paul, { name: 'kept', value: '192.0.2.7' });
+      const before = await stored(id);
+      const start = jest
+        .spyOn(api.app.get(DnsFlowService), 'start')
+        .mockRejectedValue(new Error("READONLY You can't write against a read only replica."));
+      try {
+        const patch = await api.request('PATCH', `/api/v1/records/${id}`, {
+          token,
+          body: { value: '192.0.2.8' },
+        });
+        expect(patch.status).toBe(503);
+        expect(patch.json).toMatchObject({
+          type: 'urn:starchart:problem:service-unavailable',
+          detail: expect.stringContaining('nothing was changed'),
+        });
+        expect(await stored(id)).toEqual(before);
+        const remove = await api.request('DELETE', `/api/v1/records/${id}`, { token });
+        expect(remove.status).toBe(503);
+        expect(await stored(id)).toEqual(before);
+        expect(start).toHaveBeenCalledTimes(2);
+      } finally {
+        start.mockRestore();
+      }
+      const patch = await api.request('PATCH', `/api/v1/records/${id}`, {
+        token,
+        body: { value: '192.0.2.8' },
+      });
+      expect(patch.status).toBe(202);
+      expect(await stored(id)).toMatchObject({ value: '192.0.2.8', status: 'pending', version: 2 });
+    });
+
+    it('holds no lock on the row while it waits for Redis to take the flow', async () => {
+      const id = await api.seedRecord(paul, { name: 'unlocked' });
+      let release: (flowId: string) => void = () => undefined;
+      let asked: () => void = () => undefined;
+      const adding = new Promise<void>((resolve) => (asked = resolve));
+      const start = jest.spyOn(api.app.get(DnsFlowService), 'start').mockImplementationOnce(() => {
+        asked();
+        return new Promise<string>((resolve) => (release = resolve));
+      });
+      try {
+        const patch = api.request('PATCH', `/api/v1/records/${id}`, { token, body: { ttl: 900 } });
+        await adding;
+        // NOWAIT fails at once on a row another transaction has locked.
+        await expect(
+          api.sql('SELECT id FROM dns_records WHERE id = ? FOR UPDATE NOWAIT', [id]),
+        ).resolves.toEqual([{ id }]);
+        release('flow');
+        expect((await patch).status).toBe(202);
+      } finally {
+        start.mockRestore();
+      }
+    });
+  });
+
   describe('idempotent creates', () => {
     const erin = uniqueId('erin');
     let token: string;

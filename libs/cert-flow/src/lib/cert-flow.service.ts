@@ -69,6 +69,14 @@ export class CertFlowService {
     await this.queues.connection.ping();
   }
 
+  /**
+   * Throws when Redis cannot be reached. Free while the connection is up; otherwise a ping,
+   * which waits for at most one reconnection attempt.
+   */
+  async ensureConnected(): Promise<void> {
+    if (this.queues.connection.status !== 'ready') await this.ping();
+  }
+
   private async readStep(step: CertFlowStep, jobId: string): Promise<CertFlowStepView> {
     // The api's certificate step view has no returnValue: pick the fields it shows.
     const progress = await readJobProgress(this.queues.queue(step), jobId);

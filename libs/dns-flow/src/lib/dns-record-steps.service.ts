@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DnsRecordEntity, MAX_STATUS_REASON_LENGTH } from '@starchart/persistence';
+import { DnsRecordEntity, isDuplicateKey, MAX_STATUS_REASON_LENGTH } from '@starchart/persistence';
 import {
   InvalidChangeError,
   RecordSetNotFoundError,
@@ -8,7 +8,7 @@ import {
   Route53Service,
   type RecordSet,
 } from '@starchart/route53';
-import { QueryFailedError, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import {
   ChangeRejectedError,
   ChangeTimeoutError,
@@ -213,14 +213,6 @@ export class DnsRecordSteps {
 function assertCurrent(row: DnsRecordEntity, job: DnsRecordJobData): void {
   if (row.version > job.version) throw new StaleFlowError(job.version, row.version);
   if (row.version < job.version) throw new RecordVersionNotCommittedError(job.version, row.version);
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    'code' in error.driverError &&
-    error.driverError.code === 'ER_DUP_ENTRY'
-  );
 }
 
 /** Route 53's own reasons, in words a user can act on; retryable errors pass through. */
