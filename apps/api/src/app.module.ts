@@ -31,15 +31,17 @@ import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { API_METRICS_CONFIG, ApiMetrics } from './metrics/api-metrics';
 import { ApiRedis } from './redis/api-redis';
+import { TracingModule, type Tracing } from '@starchart/telemetry/tracing';
 import { AccountLockGuard, AccountLocks } from './users/account-locks';
 import { UserSightings, UserSightingsInterceptor } from './users/user-sightings';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, tracing?: Tracing): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ...(tracing ? [TracingModule.forRoot(tracing)] : []),
         // The api starts without the database and answers 503 until it is reachable.
         PersistenceModule.forRoot(config.database, { connect: 'background' }),
         // Producer side only: the api adds flows, the worker app processes them.

@@ -9,6 +9,8 @@ import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
 import { requestContext } from './http/request-context';
 import { JsonLogger } from '@starchart/logging';
 import { ApiMetrics } from './metrics/api-metrics';
+import { traceRequests } from './http/trace-requests';
+import type { Tracing } from '@starchart/telemetry/tracing';
 import { setupOpenApi } from './openapi/openapi';
 import { BODY_LIMIT_BYTES } from './problems/problem';
 
@@ -19,8 +21,12 @@ import { BODY_LIMIT_BYTES } from './problems/problem';
 export async function createApiApp(
   config: ApiConfig,
   logger: LoggerService = new JsonLogger({ level: config.logLevel }),
+  tracing?: Tracing,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const traced = tracing
+    ? { ...config, queue: { ...config.queue, telemetry: tracing.bullmq } }
+    : config;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(traced, tracing), {
     logger,
     // Registered below, after the request id middleware, so that its errors carry the id.
     bodyParser: false,
@@ -46,6 +52,7 @@ export async function createApiApp(
   );
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, type: JSON_MEDIA_TYPES });
+  if (tracing) app.use(traceRequests());
   setupOpenApi(app);
   return app;
 }

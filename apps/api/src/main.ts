@@ -3,13 +3,18 @@ import { runMigrations } from '@starchart/persistence';
 import { createApiApp } from './app';
 import { ConfigError, loadApiConfig, loadMigrateConfig } from './config/api-config';
 import { JsonLogger } from '@starchart/logging';
+import { Tracing } from '@starchart/telemetry/tracing';
 
 const USAGE = 'usage: node dist/apps/api/main.js [migrate]';
 
 async function serve(): Promise<void> {
   const config = loadApiConfig(process.env);
   const logger = new JsonLogger({ level: config.logLevel });
-  const app = await createApiApp(config, logger);
+  // Before the app: the spans of its start and of every request go through it.
+  const tracing =
+    config.tracing &&
+    (await Tracing.start({ serviceName: 'starchart-api', endpoint: config.tracing.endpoint }));
+  const app = await createApiApp(config, logger, tracing);
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   logger.log({ msg: 'listening', url: await app.getUrl() }, 'main');

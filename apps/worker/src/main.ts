@@ -3,13 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
 import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
 import { JsonLogger } from '@starchart/logging';
+import { Tracing } from '@starchart/telemetry/tracing';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig(process.env);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+  const tracing =
+    config.tracing &&
+    (await Tracing.start({ serviceName: 'starchart-worker', endpoint: config.tracing.endpoint }));
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, tracing), {
     // One JSON object per line, as the api logs, so that one log pipeline reads both.
     logger: new JsonLogger({ level: config.logLevel }),
   });

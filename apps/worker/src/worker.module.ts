@@ -4,6 +4,7 @@ import { CertFlowWorkerModule } from '@starchart/cert-flow/worker';
 import { DnsFlowWorkerModule, route53RedisOptions } from '@starchart/dns-flow/worker';
 import { PersistenceModule } from '@starchart/persistence';
 import { Route53Module } from '@starchart/route53';
+import { TracingModule, type Tracing } from '@starchart/telemetry/tracing';
 import type { WorkerConfig } from './config/worker-config';
 import {
   WORKER_METRICS_CONFIG,
@@ -14,26 +15,29 @@ import {
 /** Hosts the processors of the flow libraries; no logic of its own. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerConfig): DynamicModule {
+  static forRoot(config: WorkerConfig, tracing?: Tracing): DynamicModule {
     const { metrics, providers } = metricsOf(config);
+    // Every queue and worker of both flows carries the trace context of the job it runs.
+    const queue = { ...config.queue, telemetry: tracing?.bullmq };
     return {
       module: WorkerModule,
       imports: [
         DiscoveryModule,
+        ...(tracing ? [TracingModule.forRoot(tracing)] : []),
         PersistenceModule.forRoot(config.database),
         // Once per process: both flows share one batcher, so one call in flight per zone.
         Route53Module.forRoot({
           config: config.route53,
-          redis: route53RedisOptions(config.queue),
+          redis: route53RedisOptions(queue),
           observer: metrics?.route53,
         }),
         DnsFlowWorkerModule.forRoot({
-          queue: config.queue,
+          queue,
           concurrency: config.concurrency,
           reconcile: config.reconcile,
         }),
         ...(config.certificates
-          ? [CertFlowWorkerModule.forRoot({ queue: config.queue, ...config.certificates })]
+          ? [CertFlowWorkerModule.forRoot({ queue, ...config.certificates })]
           : []),
       ],
       providers,

@@ -46,6 +46,16 @@ describe('loadApiConfig', () => {
     expect(problems({ ...valid, METRICS_PATH: 'metrics' })).toMatch(/METRICS_PATH/);
   });
 
+  it('traces only when OTEL_EXPORTER_OTLP_ENDPOINT names an http(s) collector', () => {
+    expect(loadApiConfig(valid).tracing).toBeUndefined();
+    expect(
+      loadApiConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing,
+    ).toEqual({ endpoint: 'http://127.0.0.1:4318' });
+    expect(problems({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toMatch(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
+
   it('takes a JWKS URL with issuer and audience instead of a secret', () => {
     const config = loadApiConfig({
       ...valid,

@@ -57,6 +57,10 @@ const apiEnvSchema = z
     // Set: the metrics leave the api's port for a listener of their own, bound to METRICS_HOST.
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    // The standard OpenTelemetry variable: the OTLP/HTTP collector's base URL. Unset: no tracing.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'must be the http(s) URL of an OTLP/HTTP collector' })
+      .optional(),
   })
   // Checked even when other variables are bad (`when`), so one run names every problem.
   .refine((env) => env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined, {
@@ -100,6 +104,8 @@ export interface ApiConfig {
   certEncryption: EncryptionConfig | undefined;
   /** undefined: METRICS=off. */
   metrics: ApiMetricsConfig | undefined;
+  /** Where spans go over OTLP; undefined: OTEL_EXPORTER_OTLP_ENDPOINT unset, no tracing. */
+  tracing: { endpoint: string } | undefined;
 }
 
 /** Injection token of the ApiConfig the app was created with. */
@@ -151,6 +157,10 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
                 ? undefined
                 : { host: e.METRICS_HOST, port: e.METRICS_PORT },
           },
+    tracing:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
 }
 

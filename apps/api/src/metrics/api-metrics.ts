@@ -10,11 +10,11 @@ import {
   HttpMetrics,
   MetricsServer,
   renderMetrics,
-  UNMATCHED_ROUTE,
 } from '@starchart/telemetry';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { HealthService } from '../health/health.service';
+import { routeTemplate } from '../http/route-template';
 
 export const API_METRICS_CONFIG = Symbol('API_METRICS_CONFIG');
 
@@ -90,14 +90,4 @@ export class ApiMetrics implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     await this.server?.close();
   }
-}
-
-/** Express sets `route` on the request once a route matched; its path is the template. */
-function routeTemplate(request: Request): string {
-  const route: unknown = request.route;
-  if (typeof route === 'object' && route !== null && 'path' in route) {
-    const { path } = route;
-    if (typeof path === 'string') return `${request.baseUrl}${path}`;
-  }
-  return UNMATCHED_ROUTE;
 }

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createApiApp } from '../../src/app';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { JsonLogger } from '@starchart/logging';
+import type { Tracing } from '@starchart/telemetry/tracing';
 
 export const TEST_JWT_SECRET = 'api-integration-test-secret-0123456789abcdef';
 
@@ -71,6 +72,8 @@ export interface HarnessOptions {
   /** Another stack than the shared test stack (a test that restarts services starts its own). */
   stack?: TestStack;
   tweak?: (config: ApiConfig) => void;
+  /** The api traces its requests and flows through it. */
+  tracing?: Tracing;
 }
 
 export async function createTestDatabase(stack: TestStack = testStack()): Promise<{
@@ -161,7 +164,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     level: 'log',
     write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
   });
-  const app = await createApiApp(config, logger);
+  const app = await createApiApp(config, logger, options.tracing);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const redis = new Redis(stack.redis.url);

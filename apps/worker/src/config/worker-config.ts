@@ -81,6 +81,10 @@ const workerEnvSchema = z.object({
     .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'want a path such as /metrics')
     .refine((path) => path !== '/health', 'is where the health check answers')
     .default('/metrics'),
+  // The standard OpenTelemetry variable: the OTLP/HTTP collector's base URL. Unset: no tracing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) URL of an OTLP/HTTP collector' })
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -96,6 +100,8 @@ export interface WorkerConfig {
   certificates: CertWorkerConfig | undefined;
   /** undefined: METRICS=off. `listen` undefined: counted, but served by no listener. */
   metrics: WorkerMetricsConfig | undefined;
+  /** Where spans go over OTLP; undefined: OTEL_EXPORTER_OTLP_ENDPOINT unset, no tracing. */
+  tracing: { endpoint: string } | undefined;
 }
 
 export interface WorkerMetricsConfig {
@@ -136,5 +142,9 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
                 ? undefined
                 : { host: e.METRICS_HOST, port: e.METRICS_PORT, path: e.METRICS_PATH },
           },
+    tracing:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
 }

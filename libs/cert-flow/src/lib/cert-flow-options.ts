@@ -1,7 +1,10 @@
+import type { Telemetry } from 'bullmq';
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
 export interface CertQueueConfig {
   redisUrl: string;
   prefix: string;
+  /** BullMQ's OpenTelemetry hooks when the app traces (as dns-flow's QueueConfig). */
+  telemetry?: Telemetry;
 }
 
 export const CERT_KEY_TYPES = ['ecdsa-p256', 'rsa-2048'] as const;

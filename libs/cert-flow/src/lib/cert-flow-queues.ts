@@ -18,7 +18,7 @@ export class CertFlowQueues implements OnApplicationShutdown {
 
   static open(config: CertQueueConfig): CertFlowQueues {
     const connection = createRedisConnection(config.redisUrl, 'producer', CERT_REDIS_CLIENT);
-    const options = { connection, prefix: config.prefix };
+    const options = { connection, prefix: config.prefix, telemetry: config.telemetry };
     const flowProducer = new FlowProducer(options);
     const queues = new Map(CERT_FLOW_QUEUE_NAMES.map((name) => [name, new Queue(name, options)]));
     // Without a listener an 'error' event (Redis restarting) would crash the process.

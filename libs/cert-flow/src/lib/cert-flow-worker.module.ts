@@ -56,7 +56,11 @@ export class CertFlowWorkerModule {
             name,
             imports: [connection],
             inject: [CERT_WORKER_CONNECTION],
-            useFactory: (redis: Redis) => ({ connection: redis, prefix: options.queue.prefix }),
+            useFactory: (redis: Redis) => ({
+              connection: redis,
+              prefix: options.queue.prefix,
+              telemetry: options.queue.telemetry,
+            }),
           })),
         ),
       ],

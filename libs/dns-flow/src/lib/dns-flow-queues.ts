@@ -27,7 +27,7 @@ export class DnsFlowQueues implements OnApplicationShutdown {
 
   static open(config: QueueConfig): DnsFlowQueues {
     const connection = createRedisConnection(config.redisUrl, 'producer', REDIS_CLIENT);
-    const options = { connection, prefix: config.prefix };
+    const options = { connection, prefix: config.prefix, telemetry: config.telemetry };
     const flowProducer = new FlowProducer(options);
     const queues = new Map(
       DNS_FLOW_QUEUE_NAMES.map((name) => [name, new Queue<DnsRecordJobData>(name, options)]),

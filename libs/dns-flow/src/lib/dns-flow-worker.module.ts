@@ -62,7 +62,11 @@ export class DnsFlowWorkerModule {
             name,
             imports: [connection],
             inject: [WORKER_CONNECTION],
-            useFactory: (redis: Redis) => ({ connection: redis, prefix: options.queue.prefix }),
+            useFactory: (redis: Redis) => ({
+              connection: redis,
+              prefix: options.queue.prefix,
+              telemetry: options.queue.telemetry,
+            }),
           })),
         ),
       ],

@@ -1,3 +1,4 @@
+import type { Telemetry } from 'bullmq';
 import { z } from 'zod';
 
 /** Environment fragment of every app that produces or processes DNS flow jobs. */
@@ -15,6 +16,8 @@ export const queueEnvSchema = z.object({
 export interface QueueConfig {
   redisUrl: string;
   prefix: string;
+  /** BullMQ's OpenTelemetry hooks when the app traces; every queue, producer and worker gets them. */
+  telemetry?: Telemetry;
 }
 
 export function toQueueConfig(env: z.infer<typeof queueEnvSchema>): QueueConfig {

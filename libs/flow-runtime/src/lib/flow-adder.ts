@@ -1,4 +1,5 @@
 import type { FlowJob, FlowProducer } from 'bullmq';
+import { activeTraceMetadata, withTraceMetadata } from './trace-context';
 
 /** At most this many flows go into one MULTI; more wait for the next turn of the event loop. */
 const MAX_FLOWS_PER_CALL = 100;
@@ -22,8 +23,9 @@ export class FlowAdder {
   constructor(private readonly producer: FlowProducer) {}
 
   add(flow: FlowJob): Promise<void> {
+    const trace = activeTraceMetadata();
     return new Promise<void>((resolve, reject) => {
-      this.queued.push({ flow, resolve, reject });
+      this.queued.push({ flow: trace ? withTraceMetadata(flow, trace) : flow, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());

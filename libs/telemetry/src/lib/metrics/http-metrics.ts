@@ -1,9 +1,6 @@
 import { Histogram, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from './registry';
 
-/** Where a request that matched no route is counted: one series, however many paths are probed. */
-export const UNMATCHED_ROUTE = 'unmatched';
-
 export interface HttpRequestObservation {
   method: string;
   /** The route template (`/api/v1/records/:id`), never the raw path: ids would explode the series. */

@@ -1,0 +1,2 @@
+export * from './lib/tracing/tracing';
+export * from './lib/tracing/tracing.module';
