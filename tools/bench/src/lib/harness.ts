@@ -37,6 +37,8 @@ export interface StartAppsOptions {
   workers?: number;
   /** Extra worker variables, e.g. ROUTE53_BATCHING=off. */
   workerEnv?: Record<string, string>;
+  /** Extra variables of the api and the workers alike, e.g. METRICS=off. */
+  appEnv?: Record<string, string>;
 }
 
 /** What every scenario shares: the throwaway stack and clients of its services. */
@@ -92,10 +94,16 @@ export class BenchContext {
     scenario,
     workers = WORKER_PROCESSES,
     workerEnv = {},
+    appEnv = {},
   }: StartAppsOptions): Promise<RunningApps> {
     const queuePrefix = `{bench-${scenario}}`;
     const apiPort = await freePort();
-    const env = { ...this.baseEnv, QUEUE_PREFIX: queuePrefix, API_PORT: String(apiPort) };
+    const env = {
+      ...this.baseEnv,
+      ...appEnv,
+      QUEUE_PREFIX: queuePrefix,
+      API_PORT: String(apiPort),
+    };
     const started: AppProcess[] = [];
     const stopAll = (): Promise<void[]> => Promise.all(started.map((app) => app.stop()));
     try {

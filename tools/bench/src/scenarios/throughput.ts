@@ -1,31 +1,25 @@
 import { countersDelta, type EmulatorCounters } from '../lib/emulator-control';
 import { HTTP_CLIENTS, round, WORKER_PROCESSES, type BenchContext } from '../lib/harness';
-import { atLeast, figure, type ScenarioResult } from '../lib/results';
+import { atLeast, atMost, figure, type ScenarioResult } from '../lib/results';
 import { nowMs } from '../lib/timing';
 import { measureRawFlows } from './raw-bullmq';
 
 const RECORDS = 2_000;
 const TIMEOUT_MS = 180_000;
 
-/** Records per second through the whole system, next to bare BullMQ on the same Redis. */
+/**
+ * Records per second through the whole system, next to bare BullMQ on the same Redis, and the
+ * same run again with METRICS=off (api and workers) to show what measuring costs.
+ */
 export async function throughput(context: BenchContext): Promise<ScenarioResult> {
   const started = nowMs();
   await context.emulator.configure({ insyncDelayMs: 0, rps: 0 });
-  const apps = await context.startApps({ scenario: 'throughput' });
-  let ours: { seconds: number; postSeconds: number };
-  let calls: EmulatorCounters;
-  try {
-    const before = await context.emulator.counters();
-    ours = await context.createRecords(apps, {
-      usernamePrefix: 'tp-',
-      count: RECORDS,
-      timeoutMs: TIMEOUT_MS,
-    });
-    calls = countersDelta(before, await context.emulator.counters());
-  } finally {
-    await apps.stop();
-  }
+  const unmeasured = await runOurs(context, 'throughput-metrics-off', 'tpoff-', { METRICS: 'off' });
+  const measured = await runOurs(context, 'throughput', 'tp-', {});
+  const { ours, calls, peakRss } = measured;
   const recordsPerSecond = RECORDS / ours.seconds;
+  const unmeasuredPerSecond = RECORDS / unmeasured.ours.seconds;
+  const metricsCost = 1 - recordsPerSecond / unmeasuredPerSecond;
   const raw = await measureRawFlows(context, {
     count: RECORDS,
     clients: HTTP_CLIENTS,
@@ -45,6 +39,9 @@ export async function throughput(context: BenchContext): Promise<ScenarioResult>
       ),
       figure('raw BullMQ flows/s', round(raw.flowsPerSecond, 1), '/s'),
       figure('ratio ours / raw', round(ratio, 3), '', atLeast(ratio, 0.25)),
+      figure('records/s with METRICS=off', round(unmeasuredPerSecond, 1), '/s'),
+      // Within 5 %: measuring must not cost the throughput it reports on.
+      figure('metrics cost (1 - on/off)', round(metricsCost, 3), '', atMost(metricsCost, 0.05)),
     ],
     details: {
       records: RECORDS,
@@ -54,7 +51,34 @@ export async function throughput(context: BenchContext): Promise<ScenarioResult>
       postSeconds: round(ours.postSeconds, 3),
       route53Calls: calls,
       rawSeconds: round(raw.seconds, 3),
-      peakRssMb: apps.peakRss(),
+      peakRssMb: peakRss,
+      metricsOffSeconds: round(unmeasured.ours.seconds, 3),
+      metricsOffPeakRssMb: unmeasured.peakRss,
     },
   };
+}
+
+async function runOurs(
+  context: BenchContext,
+  scenario: string,
+  usernamePrefix: string,
+  appEnv: Record<string, string>,
+): Promise<{
+  ours: { seconds: number; postSeconds: number };
+  calls: EmulatorCounters;
+  peakRss: Record<string, number>;
+}> {
+  const apps = await context.startApps({ scenario, appEnv });
+  try {
+    const before = await context.emulator.counters();
+    const ours = await context.createRecords(apps, {
+      usernamePrefix,
+      count: RECORDS,
+      timeoutMs: TIMEOUT_MS,
+    });
+    const calls = countersDelta(before, await context.emulator.counters());
+    return { ours, calls, peakRss: apps.peakRss() };
+  } finally {
+    await apps.stop();
+  }
 }
