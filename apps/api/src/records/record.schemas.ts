@@ -127,6 +127,16 @@ export const listRecordsQuerySchema = z
       .max(100_000, { error: 'is too large' })
       .optional()
       .meta({ description: '1-based page number, instead of cursor.' }),
+    q: z
+      .string({ error: 'must be given once' })
+      .trim()
+      .toLowerCase()
+      .max(253, { error: 'must be at most 253 characters' })
+      .optional()
+      .meta({
+        description:
+          'Only records whose full name starts with this text: "www" finds www.<username>.<ROOT_DOMAIN> and www2…; case-insensitive.',
+      }),
     username: z
       .string({ error: 'must be given once' })
       .refine((u) => usernameProblem(u) === undefined, { error: 'is not a valid username' })
@@ -200,6 +210,10 @@ export const recordPageSchema = z
     items: z.array(recordViewSchema),
     total: z.number().int(),
     limit: z.number().int(),
+    quota: z.number().int().meta({
+      description:
+        "The most records the listed user may have (an admin's override, else the server's).",
+    }),
     nextCursor: z
       .string()
       .nullable()

@@ -60,6 +60,7 @@ export interface RecordPage {
   items: RecordView[];
   total: number;
   limit: number;
+  quota: number;
   nextCursor: string | null;
 }
 
@@ -201,6 +202,7 @@ export class RecordsService {
     const { rows, total } = await this.records.page({
       limit: query.limit,
       ...(username !== undefined && { username }),
+      ...(query.q && { namePrefix: query.q }),
       ...(query.cursor !== undefined && { after: decodeRecordCursor(query.cursor) }),
       ...(query.page !== undefined && { offset: (query.page - 1) * query.limit }),
     });
@@ -210,6 +212,11 @@ export class RecordsService {
       items: items.map(toRecordView),
       total,
       limit: query.limit,
+      // Everyone's records (an admin's list) count against no one quota: the server's is shown.
+      quota:
+        username === undefined
+          ? this.config.recordQuota
+          : await this.records.quotaOf(username, this.config.recordQuota),
       nextCursor: rows.length > query.limit && last ? encodeRecordCursor(last) : null,
     };
   }

@@ -3,6 +3,7 @@ import { Certificates1767312000000 } from './1767312000000-certificates';
 import { Users1767398400000 } from './1767398400000-users';
 import { AdminConsole1767484800000 } from './1767484800000-admin-console';
 import { UserAdminColumns1767571200000 } from './1767571200000-user-admin-columns';
+import { RecordsSearchIndex1767660000000 } from './1767660000000-records-search-index';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Users1767398400000,
   AdminConsole1767484800000,
   UserAdminColumns1767571200000,
+  RecordsSearchIndex1767660000000,
 ];

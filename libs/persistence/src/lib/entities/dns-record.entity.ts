@@ -19,6 +19,8 @@ export const MAX_STATUS_REASON_LENGTH = 1024;
 @Index('UQ_dns_records_fqdn_type', ['fqdn', 'type'], { unique: true })
 // A user's records, filtered by status (listing, quota).
 @Index('IDX_dns_records_username_status', ['username', 'status'])
+// A user's records in list order, searched by the start of their name (no sort at any size).
+@Index('IDX_dns_records_username_fqdn_type', ['username', 'fqdn', 'type'])
 // Records stuck in a status for too long (reconciler, expiry).
 @Index('IDX_dns_records_status_updated_at', ['status', 'updatedAt'])
 // Admins page through every record, or one owner's, newest change first.

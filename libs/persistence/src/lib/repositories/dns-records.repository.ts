@@ -26,6 +26,8 @@ export interface RecordNameKey {
 export interface RecordListFilter {
   /** One user's records; undefined lists everyone's. */
   username?: string;
+  /** Only records whose full name starts with this text, taken literally. */
+  namePrefix?: string;
   /** Rows after this one in name order (keyset paging). */
   after?: RecordNameKey;
   /** Rows to skip (page numbers). */
@@ -139,6 +141,9 @@ export class DnsRecordsRepository {
     const base = this.records.createQueryBuilder('record');
     if (filter.username !== undefined)
       base.where('record.username = :username', { username: filter.username });
+    // A range of the (username, fqdn, type) index, or of (fqdn, type) across users.
+    if (filter.namePrefix)
+      base.andWhere('record.fqdn LIKE :prefix', { prefix: `${escapeLike(filter.namePrefix)}%` });
     const total = await base.getCount();
     const rows = base.clone();
     if (filter.after !== undefined)
@@ -152,6 +157,14 @@ export class DnsRecordsRepository {
       .take(filter.limit + 1);
     if (filter.offset !== undefined) rows.skip(filter.offset);
     return { rows: await rows.getMany(), total };
+  }
+
+  /** The most records `username` may own: an admin's override, else `serverQuota`. */
+  async quotaOf(username: string, serverQuota: number): Promise<number> {
+    const user = await this.records.manager
+      .getRepository(UserEntity)
+      .findOne({ where: { username }, select: { username: true, quotaOverride: true } });
+    return user?.quotaOverride ?? serverQuota;
   }
 
   /** One INSERT ... SELECT of the row, guarded by the quota and the name checks. */
@@ -200,4 +213,9 @@ function conditionalInsertSql(table: string, users: string, columns: readonly st
 
 function isRecordType(text: string): text is DnsRecordType {
   return (DNS_RECORD_TYPES as readonly string[]).includes(text);
+}
+
+/** LIKE treats % and _ as wildcards and \\ as their escape; a search means them literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
