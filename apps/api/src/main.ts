@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import { runMigrations } from '@starchart/persistence';
 import { createApiApp } from './app';
-import { ConfigError, loadApiConfig, loadMigrateConfig } from './config/api-config';
+import {
+  ConfigError,
+  documentationConfig,
+  loadApiConfig,
+  loadMigrateConfig,
+} from './config/api-config';
 import { JsonLogger } from '@starchart/logging';
 import { Tracing } from '@starchart/telemetry/tracing';
+import { openApiDocumentOffline } from './openapi/openapi';
 
-const USAGE = 'usage: node dist/apps/api/main.js [migrate]';
+const USAGE = 'usage: node dist/apps/api/main.js [migrate | openapi]';
+const COMMANDS = ['migrate', 'openapi'];
 
 async function serve(): Promise<void> {
   const config = loadApiConfig(process.env);
@@ -20,6 +27,12 @@ async function serve(): Promise<void> {
   logger.log({ msg: 'listening', url: await app.getUrl() }, 'main');
 }
 
+/** Prints the OpenAPI document without connecting to anything (libs/api-client is generated from it). */
+async function printOpenApi(): Promise<void> {
+  const document = await openApiDocumentOffline(documentationConfig());
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
 /** The deploy-time step: apply pending migrations, then exit. */
 async function migrate(): Promise<void> {
   const applied = await runMigrations(loadMigrateConfig(process.env));
@@ -28,12 +41,14 @@ async function migrate(): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (rest.length > 0 || (command !== undefined && command !== 'migrate')) {
+  if (rest.length > 0 || (command !== undefined && !COMMANDS.includes(command))) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
   }
-  await (command === 'migrate' ? migrate() : serve());
+  if (command === 'migrate') await migrate();
+  else if (command === 'openapi') await printOpenApi();
+  else await serve();
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -175,3 +175,16 @@ function jwtKeys(secret?: string, jwksUrl?: string): { secret: string } | { jwks
 export function loadMigrateConfig(env: Record<string, string | undefined>): DatabaseConfig {
   return toDatabaseConfig(parse(databaseEnvSchema, env));
 }
+
+/**
+ * `main.js openapi` describes the routes and connects to nothing: the app is created in preview
+ * mode, which makes no provider, so these placeholder settings are never used.
+ */
+export function documentationConfig(): ApiConfig {
+  return loadApiConfig({
+    ROOT_DOMAIN: 'starchart.example.com',
+    DATABASE_URL: 'mysql://starchart@127.0.0.1:3306/starchart',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    JWT_JWKS_URL: 'https://id.example.com/jwks',
+  });
+}

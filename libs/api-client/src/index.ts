@@ -1,0 +1,3 @@
+export * from './lib/client';
+export * from './lib/problem';
+export * from './lib/progress';
