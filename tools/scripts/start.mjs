@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: set up, start the local stack and the api, worker and board, print their URLs,
+// `npm start`: set up, start the local stack, the api, worker and board and the web portal, print
+// their URLs,
 // and stop everything on Ctrl-C.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,9 @@ import { startPrometheus, stopPrometheus } from '../stack/prometheus.mjs';
 import { startStack, stopStack } from '../stack/stack.mjs';
 import { APP_OWN_ENV, appEnv, boardCredentials, nodeOptionsFor } from './app-env.mjs';
 import { onShutdown, repoRoot, step } from './run.mjs';
+import { startWebServer, webConfig } from './web-server.mjs';
+
+const WEB_PORT = 3001;
 
 const dataDir = join(repoRoot, '.var', 'dev');
 const PROMETHEUS_PORT = 9090;
@@ -21,7 +25,7 @@ await step('build', 'npx', [
   'run-many',
   '-t',
   'build',
-  '--projects=api,worker,board,route53-emulator,dev-idp',
+  '--projects=api,worker,board,route53-emulator,dev-idp,web',
   '--output-style=stream',
 ]);
 
@@ -36,9 +40,10 @@ const stack = await startStack({
 
 const apps = [];
 let prometheus;
+let web;
 async function stopAll() {
   console.log('\nstopping...');
-  await Promise.all(apps.map((child) => stopChild(child)));
+  await Promise.all([...apps.map((child) => stopChild(child)), web?.close()]);
   if (prometheus) await stopPrometheus(prometheus);
   await stopStack(stack, { removeData: false });
   console.log('stopped');
@@ -93,6 +98,16 @@ try {
   throw error;
 }
 
+web = await startWebServer({
+  root: join(repoRoot, 'dist', 'apps', 'web'),
+  port: WEB_PORT,
+  config: webConfig({
+    apiUrl: 'http://127.0.0.1:3000',
+    issuer: stack.devIdp.issuer,
+    boardUrl: 'http://127.0.0.1:3002/queues',
+  }),
+});
+
 function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   child.stopping = true;
@@ -108,6 +123,7 @@ function stopChild(child) {
 
 console.log(`
 Starchart is starting:
+  web      ${web.url}        (start here: sign in as alice)
   api      http://127.0.0.1:3000        (health: /health, OpenAPI: /docs, metrics: /metrics)
   worker   http://127.0.0.1:3005/metrics (health: /health)
   prometheus ${prometheus.url}      (alerts: ${prometheus.url}/alerts)

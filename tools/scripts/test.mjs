@@ -28,6 +28,7 @@ await npx('nx', ['run-many', '-t', 'build', '--output-style=stream', ...nxCache]
 await step('stack script tests', process.execPath, ['--test', 'tools/stack/']);
 await step('alert rules', PROMETHEUS_BIN.promtool, ['check', 'rules', ALERT_RULES]);
 await step('alert rule tests', PROMETHEUS_BIN.promtool, ['test', 'rules', ALERT_RULE_TESTS]);
+await npx('vitest', ['run', '--config', 'vitest.config.mts'], 'browser-side tests (Vitest)');
 
 const dataDir = join(repoRoot, '.var', `test-${process.pid}`);
 mkdirSync(dataDir, { recursive: true });

@@ -118,6 +118,20 @@ describe('docker-compose.yml', () => {
       );
   });
 
+  it('serves the web portal as static files with its settings mounted as /config.json', () => {
+    const web = services['web'];
+    expect(web?.build?.dockerfile).toBe('docker/web.Dockerfile');
+    const [source, target] = web?.volumes?.[0]?.split(':') ?? [];
+    expect(target).toBe('/usr/share/nginx/html/config.json');
+    const config = JSON.parse(readFileSync(join(repoRoot, source ?? ''), 'utf8'));
+    expect(config).toMatchObject({
+      apiUrl: expect.any(String),
+      oidc: { clientId: 'starchart-web' },
+    });
+    const nginx = readFileSync(join(repoRoot, 'docker/web-nginx.conf'), 'utf8');
+    expect(nginx).toContain('try_files $uri /index.html');
+  });
+
   it('publishes ports on loopback only', () => {
     for (const service of Object.values(services)) {
       for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);

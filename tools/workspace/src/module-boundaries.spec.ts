@@ -63,6 +63,14 @@ describe('module boundaries', () => {
     ]);
   });
 
+  it('fails lint when the web app imports a server-side lib', async () => {
+    const errors = await boundaryErrors(
+      'apps/web/src/boundary-probe.ts',
+      "import { DNS_RECORD_TYPES } from '@starchart/persistence';\nexport const probe = DNS_RECORD_TYPES;\n",
+    );
+    expect(errors).toEqual([expect.stringContaining('can only depend on libs tagged with')]);
+  });
+
   it('lets an app import a lib', async () => {
     const errors = await boundaryErrors(
       'apps/api/src/boundary-probe.ts',

@@ -1,0 +1,271 @@
+import type { Certificate, CertificateStep, CertificateWithSteps } from '@starchart/api-client';
+import { useEffect, useState } from 'react';
+import { ApiFailure, call } from '../api/api-failure';
+import { useResource } from '../api/use-resource';
+import { useServices } from '../app/services';
+import { useDocumentTitle } from '../app/use-document-title';
+import { Loading } from '../components/States';
+import { StatusBadge } from '../components/StatusBadge';
+import { StepList } from '../components/StepList';
+import { FailurePage } from '../pages/ErrorPages';
+import { formatDateTime } from '../records/format';
+import { daysLeft } from './validity';
+
+/** The order's steps in the order they run, in words. */
+const CERTIFICATE_STEPS = [
+  { step: 'create-acme-order', name: 'Order from the certificate authority' },
+  { step: 'write-challenge-record', name: 'Publish the DNS challenge' },
+  { step: 'check-challenge-dns', name: 'Wait until DNS answers the challenge' },
+  { step: 'validate-challenges', name: 'Have the authority check it' },
+  { step: 'finalize-certificate', name: 'Receive the certificate' },
+  { step: 'cleanup-challenge', name: 'Remove the challenge' },
+] as const;
+
+const DOCUMENTS = [
+  {
+    file: 'fullchain.pem',
+    label: 'Full chain',
+    hint: 'certificate and intermediates: what servers want',
+  },
+  { file: 'certificate.pem', label: 'Certificate', hint: 'your certificate alone' },
+  { file: 'chain.pem', label: 'Chain', hint: 'the intermediate certificates' },
+  { file: 'privkey.pem', label: 'Private key', hint: 'keep it secret; never share it' },
+] as const;
+
+type PemFile = (typeof DOCUMENTS)[number]['file'];
+
+export function CertificatePage() {
+  useDocumentTitle('Certificate');
+  const { client } = useServices();
+  const { resource, reload, replace } = useResource<CertificateWithSteps | null>(
+    async (signal) => {
+      const { items } = await call(client.GET('/api/v1/certificates', { signal }));
+      const mine = items[0];
+      if (!mine) return null;
+      return call(
+        client.GET('/api/v1/certificates/{id}', { params: { path: { id: mine.id } }, signal }),
+      );
+    },
+    [client],
+  );
+
+  const [ordering, setOrdering] = useState(false);
+  const [orderError, setOrderError] = useState<string | null>(null);
+  const order = async () => {
+    setOrdering(true);
+    setOrderError(null);
+    try {
+      const ordered = await call(client.POST('/api/v1/certificates'));
+      replace({ ...ordered, steps: [] });
+    } catch (error) {
+      setOrderError(error instanceof ApiFailure ? error.message : String(error));
+    } finally {
+      setOrdering(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="certificate-title">
+      <h1 id="certificate-title">Certificate</h1>
+      {resource.state === 'loading' ? <Loading label="Loading your certificate…" /> : null}
+      {resource.state === 'failed' ? <FailurePage error={resource.error} onRetry={reload} /> : null}
+      {orderError ? (
+        <p className="callout callout--bad" role="alert">
+          {orderError}
+        </p>
+      ) : null}
+      {resource.state === 'ready' && resource.data === null ? (
+        <div className="panel">
+          <StatusBadge status="none" />
+          <p>
+            One certificate covers your own name and every name below it (a wildcard), so each of
+            your records can serve HTTPS. Ordering takes a minute or two.
+          </p>
+          <button type="button" className="button" onClick={order} disabled={ordering}>
+            {ordering ? 'Ordering…' : 'Order my certificate'}
+          </button>
+        </div>
+      ) : null}
+      {resource.state === 'ready' && resource.data ? (
+        <CertificateDetail
+          key={`${resource.data.id}:${resource.data.updatedAt}`}
+          loaded={resource.data}
+          onRetry={order}
+          retrying={ordering}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function CertificateDetail({
+  loaded,
+  onRetry,
+  retrying,
+}: {
+  loaded: CertificateWithSteps;
+  onRetry: () => void;
+  retrying: boolean;
+}) {
+  const { followCertificate } = useServices();
+  const [certificate, setCertificate] = useState<Certificate>(loaded);
+  const [steps, setSteps] = useState<CertificateStep[]>(loaded.steps ?? []);
+  const running = certificate.status === 'pending' || certificate.status === 'renewing';
+
+  useEffect(() => {
+    if (loaded.status !== 'pending' && loaded.status !== 'renewing') return;
+    const abort = new AbortController();
+    followCertificate(
+      loaded.id,
+      (event) => {
+        if (event.event === 'status') setCertificate(event.data);
+        if (event.event === 'step') {
+          const step = event.data;
+          setSteps((previous) => [...previous.filter((known) => known.step !== step.step), step]);
+        }
+      },
+      abort.signal,
+    ).catch(() => undefined);
+    return () => abort.abort();
+  }, [loaded, followCertificate]);
+
+  const downloadable = certificate.status === 'issued' || certificate.status === 'renewing';
+  return (
+    <>
+      <div className="page-sub" aria-live="polite">
+        <StatusBadge status={certificate.status} reason={certificate.statusReason} />
+      </div>
+      <p>
+        For <strong>{certificate.domains.join(' and ')}</strong>
+      </p>
+
+      {certificate.status === 'failed' ? (
+        <div className="callout callout--bad">
+          <p>
+            <strong>The certificate could not be issued.</strong> {certificate.statusReason ?? ''}
+          </p>
+          <button type="button" className="button" onClick={onRetry} disabled={retrying}>
+            {retrying ? 'Ordering…' : 'Retry the order'}
+          </button>
+        </div>
+      ) : null}
+      {certificate.status === 'renewing' ? (
+        <p className="callout callout--info">
+          A new certificate is being ordered. The current one stays valid and downloadable
+          meanwhile.
+        </p>
+      ) : null}
+
+      {running || certificate.status === 'failed' ? (
+        <div className="panel">
+          <h2>{running ? 'Progress' : 'Last order'}</h2>
+          <StepList
+            order={CERTIFICATE_STEPS}
+            steps={steps}
+            label="Steps of the certificate order"
+          />
+        </div>
+      ) : null}
+
+      {downloadable && certificate.validFrom && certificate.validTo ? (
+        <Validity validFrom={certificate.validFrom} validTo={certificate.validTo} />
+      ) : null}
+      {downloadable ? <Downloads certificate={certificate} /> : null}
+      {downloadable ? <Snippets domains={certificate.domains} /> : null}
+    </>
+  );
+}
+
+function Validity({ validFrom, validTo }: { validFrom: string; validTo: string }) {
+  const left = daysLeft(validTo);
+  return (
+    <div className="panel">
+      <h2>Validity</h2>
+      <dl className="details">
+        <dt>Valid from</dt>
+        <dd>{formatDateTime(validFrom)}</dd>
+        <dt>Valid until</dt>
+        <dd>
+          {formatDateTime(validTo)}{' '}
+          <span className="muted">({left > 0 ? `${left} days left` : 'expired'})</span>
+        </dd>
+      </dl>
+      <p className="hint">Starchart renews it automatically before it expires.</p>
+    </div>
+  );
+}
+
+function Downloads({ certificate }: { certificate: Certificate }) {
+  const { client } = useServices();
+  const [failed, setFailed] = useState<string | null>(null);
+  // Fetched with the token in a header, then saved from memory: the token never goes in a URL.
+  const download = async (file: PemFile) => {
+    setFailed(null);
+    try {
+      const pem = await call(
+        client.GET(`/api/v1/certificates/{id}/${file}`, {
+          params: { path: { id: certificate.id } },
+          parseAs: 'text',
+        }),
+      );
+      const url = URL.createObjectURL(new Blob([pem], { type: 'application/x-pem-file' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file;
+      link.click();
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      setFailed(error instanceof ApiFailure ? error.message : String(error));
+    }
+  };
+  return (
+    <div className="panel">
+      <h2>Downloads</h2>
+      <ul className="downloads">
+        {DOCUMENTS.map(({ file, label, hint }) => (
+          <li key={file}>
+            <button type="button" className="button button--quiet" onClick={() => download(file)}>
+              <span aria-hidden="true">⤓ </span>
+              {label} <span className="muted">({file})</span>
+            </button>
+            <span className="hint">{hint}</span>
+          </li>
+        ))}
+      </ul>
+      {failed ? (
+        <p className="callout callout--bad" role="alert">
+          {failed}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Snippets({ domains }: { domains: string[] }) {
+  const node = `import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+
+createServer(
+  { key: readFileSync('privkey.pem'), cert: readFileSync('fullchain.pem') },
+  (request, response) => response.end('Hello over HTTPS\\n'),
+).listen(443);`;
+  const nginx = `server {
+    listen 443 ssl;
+    server_name ${domains.join(' ')};
+    ssl_certificate     /etc/ssl/starchart/fullchain.pem;
+    ssl_certificate_key /etc/ssl/starchart/privkey.pem;
+}`;
+  return (
+    <div className="panel">
+      <h2>Use it</h2>
+      <h3>Node.js</h3>
+      <pre className="code" aria-label="Node.js example">
+        <code>{node}</code>
+      </pre>
+      <h3>nginx</h3>
+      <pre className="code" aria-label="nginx example">
+        <code>{nginx}</code>
+      </pre>
+    </div>
+  );
+}
