@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reconcile/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last finished reconcile run and its report
+         * @description Scheduled or asked for by an admin, whichever finished last.
+         */
+        get: operations["ReconcileController_latest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reconcile/{jobId}": {
         parameters: {
             query?: never;
@@ -122,6 +142,167 @@ export interface paths {
         };
         /** Read a reconcile run and, once it completed, its report */
         get: operations["ReconcileController_find"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find people
+         * @description By a prefix of the username or e-mail address, ordered by username, with their record count, certificate, last call and lock.
+         */
+        get: operations["AdminUsersController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's page
+         * @description Their records, certificate, latest flows with the errors of their steps, and what admins did to them.
+         */
+        get: operations["AdminUsersController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{username}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Lock a person
+         * @description Their writes get 403 with the reason (within 5 s on every api process); their records stay and stay readable.
+         */
+        put: operations["AdminUsersController_lock"];
+        post?: never;
+        /** Unlock a person */
+        delete: operations["AdminUsersController_unlock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{username}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a person's record quota
+         * @description Used by the quota check of every create; null gives them RECORD_QUOTA again.
+         */
+        put: operations["AdminUsersController_setQuota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{username}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a person
+         * @description Locks them, starts the delete flow of each record, and once none is left deletes the certificate and then the person. Answers 202 while records are being deleted (POST again after they are gone) and 200 once the person is deleted.
+         */
+        post: operations["AdminUsersController_delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records of every user
+         * @description Newest change first, filtered by status, time stuck in it, name prefix, type and owner; keyset pages that cost the same at any depth.
+         */
+        get: operations["AdminRecordsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/records/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a record in error
+         * @description The operation of its failed flow runs again as a new version; follow it at GET /api/v1/records/{id}/events.
+         */
+        post: operations["AdminRecordsController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admin audit log
+         * @description Every admin action (who, what, on whom, when, request id, outcome), newest first. Append-only.
+         */
+        get: operations["AdminAuditController_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -333,7 +514,7 @@ export interface components {
             items: components["schemas"]["DnsRecord"][];
             total: number;
             limit: number;
-            /** @description The most records one user may have. */
+            /** @description The most records the listed user may have (an admin's override, else the server's). */
             quota: number;
             /** @description Pass as ?cursor= for the next page; null on the last. */
             nextCursor: string | null;
@@ -430,34 +611,46 @@ export interface components {
             failed: number;
             durationMs: number;
         };
-        Certificate: {
-            /** Format: uuid */
-            id: string;
+        AdminUserPage: {
+            items: components["schemas"]["AdminUser"][];
+            nextCursor: string | null;
+        };
+        AdminUser: {
             username: string;
-            /**
-             * @example [
-             *       "alice.example.com",
-             *       "*.alice.example.com"
-             *     ]
-             */
-            domains: string[];
-            /**
-             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.
-             * @enum {string}
-             */
-            status: "pending" | "issued" | "failed" | "renewing";
-            statusReason: string | null;
-            /** Format: date-time */
-            validFrom: string | null;
-            /** Format: date-time */
-            validTo: string | null;
+            email: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            updatedAt: string;
+            lastSeenAt: string | null;
+            /** @description Set while the person is locked: their writes get 403. */
+            lock: {
+                /** Format: date-time */
+                lockedAt: string;
+                reason: string;
+            } | null;
+            quota: {
+                override: number | null;
+                /** @description The override, or RECORD_QUOTA. */
+                effective: number;
+            };
+            recordCount: number;
+            /** @enum {string|null} */
+            certificateStatus: "pending" | "issued" | "failed" | "renewing" | null;
         };
-        CertificateList: {
-            items: components["schemas"]["Certificate"][];
+        AdminUserDetail: {
+            user: components["schemas"]["AdminUser"];
+            /** @description The first page of their records; GET /api/v1/admin/records?username= for more. */
+            records: components["schemas"]["AdminRecordPage"];
+            certificate: components["schemas"]["CertificateWithSteps"] | null;
+            /** @description Their most recently changed records with the steps of each one’s latest flow. */
+            recentFlows: components["schemas"]["AdminRecentFlow"][];
+            /** @description The latest admin actions on them. */
+            audit: components["schemas"]["AdminAuditEntry"][];
+        };
+        AdminRecordPage: {
+            items: components["schemas"]["DnsRecord"][];
+            /** @description Pass as ?cursor= for the next page; null on the last. */
+            nextCursor: string | null;
         };
         CertificateWithSteps: {
             /** Format: uuid */
@@ -497,6 +690,104 @@ export interface components {
                 /** Format: date-time */
                 finishedAt: string | null;
             }[] | null;
+        };
+        AdminRecentFlow: {
+            /** Format: uuid */
+            id: string;
+            /** @description Owner of the record. */
+            username: string;
+            /** @example www */
+            name: string;
+            /** @example www.alice.starchart.example.com */
+            fqdn: string;
+            /** @enum {string} */
+            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+            value: string;
+            /** @description MX only; null for other types. */
+            priority: number | null;
+            ttl: number;
+            /**
+             * @description pending: being created or changed; active: answering in DNS; error: see statusReason; deleting: being removed.
+             * @enum {string}
+             */
+            status: "pending" | "active" | "error" | "deleting";
+            statusReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description null when the queue cannot be reached right now. */
+            steps: components["schemas"]["FlowStep"][] | null;
+        };
+        AdminAuditEntry: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: string;
+            /** @enum {string} */
+            action: "user.lock" | "user.unlock" | "user.quota" | "user.delete" | "record.retry" | "reconcile.run";
+            targetUsername: string | null;
+            targetRecordId: string | null;
+            requestId: string;
+            /** @enum {string} */
+            outcome: "succeeded" | "failed";
+            detail: string | null;
+        };
+        LockUser: {
+            reason: string;
+        };
+        QuotaOverride: {
+            /** @description The person's record quota; null gives them the server's again. */
+            quota: number | null;
+        };
+        DeleteUser: {
+            /** @description The username again, as a confirmation. */
+            confirm: string;
+        };
+        AdminUserDeletion: {
+            username: string;
+            /**
+             * @description deleting: delete flows run (POST again once they are done); deleted: records, certificate and person are gone.
+             * @enum {string}
+             */
+            state: "deleting" | "deleted";
+            deleteFlowsStarted: number;
+            recordsLeft: number;
+            /** @enum {string} */
+            certificate: "none" | "deleted" | "busy";
+        };
+        AdminAuditPage: {
+            items: components["schemas"]["AdminAuditEntry"][];
+            nextCursor: string | null;
+        };
+        Certificate: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            /**
+             * @example [
+             *       "alice.example.com",
+             *       "*.alice.example.com"
+             *     ]
+             */
+            domains: string[];
+            /**
+             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.
+             * @enum {string}
+             */
+            status: "pending" | "issued" | "failed" | "renewing";
+            statusReason: string | null;
+            /** Format: date-time */
+            validFrom: string | null;
+            /** Format: date-time */
+            validTo: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CertificateList: {
+            items: components["schemas"]["Certificate"][];
         };
     };
     responses: never;
@@ -972,7 +1263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller is not an admin. */
+            /** @description The caller is not an admin, or is a locked admin. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -983,6 +1274,52 @@ export interface operations {
             };
             /** @description The queue is unreachable. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReconcileController_latest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileRun"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No run has finished yet (or runs were removed by retention). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1020,7 +1357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller is not an admin. */
+            /** @description The caller is not an admin, or is a locked admin. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1031,6 +1368,535 @@ export interface operations {
             };
             /** @description No such run. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_search: {
+        parameters: {
+            query?: {
+                /** @description A prefix of the username or of the e-mail address. */
+                q?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserPage"];
+                };
+            };
+            /** @description Invalid query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_lock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LockUser"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description Invalid body; errors[] names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_setQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaOverride"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            /** @description Invalid body; errors[] names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminUsersController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteUser"];
+            };
+        };
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserDeletion"];
+                };
+            };
+            /** @description Deleting. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserDeletion"];
+                };
+            };
+            /** @description Invalid body, or confirm is not the username. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The queue is unreachable; some delete flows may not have started. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminRecordsController_list: {
+        parameters: {
+            query?: {
+                status?: "pending" | "active" | "error" | "deleting";
+                /** @description Only records unchanged for longer than this many minutes (with status=pending: stuck). */
+                stuckForMinutes?: number;
+                /** @description A prefix of the name (or of the full name). */
+                name?: string;
+                type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+                /** @description Only this owner’s records. */
+                username?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminRecordPage"];
+                };
+            };
+            /** @description Invalid query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminRecordsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsRecord"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record is not in error. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The queue is unreachable; nothing was changed. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AdminAuditController_page: {
+        parameters: {
+            query?: {
+                /** @description Only actions on this person. */
+                username?: string;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAuditPage"];
+                };
+            };
+            /** @description Invalid query parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller is not an admin, or is a locked admin. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
