@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import type { ApiConfig } from './config/api-config';
 import { answerClientError } from './http/client-error';
+import { corsOptions, refuseForeignPreflight } from './http/cors';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './http/require-json-body';
 import { requestContext } from './http/request-context';
 import { JsonLogger } from '@starchart/logging';
@@ -35,6 +36,9 @@ export async function createApiApp(
   });
   app.getHttpServer().on('clientError', answerClientError);
   app.use(requestContext);
+  // Before everything else that answers, so that even errors carry the CORS headers.
+  app.use(refuseForeignPreflight(config.webOrigins));
+  if (config.webOrigins.length > 0) app.enableCors(corsOptions(config.webOrigins));
   if (config.metrics) app.use(app.get(ApiMetrics).middleware);
   app.use(
     helmet({

@@ -41,9 +41,11 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-const origin = z.url({ protocol: /^https?$/ }).refine((value) => new URL(value).origin === value, {
-  error: 'must be an origin: scheme, host and port only, without a trailing slash',
-});
+const origin = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+    error: 'must be an origin: scheme, host and port only, without a trailing slash',
+  });
 
 const optionsSchema = z
   .object({

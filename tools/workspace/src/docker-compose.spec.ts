@@ -50,7 +50,7 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--maxmemory-policy noeviction');
   });
 
-  it.each(['api', 'worker', 'board', 'route53'])(
+  it.each(['api', 'worker', 'board', 'route53', 'dev-idp'])(
     'builds %s with the multi-stage app Dockerfile from a project that has a build target',
     (name) => {
       const build = services[name]?.build;
@@ -130,6 +130,18 @@ describe('docker-compose.yml', () => {
     });
     const nginx = readFileSync(join(repoRoot, 'docker/web-nginx.conf'), 'utf8');
     expect(nginx).toContain('try_files $uri /index.html');
+  });
+
+  it('signs people in through the dev-idp it runs, verified through its keys as in production', () => {
+    const api = services['api']?.environment ?? {};
+    const idp = services['dev-idp'];
+    expect(api['JWT_SECRET']).toBeUndefined();
+    expect(api['JWT_JWKS_URL']).toContain('http://dev-idp:3003/jwks');
+    expect(api['JWT_ISSUER']).toContain('http://127.0.0.1:3003');
+    expect(api['JWT_AUDIENCE']).toContain('starchart-api');
+    expect(idp?.command).toEqual(expect.arrayContaining(['--issuer=http://127.0.0.1:3003']));
+    expect(idp?.ports).toEqual(['127.0.0.1:3003:3003']);
+    expect(services['api']?.depends_on?.['dev-idp']).toEqual({ condition: 'service_healthy' });
   });
 
   it('publishes ports on loopback only', () => {

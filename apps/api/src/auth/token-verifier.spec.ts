@@ -1,4 +1,12 @@
-import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import {
+  type CryptoKey,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -135,6 +143,23 @@ describe('TokenVerifier with a shared secret', () => {
     expect(error.status).toBe(401);
   });
 
+  it('refuses a token that is not valid yet (nbf in the future)', async () => {
+    const early = await sign({ nbf: Math.floor(Date.now() / 1000) + 600 });
+    const error = await refusal(verifier.verify(early));
+    expect(error.status).toBe(401);
+    expect(error.detail).toContain('"nbf" claim');
+  });
+
+  it('refuses an RS256 token, whatever key signed it', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const rs256 = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const error = await refusal(verifier.verify(rs256));
+    expect(error.detail).toContain('algorithm this api does not accept');
+  });
+
   it('refuses a token without an expiry', async () => {
     const endless = await new SignJWT({ sub: 'alice' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -190,14 +215,36 @@ describe('TokenVerifier with an identity provider (JWKS)', () => {
   let server: Server;
   let jwksUrl: string;
   let privateKey: CryptoKey;
+  let rsaPrivateKey: CryptoKey;
+  let rsaPublicPem: string;
+  let rsaPublicJwk: JWK;
+  const ISSUER = 'https://idp.example';
+  const AUDIENCE = 'starchart-api';
+
+  /** A token of the provider as it should be, with what a test changes. */
+  function idpToken(
+    claims: JWTPayload = {},
+    { alg = 'RS256', kid = 'k2', key }: { alg?: string; kid?: string; key?: CryptoKey } = {},
+  ): Promise<string> {
+    return new SignJWT({ sub: 'bob', ...claims })
+      .setProtectedHeader({ alg, kid })
+      .setIssuer(typeof claims.iss === 'string' ? claims.iss : ISSUER)
+      .setAudience(claims.aud ?? AUDIENCE)
+      .setExpirationTime(typeof claims.exp === 'number' ? claims.exp : '5m')
+      .sign(key ?? rsaPrivateKey);
+  }
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    rsaPrivateKey = rsa.privateKey;
+    rsaPublicPem = await exportSPKI(rsa.publicKey);
+    rsaPublicJwk = { ...(await exportJWK(rsa.publicKey)), kid: 'k2', alg: 'RS256', use: 'sig' };
     server = createServer((_request, response) => {
       response.setHeader('Content-Type', 'application/json');
-      response.end(JSON.stringify({ keys: [jwk] }));
+      response.end(JSON.stringify({ keys: [jwk, rsaPublicJwk] }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
@@ -233,5 +280,76 @@ describe('TokenVerifier with an identity provider (JWKS)', () => {
       .setExpirationTime('5m')
       .sign(privateKey);
     expect(await refusal(verifier.verify(token))).toBeInstanceOf(ServiceUnavailableError);
+  });
+  describe('with issuer and audience pinned', () => {
+    const strict = () => new TokenVerifier({ jwksUrl, issuer: ISSUER, audience: AUDIENCE });
+
+    it('accepts a token of the provider for this api', async () => {
+      await expect(strict().verify(await idpToken())).resolves.toMatchObject({ username: 'bob' });
+    });
+
+    it.each([
+      ['the public key as PEM', () => rsaPublicPem],
+      ['the public JWK as JSON', () => JSON.stringify(rsaPublicJwk)],
+      ['the modulus of the public key', () => rsaPublicJwk.n ?? ''],
+    ])('refuses an HS256 token whose HMAC secret is %s', async (_what, secretOf) => {
+      const forged = await new SignJWT({ sub: 'bob' })
+        .setProtectedHeader({ alg: 'HS256', kid: 'k2' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secretOf()));
+      const error = await refusal(strict().verify(forged));
+      expect(error.status).toBe(401);
+      expect(error.detail).toContain('algorithm this api does not accept');
+    });
+
+    it.each(['none', 'None', 'HS256', 'HS512'])(
+      'refuses a token whose header claims alg %s over a valid signature',
+      async (alg) => {
+        const [, payload, signature] = (await idpToken()).split('.');
+        const header = Buffer.from(JSON.stringify({ alg, kid: 'k2' })).toString('base64url');
+        const error = await refusal(strict().verify(`${header}.${payload}.${signature}`));
+        expect(error.status).toBe(401);
+      },
+    );
+
+    it('refuses an unsigned token (alg none, empty signature)', async () => {
+      const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+      const [, payload] = (await idpToken()).split('.');
+      expect((await refusal(strict().verify(`${header}.${payload}.`))).status).toBe(401);
+    });
+
+    it('refuses a token whose header names the RSA key but which another key signed', async () => {
+      const error = await refusal(
+        strict().verify(await idpToken({}, { key: privateKey, alg: 'ES256' })),
+      );
+      expect(error.status).toBe(401);
+    });
+
+    it('refuses an expired token', async () => {
+      const expired = await idpToken({ exp: Math.floor(Date.now() / 1000) - 120 });
+      const error = await refusal(strict().verify(expired));
+      expect(error.detail).toBe('The token has expired; get a new one.');
+    });
+
+    it('refuses a token that is not valid yet (nbf in the future)', async () => {
+      const early = await idpToken({ nbf: Math.floor(Date.now() / 1000) + 600 });
+      const error = await refusal(strict().verify(early));
+      expect(error.status).toBe(401);
+      expect(error.detail).toContain('"nbf" claim');
+    });
+
+    it('refuses a token of another issuer', async () => {
+      const error = await refusal(strict().verify(await idpToken({ iss: 'https://evil.example' })));
+      expect(error.status).toBe(401);
+      expect(error.detail).toContain('"iss" claim');
+    });
+
+    it('refuses a token for another audience', async () => {
+      const error = await refusal(strict().verify(await idpToken({ aud: 'another-api' })));
+      expect(error.status).toBe(401);
+      expect(error.detail).toContain('"aud" claim');
+    });
   });
 });

@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadApiConfig, loadMigrateConfig } from './api-config';
+import { PUBLISHED_JWT_SECRETS } from './published-secrets';
 
 const valid = {
   DATABASE_URL: 'mysql://starchart:secret@127.0.0.1:3307/starchart',
   REDIS_URL: 'redis://127.0.0.1:6380',
   ROOT_DOMAIN: 'Starchart.Example.com.',
-  JWT_SECRET: 'starchart-development-secret-change-me-0123456789',
+  // Made for this run: a secret the repository ships would be refused.
+  JWT_SECRET: randomBytes(32).toString('base64'),
 };
+const DEV_SECRET = 'starchart-development-secret-change-me-0123456789';
 
 function problems(env: Record<string, string | undefined>): string {
   try {
@@ -98,6 +102,52 @@ describe('loadApiConfig', () => {
     expect(problems({ ...valid, JWT_SECRET: 'too-short' })).toContain(
       'JWT_SECRET: must be at least 32',
     );
+  });
+
+  it('refuses the published development secret unless NODE_ENV is development or test', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }]) {
+      const message = problems({ ...valid, ...env, JWT_SECRET: DEV_SECRET });
+      expect(message).toContain('JWT_SECRET: is a development secret published');
+      expect(message).toContain('NODE_ENV=development or test');
+    }
+    for (const secret of PUBLISHED_JWT_SECRETS) {
+      expect(problems({ ...valid, JWT_SECRET: secret })).toContain('published');
+      for (const NODE_ENV of ['development', 'test'])
+        expect(loadApiConfig({ ...valid, NODE_ENV, JWT_SECRET: secret }).jwt).toEqual({ secret });
+    }
+    expect(problems({ ...valid, NODE_ENV: 'staging' })).toContain('NODE_ENV: must be production');
+  });
+
+  it('refuses an HS256 secret shorter than 32 bytes, counting bytes, not characters', () => {
+    expect(problems({ ...valid, JWT_SECRET: 'x'.repeat(16) })).toContain(
+      'JWT_SECRET: must be at least 32 bytes long',
+    );
+    // 16 characters of 2 bytes each: 32 bytes.
+    expect(loadApiConfig({ ...valid, JWT_SECRET: 'é'.repeat(16) }).jwt).toEqual({
+      secret: 'é'.repeat(16),
+    });
+    expect(problems({ ...valid, JWT_SECRET: 'é'.repeat(15) })).toContain('at least 32 bytes');
+  });
+
+  it('wants the issuer and audience with a JWKS URL', () => {
+    const jwks = { ...valid, JWT_SECRET: undefined, JWT_JWKS_URL: 'https://idp.example/jwks' };
+    const message = problems(jwks);
+    expect(message).toContain('JWT_ISSUER: is required with JWT_JWKS_URL');
+    expect(message).toContain('JWT_AUDIENCE: is required with JWT_JWKS_URL');
+  });
+
+  it('answers CORS for the origins in WEB_ORIGINS only, none by default', () => {
+    expect(loadApiConfig(valid).webOrigins).toEqual([]);
+    expect(
+      loadApiConfig({
+        ...valid,
+        WEB_ORIGINS: 'https://starchart.example.com, http://127.0.0.1:3001',
+      }).webOrigins,
+    ).toEqual(['https://starchart.example.com', 'http://127.0.0.1:3001']);
+    expect(problems({ ...valid, WEB_ORIGINS: 'https://starchart.example.com/' })).toContain(
+      'WEB_ORIGINS',
+    );
+    expect(problems({ ...valid, WEB_ORIGINS: '*' })).toContain('WEB_ORIGINS');
   });
 
   it('refuses a root domain that is not a domain name', () => {

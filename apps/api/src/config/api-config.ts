@@ -8,6 +8,7 @@ import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starc
 import { z } from 'zod';
 import type { LogLevel } from '@starchart/logging';
 import type { ApiMetricsConfig } from '../metrics/api-metrics';
+import { PUBLISHED_JWT_SECRETS } from './published-secrets';
 
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -17,6 +18,16 @@ const optionalString = z
   .transform((value) => value || undefined)
   .optional();
 
+/** Where published development credentials are allowed; unset counts as production. */
+const RELAXED_ENVIRONMENTS = new Set(['development', 'test']);
+const MIN_SECRET_BYTES = 32;
+
+const webOrigin = z
+  .url({ protocol: /^https?$/, error: 'each must be an http(s) origin' })
+  .refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+    error: 'each must be an origin (scheme, host and port, no path or trailing slash)',
+  });
+
 const apiEnvSchema = z
   .object({
     ...databaseEnvSchema.shape,
@@ -24,6 +35,11 @@ const apiEnvSchema = z
     ...certEncryptionEnvSchema.shape,
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    NODE_ENV: z
+      .enum(['production', 'development', 'test'], {
+        error: 'must be production, development or test',
+      })
+      .default('production'),
     ROOT_DOMAIN: z
       .string({
         error: 'is required: the domain users get names under, e.g. starchart.example.com',
@@ -35,7 +51,12 @@ const apiEnvSchema = z
         error: 'must be a domain name such as starchart.example.com',
       }),
     JWT_SECRET: optionalString.pipe(
-      z.string().min(32, { error: 'must be at least 32 characters long' }).optional(),
+      z
+        .string()
+        .refine((secret) => Buffer.byteLength(secret) >= MIN_SECRET_BYTES, {
+          error: `must be at least ${MIN_SECRET_BYTES} bytes long: generate one with \`openssl rand -base64 48\``,
+        })
+        .optional(),
     ),
     JWT_JWKS_URL: optionalString.pipe(
       z
@@ -44,6 +65,14 @@ const apiEnvSchema = z
     ),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
+    // Browser origins allowed by CORS (the web app's), comma-separated; none: no CORS at all.
+    WEB_ORIGINS: optionalString.pipe(
+      z
+        .string()
+        .transform((value) => value.split(',').map((origin) => origin.trim()))
+        .pipe(z.array(webOrigin))
+        .optional(),
+    ),
     RECORD_QUOTA: z.coerce.number().int().min(1).max(10_000).default(10),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
@@ -72,6 +101,31 @@ const apiEnvSchema = z
     path: ['JWT_JWKS_URL'],
     error: 'set only one of JWT_SECRET and JWT_JWKS_URL',
     when: () => true,
+  })
+  .refine(
+    (env) =>
+      env.JWT_SECRET === undefined ||
+      !PUBLISHED_JWT_SECRETS.includes(env.JWT_SECRET) ||
+      RELAXED_ENVIRONMENTS.has(env.NODE_ENV),
+    {
+      path: ['JWT_SECRET'],
+      error:
+        'is a development secret published in the Starchart repository: anyone could sign tokens ' +
+        'for any person with it. It is accepted only with NODE_ENV=development or test; set a ' +
+        'secret of your own (openssl rand -base64 48) or JWT_JWKS_URL of an identity provider',
+      when: () => true,
+    },
+  )
+  // Without both, any token signed by the provider's keys would do, whoever it was issued for.
+  .refine((env) => env.JWT_JWKS_URL === undefined || env.JWT_ISSUER !== undefined, {
+    path: ['JWT_ISSUER'],
+    error: "is required with JWT_JWKS_URL: the provider's issuer URL, checked in every token",
+    when: () => true,
+  })
+  .refine((env) => env.JWT_JWKS_URL === undefined || env.JWT_AUDIENCE !== undefined, {
+    path: ['JWT_AUDIENCE'],
+    error: 'is required with JWT_JWKS_URL: the audience the provider puts in tokens for this api',
+    when: () => true,
   });
 
 /** How bearer tokens are verified: a shared HS256 secret, or the keys of an identity provider. */
@@ -92,6 +146,8 @@ export interface ApiConfig {
   port: number;
   rootDomain: string;
   jwt: JwtConfig;
+  /** Browser origins answered with CORS headers; empty: none. */
+  webOrigins: string[];
   recordQuota: number;
   rateLimitPerMinute: number;
   logLevel: LogLevel;
@@ -138,6 +194,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
       ...(e.JWT_ISSUER !== undefined && { issuer: e.JWT_ISSUER }),
       ...(e.JWT_AUDIENCE !== undefined && { audience: e.JWT_AUDIENCE }),
     },
+    webOrigins: e.WEB_ORIGINS ?? [],
     recordQuota: e.RECORD_QUOTA,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,

@@ -112,6 +112,8 @@ export function stackEnv(
   stack: TestStack = testStack(),
 ): Record<string, string> {
   return {
+    // The test secret is published in this repository: the api takes it only in tests.
+    NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: stack.redis.url,
