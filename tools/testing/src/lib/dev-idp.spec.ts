@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   discover,
@@ -199,5 +201,15 @@ describe("the stack's development OpenID provider", () => {
         origin: WEB_ORIGIN,
       }),
     ).rejects.toMatchObject({ status: 400, body: expect.stringContaining('invalid_grant') });
+  });
+  it('lets `npm run token` sign a token with its key that verifies like one from the login page', async () => {
+    const script = resolve(__dirname, '../../../scripts/token.mjs');
+    const env = { ...process.env, JWT_SECRET: '' };
+    const token = execFileSync(process.execPath, [script, 'alice', '--admin'], {
+      env,
+      encoding: 'utf8',
+    }).trim();
+    const { payload } = await verify(token);
+    expect(payload).toMatchObject({ sub: 'alice', roles: ['admin'], email: 'alice@example.org' });
   });
 });
