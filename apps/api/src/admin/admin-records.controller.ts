@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { RecordView } from '../records/record.schemas';
 import { recordViewSchema } from '../records/record.schemas';
@@ -9,6 +9,7 @@ import {
   adminRecordPageSchema,
   adminRecordsQuerySchema,
   type AdminRecordsQuery,
+  emptyBodySchema,
 } from './admin.schemas';
 
 @AdminController()
@@ -41,7 +42,12 @@ export class AdminRecordsController {
   @ApiProblem(404, 'No such record.')
   @ApiProblem(409, 'The record is not in error.')
   @ApiProblem(503, 'The queue is unreachable; nothing was changed.')
-  retry(@CurrentAdmin() actor: AdminActor, @Param('id') id: string): Promise<RecordView> {
+  @ApiProblem(400, 'The body is not an empty JSON object.')
+  retry(
+    @CurrentAdmin() actor: AdminActor,
+    @Param('id') id: string,
+    @Body({ schema: emptyBodySchema }) _body: Record<string, never>,
+  ): Promise<RecordView> {
     return this.records.retry(actor, id);
   }
 }

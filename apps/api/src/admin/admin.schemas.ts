@@ -117,6 +117,9 @@ export const quotaOverrideSchema = z
   .meta({ id: 'QuotaOverride' });
 export type QuotaOverrideInput = z.output<typeof quotaOverrideSchema>;
 
+/** The body of an action that takes no input: an empty JSON object, so a form post is a 415. */
+export const emptyBodySchema = z.strictObject({}).meta({ id: 'EmptyBody' });
+
 export const deleteUserSchema = z
   .strictObject({
     confirm: z.string().meta({ description: 'The username again, as a confirmation.' }),

@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { type ReconcileRun, ReconcileRequests } from '@starchart/dns-flow';
 import { ReconcileRunNotFoundError, ServiceUnavailableError } from '../problems/api-errors';
 import { type AdminActor, CurrentAdmin } from './admin-access';
 import { AdminAudit } from './admin-audit';
 import { AdminController, ApiProblem } from './admin-problems';
+import { emptyBodySchema } from './admin.schemas';
 import {
   reconcileAcceptedSchema,
   reconcileRunSchema,
@@ -31,7 +32,11 @@ export class ReconcileController {
   })
   @ApiResponse({ status: 202, standardSchema: reconcileAcceptedSchema })
   @ApiProblem(503, 'The queue is unreachable.')
-  start(@CurrentAdmin() actor: AdminActor): Promise<{ jobId: string }> {
+  @ApiProblem(400, 'The body is not an empty JSON object.')
+  start(
+    @CurrentAdmin() actor: AdminActor,
+    @Body({ schema: emptyBodySchema }) _body: Record<string, never>,
+  ): Promise<{ jobId: string }> {
     return this.audit.run(actor, 'reconcile.run', { username: null }, async () => {
       let jobId: string;
       try {

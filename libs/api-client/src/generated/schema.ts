@@ -578,6 +578,7 @@ export interface components {
              */
             priority?: number;
         };
+        EmptyBody: Record<string, never>;
         ReconcileAccepted: {
             /** @example reconcile-3f6c… */
             jobId: string;
@@ -1244,7 +1245,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
         responses: {
             202: {
                 headers: {
@@ -1252,6 +1257,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconcileAccepted"];
+                };
+            };
+            /** @description The body is not an empty JSON object. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or forged token. */
@@ -1796,7 +1810,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
         responses: {
             202: {
                 headers: {
@@ -1804,6 +1822,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DnsRecord"];
+                };
+            };
+            /** @description The body is not an empty JSON object. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or forged token. */

@@ -15,6 +15,17 @@ export type RecordType = DnsRecord['type'];
 export type RecordStatus = DnsRecord['status'];
 export type CertificateStatus = Certificate['status'];
 export type ListRecordsQuery = NonNullable<paths['/api/v1/records']['get']['parameters']['query']>;
+export type AdminUser = Schemas['AdminUser'];
+export type AdminUserPage = Schemas['AdminUserPage'];
+export type AdminUserDetail = Schemas['AdminUserDetail'];
+export type AdminUserDeletion = Schemas['AdminUserDeletion'];
+export type AdminRecordPage = Schemas['AdminRecordPage'];
+export type AdminAuditEntry = Schemas['AdminAuditEntry'];
+export type AdminAuditPage = Schemas['AdminAuditPage'];
+export type ReconcileRun = Schemas['ReconcileRun'];
+export type AdminRecordsQuery = NonNullable<
+  paths['/api/v1/admin/records']['get']['parameters']['query']
+>;
 
 export type StarchartClient = Client<paths>;
 
