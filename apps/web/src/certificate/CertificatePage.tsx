@@ -12,7 +12,7 @@ import { formatDateTime } from '../records/format';
 import { daysLeft } from './validity';
 
 /** The order's steps in the order they run, in words. */
-const CERTIFICATE_STEPS = [
+export const CERTIFICATE_STEPS = [
   { step: 'create-acme-order', name: 'Order from the certificate authority' },
   { step: 'write-challenge-record', name: 'Publish the DNS challenge' },
   { step: 'check-challenge-dns', name: 'Wait until DNS answers the challenge' },

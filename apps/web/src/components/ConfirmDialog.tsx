@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /** A modal question: the native <dialog> traps focus and closes on Escape. */
 export function ConfirmDialog({
@@ -20,6 +20,8 @@ export function ConfirmDialog({
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  // Several dialogs may sit on one page: each names itself by its own title.
+  const titleId = useId();
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
@@ -34,13 +36,13 @@ export function ConfirmDialog({
     <dialog
       ref={dialog}
       className="dialog"
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         onCancel();
       }}
     >
-      <h2 id="confirm-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       <div className="dialog__body">{children}</div>
       <div className="actions">
         <button type="button" className="button button--danger" onClick={onConfirm} disabled={busy}>
