@@ -243,5 +243,7 @@ export function documentationConfig(): ApiConfig {
     DATABASE_URL: 'mysql://starchart@127.0.0.1:3306/starchart',
     REDIS_URL: 'redis://127.0.0.1:6379',
     JWT_JWKS_URL: 'https://id.example.com/jwks',
+    JWT_ISSUER: 'https://id.example.com',
+    JWT_AUDIENCE: 'starchart-api',
   });
 }
