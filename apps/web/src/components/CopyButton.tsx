@@ -15,7 +15,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       aria-label={label}
       onClick={copy}
     >
-      <span aria-hidden="true">⧉</span> <span aria-live="polite">{copied ? 'Copied' : 'Copy'}</span>
+      <span aria-live="polite">{copied ? 'Copied' : 'Copy'}</span>
     </button>
   );
 }

@@ -56,7 +56,7 @@ export function RecordsPage() {
       <div className="page-head">
         <h1 id="records-title">Records</h1>
         <Link className="button" to="/records/new">
-          <span aria-hidden="true">＋ </span>New record
+          New record
         </Link>
       </div>
 
