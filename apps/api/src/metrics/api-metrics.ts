@@ -28,7 +28,7 @@ export interface ApiMetricsConfig {
 @Injectable()
 export class ApiMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ApiMetrics.name);
-  private readonly registry: Registry = createMetricsRegistry({ processMetrics: true });
+  private readonly registry: Registry = createMetricsRegistry();
   private readonly http = new HttpMetrics(this.registry);
   private server: MetricsServer | undefined;
 

@@ -107,7 +107,6 @@ describe('/metrics on the api and the worker after record flows', () => {
       expect(workerAfter).toContain(`starchart_queue_jobs{queue="${queue}",state="active"} 0`);
     }
     expect(workerAfter).toMatch(/^starchart_reconciler_repairs_total\{kind="upserted"\} 0$/m);
-    expect(workerAfter).toMatch(/^starchart_process_resident_memory_bytes \d+/m);
 
     // By route template, never the raw path, and one series for whatever matched no route.
     expect(

@@ -41,7 +41,7 @@ const reconcileReportSchema = z.object({
 
 /** The worker's metrics that exist before Nest starts: the Route 53 client is built with one. */
 export class WorkerMetricsRegistry {
-  readonly registry: Registry = createMetricsRegistry({ processMetrics: true });
+  readonly registry: Registry = createMetricsRegistry();
   readonly route53 = new Route53Metrics(this.registry);
   readonly flows = new FlowMetrics(this.registry);
   readonly reconciler = new ReconcilerMetrics(this.registry);

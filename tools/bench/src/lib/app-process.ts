@@ -22,11 +22,15 @@ export interface AppProcessOptions {
   readyLine?: string;
 }
 
+/** USER_HZ: the unit of /proc/<pid>/stat's times on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** One spawned process (api, worker, raw BullMQ worker) with its log in `logDir`. */
 export class AppProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
   private peakRssKb = 0;
+  private cpuTicks = 0;
   private stdout = '';
 
   private constructor(readonly options: AppProcessOptions) {
@@ -96,7 +100,13 @@ export class AppProcess {
     return this.peakRssKb / 1024;
   }
 
-  /** SIGTERM (a clean drain), SIGKILL if it does not exit in time; keeps the last peak RSS. */
+  /** CPU time (user + system) the process has used so far, in seconds. */
+  cpuSeconds(): number {
+    this.sampleRss();
+    return this.cpuTicks / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** SIGTERM (a clean drain), SIGKILL if it does not exit in time; keeps the last samples. */
   async stop(): Promise<void> {
     this.sampleRss();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -112,6 +122,10 @@ export class AppProcess {
       const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
       const kb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
       this.peakRssKb = Math.max(this.peakRssKb, kb);
+      // utime and stime, fields 14 and 15; the command name before them may hold spaces.
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      this.cpuTicks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
     } catch {
       // The process ended between the check and the read; the last sample stands.
     }

@@ -29,6 +29,8 @@ export interface RunningApps {
   queuePrefix: string;
   /** Peak RSS in MiB of each process so far, by label. */
   peakRss(): Record<string, number>;
+  /** CPU seconds (user + system) all of its processes used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -144,6 +146,7 @@ export class BenchContext {
         queuePrefix,
         peakRss: () =>
           Object.fromEntries(started.map((app) => [app.label, round(app.peakRssMb(), 1)])),
+        cpuSeconds: () => started.reduce((sum, app) => sum + app.cpuSeconds(), 0),
         stop: async () => {
           api.close();
           await stopAll();

@@ -20,6 +20,8 @@ export async function throughput(context: BenchContext): Promise<ScenarioResult>
   const recordsPerSecond = RECORDS / ours.seconds;
   const unmeasuredPerSecond = RECORDS / unmeasured.ours.seconds;
   const metricsCost = 1 - recordsPerSecond / unmeasuredPerSecond;
+  // CPU time per record: less at the mercy of other load on the machine than wall time is.
+  const cpuCost = measured.cpuSeconds / unmeasured.cpuSeconds - 1;
   const raw = await measureRawFlows(context, {
     count: RECORDS,
     clients: HTTP_CLIENTS,
@@ -42,6 +44,17 @@ export async function throughput(context: BenchContext): Promise<ScenarioResult>
       figure('records/s with METRICS=off', round(unmeasuredPerSecond, 1), '/s'),
       // Within 5 %: measuring must not cost the throughput it reports on.
       figure('metrics cost (1 - on/off)', round(metricsCost, 3), '', atMost(metricsCost, 0.05)),
+      figure(
+        'CPU s / 1,000 records, metrics on',
+        round((measured.cpuSeconds * 1_000) / RECORDS, 2),
+        's',
+      ),
+      figure(
+        'CPU s / 1,000 records, metrics off',
+        round((unmeasured.cpuSeconds * 1_000) / RECORDS, 2),
+        's',
+      ),
+      figure('metrics CPU cost (on/off - 1)', round(cpuCost, 3), '', atMost(cpuCost, 0.05)),
     ],
     details: {
       records: RECORDS,
@@ -67,17 +80,21 @@ async function runOurs(
   ours: { seconds: number; postSeconds: number };
   calls: EmulatorCounters;
   peakRss: Record<string, number>;
+  /** CPU seconds of the api and the workers while they created the records. */
+  cpuSeconds: number;
 }> {
   const apps = await context.startApps({ scenario, appEnv });
   try {
     const before = await context.emulator.counters();
+    const cpuBefore = apps.cpuSeconds();
     const ours = await context.createRecords(apps, {
       usernamePrefix,
       count: RECORDS,
       timeoutMs: TIMEOUT_MS,
     });
     const calls = countersDelta(before, await context.emulator.counters());
-    return { ours, calls, peakRss: apps.peakRss() };
+    const cpuSeconds = apps.cpuSeconds() - cpuBefore;
+    return { ours, calls, peakRss: apps.peakRss(), cpuSeconds };
   } finally {
     await apps.stop();
   }

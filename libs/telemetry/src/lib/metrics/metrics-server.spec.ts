@@ -4,7 +4,7 @@ import { createMetricsRegistry } from './registry';
 
 describe('MetricsServer', () => {
   it('serves the metrics at its path, the health check at /health and nothing else', async () => {
-    const registry = createMetricsRegistry({ processMetrics: false });
+    const registry = createMetricsRegistry();
     let reads = 0;
     new CertificateMetrics(registry, async () => {
       reads += 1;
@@ -41,7 +41,7 @@ describe('MetricsServer', () => {
   });
 
   it('reports an expiry of 0 while no certificate is stored', async () => {
-    const registry = createMetricsRegistry({ processMetrics: false });
+    const registry = createMetricsRegistry();
     new CertificateMetrics(registry, async () => ({ earliestExpiry: null, failedRenewals: 0 }));
     const text = await registry.metrics();
     expect(text).toMatch(/^starchart_certificate_earliest_expiry_timestamp_seconds 0$/m);
