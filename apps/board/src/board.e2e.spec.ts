@@ -1,12 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import {
-  buildDnsFlow,
-  DNS_FLOW_QUEUE_NAMES,
-  type DnsQueueName,
-  type DnsRecordJobData,
-} from '@starchart/dns-flow';
+import { DNS_FLOW, type DnsQueueName, type DnsRecordJobData } from '@starchart/dns-flow';
 import { testStack, uniqueId } from '@starchart/testing';
 import { FlowProducer, Queue, Worker, type FlowJob, type FlowJobNode, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -104,7 +99,7 @@ describe('the board in a real browser', () => {
     priority: null,
     ttl: 300,
   };
-  const flow = buildDnsFlow(data);
+  const flow = DNS_FLOW.build(data);
   const root = expectationOf(flow);
   const nodes = flowNodes(flow);
 
@@ -118,7 +113,7 @@ describe('the board in a real browser', () => {
     const redisUrl = testStack().redis.url;
     // Workers block on Redis, which BullMQ only allows with maxRetriesPerRequest null.
     connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    workers = DNS_FLOW_QUEUE_NAMES.map(
+    workers = DNS_FLOW.stepNames.map(
       (name) =>
         new Worker(name, async (job) => STEP_RESULTS[name](job), {
           connection,

@@ -1,11 +1,4 @@
-import {
-  buildDnsFlow,
-  DNS_FLOW_QUEUE_NAMES,
-  DNS_QUEUES,
-  flowJobIds,
-  flowIdFor,
-  toJobData,
-} from '@starchart/dns-flow';
+import { DNS_FLOW, DNS_QUEUES, flowIdFor, toJobData } from '@starchart/dns-flow';
 import {
   createDataSourceOptions,
   DnsRecordEntity,
@@ -69,7 +62,7 @@ describe('the worker process', () => {
   });
 
   afterAll(async () => {
-    for (const name of DNS_FLOW_QUEUE_NAMES) {
+    for (const name of DNS_FLOW.stepNames) {
       const queue = new Queue(name, { connection: redis, prefix });
       await queue.obliterate({ force: true });
       await queue.close();
@@ -141,10 +134,10 @@ describe('the worker process', () => {
       count: 1,
     });
     const producer = new FlowProducer({ connection: redis, prefix });
-    await producer.add(buildDnsFlow(toJobData('create', record)));
+    await producer.add(DNS_FLOW.build(toJobData('create', record)));
     await producer.close();
 
-    const createJobId = flowJobIds({ op: 'create', recordId: id, version: 1 })[
+    const createJobId = DNS_FLOW.jobIds({ op: 'create', recordId: id, version: 1 })[
       DNS_QUEUES.createDnsRecord
     ];
     const createQueue = new Queue(DNS_QUEUES.createDnsRecord, { connection: redis, prefix });

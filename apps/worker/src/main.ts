@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
-import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow';
+import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow';
 import { JsonLogger } from '@starchart/logging';
 import { Tracing } from '@starchart/telemetry/tracing';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
@@ -20,7 +20,11 @@ async function bootstrap(): Promise<void> {
   // On SIGTERM Nest closes the workers first (they finish their active jobs), then the queues and
   // connections; useProcessExit makes a clean shutdown exit 0 instead of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const queues = [...DNS_FLOW_QUEUE_NAMES, ...(config.certificates ? CERT_FLOW_QUEUE_NAMES : [])];
+  // Every queue this process has a worker on, of every registry it loaded.
+  const queues = [
+    ...Object.keys(DNS_QUEUE_REGISTRY),
+    ...(config.certificates ? Object.keys(CERT_QUEUE_REGISTRY) : []),
+  ];
   const metrics = config.metrics ? app.get(WorkerMetrics).metricsUrl : undefined;
   console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues, metrics }));
 }

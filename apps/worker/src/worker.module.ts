@@ -37,7 +37,13 @@ export class WorkerModule {
           reconcile: config.reconcile,
         }),
         ...(config.certificates
-          ? [CertFlowWorkerModule.forRoot({ queue, ...config.certificates })]
+          ? [
+              CertFlowWorkerModule.forRoot({
+                queue,
+                concurrency: config.concurrency,
+                ...config.certificates,
+              }),
+            ]
           : []),
       ],
       providers,

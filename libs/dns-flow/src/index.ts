@@ -4,7 +4,6 @@ export { WorkerRegistryError, type StepState } from '@starchart/flow-runtime';
 export * from './lib/errors';
 export * from './lib/flow';
 export * from './lib/job-data';
-export * from './lib/job-options';
 export * from './lib/queue-config';
 export * from './lib/queues';
 export * from './lib/worker-options';

@@ -1,4 +1,4 @@
-import { CERT_FLOW_STEPS } from '@starchart/cert-flow';
+import { CERT_FLOW } from '@starchart/cert-flow';
 import { CERTIFICATE_STATUSES } from '@starchart/persistence';
 import { z } from 'zod';
 
@@ -21,7 +21,7 @@ export const certificateViewSchema = z
 export type CertificateView = z.infer<typeof certificateViewSchema>;
 
 const certStepSchema = z.object({
-  step: z.enum(CERT_FLOW_STEPS),
+  step: z.enum(CERT_FLOW.stepNames),
   jobId: z.string(),
   state: z.string(),
   attempts: z.number().int(),

@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow';
-import { DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE } from '@starchart/dns-flow';
+import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow';
+import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow';
 import { runMigrations } from '@starchart/persistence';
 import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
 import { Queue } from 'bullmq';
@@ -12,6 +12,9 @@ import { createApiApp } from '../../src/app';
 import { type ApiConfig, loadApiConfig } from '../../src/config/api-config';
 import { JsonLogger } from '@starchart/logging';
 import type { Tracing } from '@starchart/telemetry/tracing';
+
+/** Every queue the api opens, each registry root first. */
+const ALL_QUEUES = [...Object.keys(DNS_QUEUE_REGISTRY), ...Object.keys(CERT_QUEUE_REGISTRY)];
 
 export const TEST_JWT_SECRET = 'api-integration-test-secret-0123456789abcdef';
 
@@ -238,9 +241,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     queueKeys: () => redis.keys(`${queuePrefix}*`),
     async queuesReady() {
       // Every queue the api opens writes its key: both flows' and the reconcile queue.
-      const metaKeys = [...DNS_FLOW_QUEUE_NAMES, RECONCILE_QUEUE, ...CERT_FLOW_QUEUE_NAMES].map(
-        (name) => `${queuePrefix}:${name}:meta`,
-      );
+      const metaKeys = ALL_QUEUES.map((name) => `${queuePrefix}:${name}:meta`);
       const deadline = Date.now() + 5_000;
       while ((await redis.exists(...metaKeys)) < metaKeys.length) {
         if (Date.now() > deadline)
@@ -251,7 +252,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     async close() {
       await app.close();
       // Leaves first: obliterating a parent's queue first would leave it waiting on children.
-      for (const name of [...DNS_FLOW_QUEUE_NAMES, ...CERT_FLOW_QUEUE_NAMES].reverse()) {
+      for (const name of [...ALL_QUEUES].reverse()) {
         const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
         await queue.obliterate({ force: true });
         await queue.close();

@@ -1,13 +1,14 @@
-import { CERT_FLOW_QUEUE_NAMES } from '@starchart/cert-flow/queues';
+import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow/queues';
 import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow/queues';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 // The only place the board learns which queues exist: every flow lib exports its registry and
 // is listed here once, so a queue added to a lib appears on the board without a board change.
-const FLOW_QUEUE_REGISTRIES = [DNS_QUEUE_REGISTRY, CERT_FLOW_QUEUE_NAMES] as const;
-
-export type BoardQueueName = (typeof FLOW_QUEUE_REGISTRIES)[number][number];
+const FLOW_QUEUE_REGISTRIES = [
+  Object.keys(DNS_QUEUE_REGISTRY),
+  Object.keys(CERT_QUEUE_REGISTRY),
+] as const;
 
 export class DuplicateQueueNameError extends Error {
   readonly retryable = false;
@@ -20,10 +21,10 @@ export class DuplicateQueueNameError extends Error {
 
 /** Every queue of every flow lib, in registry order; two libs claiming one name is a bug. */
 export function boardQueueNames(
-  registries: ReadonlyArray<readonly BoardQueueName[]> = FLOW_QUEUE_REGISTRIES,
-): readonly BoardQueueName[] {
+  registries: ReadonlyArray<readonly string[]> = FLOW_QUEUE_REGISTRIES,
+): readonly string[] {
   const names = registries.flat();
-  const seen = new Set<BoardQueueName>();
+  const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new DuplicateQueueNameError(name);
     seen.add(name);

@@ -29,16 +29,30 @@ describe('loadWorkerConfig', () => {
     );
   });
 
-  it('sets every queue from one WORKER_CONCURRENCY number and single queues from queue=n', () => {
+  it('sets every flow step of every flow from one WORKER_CONCURRENCY number and any queue from queue=n', () => {
     expect(loadWorkerConfig({ ...env, WORKER_CONCURRENCY: '4' }).concurrency).toEqual({
       'sync-db-status': 4,
       'add-db-record': 4,
       'check-dns-status': 4,
       'create-dns-record': 4,
+      'cleanup-challenge': 4,
+      'finalize-certificate': 4,
+      'validate-challenges': 4,
+      'check-challenge-dns': 4,
+      'write-challenge-record': 4,
+      'create-acme-order': 4,
     });
     expect(
-      loadWorkerConfig({ ...env, WORKER_CONCURRENCY: '4, create-dns-record=32' }).concurrency,
-    ).toMatchObject({ 'add-db-record': 4, 'create-dns-record': 32 });
+      loadWorkerConfig({
+        ...env,
+        WORKER_CONCURRENCY: '4, create-dns-record=32, create-acme-order=2, reconcile=1',
+      }).concurrency,
+    ).toMatchObject({
+      'add-db-record': 4,
+      'create-dns-record': 32,
+      'create-acme-order': 2,
+      reconcile: 1,
+    });
   });
 
   it('names every bad variable in one error', () => {

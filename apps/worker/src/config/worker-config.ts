@@ -1,32 +1,36 @@
 import type { LogLevel } from '@starchart/logging';
 import {
   acmeEnvSchema,
+  CERT_FLOW,
+  CERT_QUEUE_REGISTRY,
   certConfigProblems,
   toCertWorkerConfig,
   type CertWorkerConfig,
 } from '@starchart/cert-flow';
 import {
-  DNS_FLOW_QUEUE_NAMES,
+  DNS_FLOW,
+  DNS_QUEUE_REGISTRY,
   queueEnvSchema,
   toQueueConfig,
-  type DnsQueueName,
   type QueueConfig,
 } from '@starchart/dns-flow';
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { route53EnvSchema, toRoute53Config, type Route53Config } from '@starchart/route53';
 import { z } from 'zod';
 
-export type Concurrency = Partial<Record<DnsQueueName, number>>;
+/** Jobs at once per queue named; the others keep their registry row's. */
+export type Concurrency = Partial<Record<string, number>>;
 
 const MAX_CONCURRENCY = 1_000;
 
-function isQueueName(name: string): name is DnsQueueName {
-  return DNS_FLOW_QUEUE_NAMES.some((queue) => queue === name);
-}
+/** Every queue a worker may process, of every registry. */
+const QUEUES = [...Object.keys(DNS_QUEUE_REGISTRY), ...Object.keys(CERT_QUEUE_REGISTRY)];
+/** The flow steps: what a bare number sets (a scheduler's run stays one at a time). */
+const STEPS = [...DNS_FLOW.stepNames, ...CERT_FLOW.stepNames];
 
 /**
- * "16" sets every queue; "create-dns-record=32,add-db-record=4" sets some; "16,add-db-record=4"
- * both (later entries win). Queues not named keep the flow's defaults.
+ * "16" sets every flow step; "create-dns-record=32,reconcile=1" sets any queue named;
+ * "16,add-db-record=4" both (later entries win). Queues not named keep their registry row's.
  */
 const concurrencySchema = z
   .string()
@@ -48,13 +52,13 @@ const concurrencySchema = z
       }
       const queue = left?.trim();
       if (queue === undefined) {
-        for (const name of DNS_FLOW_QUEUE_NAMES) concurrency[name] = jobs;
-      } else if (isQueueName(queue)) {
+        for (const name of STEPS) concurrency[name] = jobs;
+      } else if (QUEUES.includes(queue)) {
         concurrency[queue] = jobs;
       } else {
         ctx.addIssue({
           code: 'custom',
-          message: `"${queue}" is not a queue (one of ${DNS_FLOW_QUEUE_NAMES.join(', ')})`,
+          message: `"${queue}" is not a queue (one of ${QUEUES.join(', ')})`,
         });
       }
     }

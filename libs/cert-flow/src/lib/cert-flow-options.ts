@@ -1,11 +1,6 @@
-import type { Telemetry } from 'bullmq';
+import type { QueueConnectionConfig } from '@starchart/flow-runtime';
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
-export interface CertQueueConfig {
-  redisUrl: string;
-  prefix: string;
-  /** BullMQ's OpenTelemetry hooks when the app traces (as dns-flow's QueueConfig). */
-  telemetry?: Telemetry;
-}
+export type CertQueueConfig = QueueConnectionConfig;
 
 export const CERT_KEY_TYPES = ['ecdsa-p256', 'rsa-2048'] as const;
 export type CertKeyType = (typeof CERT_KEY_TYPES)[number];
@@ -35,8 +30,8 @@ export interface CertFlowWorkerOptions {
   dnsCheckServer?: string;
   renewBeforeDays: number;
   renewEveryMs: number;
-  /** Jobs at once per queue in this process. */
-  concurrency?: number;
+  /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
+  concurrency?: Partial<Record<string, number>>;
   /** How long the challenge record may take to be served; past it the order fails. */
   propagationDeadlineMs?: number;
   /** How long the CA may take to validate the order; past it the order fails. */
@@ -48,16 +43,12 @@ export interface CertStepSettings {
   dnsCheckServer: string | undefined;
   renewBeforeDays: number;
   renewEveryMs: number;
-  concurrency: number;
   propagationDeadlineMs: number;
   orderDeadlineMs: number;
-  pollIntervalMs: { min: number; max: number };
 }
 
 export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
 
-// Mostly waiting on the network: the CA, Route 53 and DNS.
-const DEFAULT_CONCURRENCY = 8;
 // Route 53 takes about a minute to reach INSYNC; ten is generous.
 const DEFAULT_PROPAGATION_DEADLINE_MS = 10 * 60_000;
 // Let's Encrypt keeps a pending order for a week, but a user waits for this one.
@@ -69,14 +60,7 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     dnsCheckServer: options.dnsCheckServer,
     renewBeforeDays: options.renewBeforeDays,
     renewEveryMs: options.renewEveryMs,
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
-    pollIntervalMs: { min: 250, max: 5_000 },
   };
-}
-
-/** A quarter of the time waited so far, within bounds: quick answers are seen quickly. */
-export function pollDelay(waitedMs: number, interval: { min: number; max: number }): number {
-  return Math.min(interval.max, Math.max(interval.min, Math.round(waitedMs / 4)));
 }

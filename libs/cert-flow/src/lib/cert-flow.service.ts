@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { readJobProgress, type StepState } from '@starchart/flow-runtime';
 import type { CertificateEntity } from '@starchart/persistence';
 import { CertFlowQueues } from './cert-flow-queues';
-import { buildCertFlow, certFlowJobIds, certFlowIdFor, parseCertFlowId } from './flow';
+import { CERT_FLOW } from './flow';
 import type { CertJobData } from './job-data';
-import { CERT_FLOW_STEPS, CERT_QUEUES, type CertFlowStep } from './queues';
+import { CERT_QUEUES, type CertFlowStep } from './queues';
 
 /** One job of a certificate's flow, as the api shows it. */
 export interface CertFlowStepView {
@@ -45,36 +45,33 @@ export class CertFlowService {
 
   /** The root job id the flow for `data` gets: what the api stores in `flowId` first. */
   flowIdFor(data: CertJobData): string {
-    return certFlowIdFor(data);
+    return CERT_FLOW.flowId(data);
   }
 
   /** Adds the flow unless its root exists already (retention may have removed its children). */
   async start(data: CertJobData): Promise<string> {
-    const rootId = certFlowIdFor(data);
+    const rootId = CERT_FLOW.flowId(data);
     if (await this.queues.queue(CERT_QUEUES.cleanupChallenge).getJob(rootId)) return rootId;
-    await this.queues.flowProducer.add(buildCertFlow(data));
+    await this.queues.flowProducer.add(CERT_FLOW.build(data));
     return rootId;
   }
 
   /** The steps of the certificate's latest flow, root first; [] when it has none. */
   async getSteps(certificate: Pick<CertificateEntity, 'flowId'>): Promise<CertFlowStepView[]> {
-    const flow = certificate.flowId ? parseCertFlowId(certificate.flowId) : undefined;
+    const flow = certificate.flowId ? CERT_FLOW.parseFlowId(certificate.flowId) : undefined;
     if (!flow) return [];
-    const ids = certFlowJobIds(flow);
-    return Promise.all(CERT_FLOW_STEPS.map((step) => this.readStep(step, ids[step])));
+    const ids = CERT_FLOW.jobIds(flow);
+    return Promise.all(CERT_FLOW.stepNames.map((step) => this.readStep(step, ids[step])));
   }
 
   /** Throws when Redis does not answer. */
-  async ping(): Promise<void> {
-    await this.queues.connection.ping();
+  ping(): Promise<void> {
+    return this.queues.ping();
   }
 
-  /**
-   * Throws when Redis cannot be reached. Free while the connection is up; otherwise a ping,
-   * which waits for at most one reconnection attempt.
-   */
-  async ensureConnected(): Promise<void> {
-    if (this.queues.connection.status !== 'ready') await this.ping();
+  /** Throws when Redis cannot be reached; free while the connection is up. */
+  ensureConnected(): Promise<void> {
+    return this.queues.ensureConnected();
   }
 
   private async readStep(step: CertFlowStep, jobId: string): Promise<CertFlowStepView> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { pollDelay, type WaitCheck } from '@starchart/flow-runtime';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CertificateEntity, MAX_CERTIFICATE_REASON_LENGTH } from '@starchart/persistence';
 import {
@@ -12,12 +13,7 @@ import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
 import { AcmeAccountService } from './acme/acme-account.service';
-import {
-  CERT_STEP_SETTINGS,
-  pollDelay,
-  type CertKeyType,
-  type CertStepSettings,
-} from './cert-flow-options';
+import { CERT_STEP_SETTINGS, type CertKeyType, type CertStepSettings } from './cert-flow-options';
 import { authoritativeServersAnswer, dnsServerAddress, nameServerAddresses } from './challenge-dns';
 import {
   CertificateGoneError,
@@ -26,7 +22,7 @@ import {
   OrderInvalidError,
   OrderTimeoutError,
 } from './errors';
-import { certFlowIdFor } from './flow';
+import { CERT_FLOW, certFlowIdFor } from './flow';
 import type {
   CertJobData,
   CleanupChallengeResult,
@@ -36,9 +32,7 @@ import type {
   WriteChallengeRecordResult,
 } from './job-data';
 import { KeyCipher } from './key-cipher';
-
-/** What a waiting step does next. */
-export type WaitCheck<T> = { done: true; result: T } | { done: false; retryInMs: number };
+import { CERT_QUEUES } from './queues';
 
 /** How the chain below the root ended, as the root sees it. */
 export type FlowOutcome = { ok: true } | { ok: false; reason: string };
@@ -129,7 +123,7 @@ export class CertificateSteps {
       );
     const retry = {
       done: false as const,
-      retryInMs: pollDelay(waited, this.settings.pollIntervalMs),
+      retryInMs: pollDelay(waited, CERT_FLOW.pollPolicy(CERT_QUEUES.checkChallengeDns)),
     };
     const status = await this.route53.getChangeStatus(written.changeId);
     if (status !== 'INSYNC') return retry;
@@ -177,7 +171,10 @@ export class CertificateSteps {
       throw new OrderTimeoutError(
         `the CA did not validate the order within ${this.settings.orderDeadlineMs / 60_000} minutes`,
       );
-    return { done: false, retryInMs: pollDelay(waited, this.settings.pollIntervalMs) };
+    return {
+      done: false,
+      retryInMs: pollDelay(waited, CERT_FLOW.pollPolicy(CERT_QUEUES.validateChallenges)),
+    };
   }
 
   /** finalize-certificate: a fresh key and CSR, the signed certificate, stored with the key sealed. */

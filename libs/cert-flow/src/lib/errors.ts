@@ -48,16 +48,6 @@ export class CertificateGoneError extends FlowError {
   }
 }
 
-/** A step this one depends on failed for good; its reason goes on unchanged to the root. */
-export class DependencyFailedError extends FlowError {
-  readonly retryable = false;
-}
-
-/** A job whose payload or child result this code cannot read. */
-export class MalformedJobError extends FlowError {
-  readonly retryable = false;
-}
-
 /** A stored secret cannot be decrypted with any configured key. */
 export class SecretDecryptionError extends FlowError {
   readonly retryable = false;

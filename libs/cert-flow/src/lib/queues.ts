@@ -1,3 +1,10 @@
+import {
+  HOUR_S,
+  type QueueRegistry,
+  type Retention,
+  type StepRow,
+} from '@starchart/flow-runtime/table';
+
 /**
  * Every queue of the certificate flow and its renewal scheduler. Renaming a queue strands the
  * jobs already in Redis under the old name: add the new one and drain the old one instead.
@@ -13,21 +20,103 @@ export const CERT_QUEUES = {
 } as const;
 
 export type CertQueueName = (typeof CERT_QUEUES)[keyof typeof CERT_QUEUES];
+export type CertFlowStep = Exclude<CertQueueName, typeof CERT_QUEUES.renewCertificates>;
 
-/** The queues of one certificate flow, root first; the order of the chain below it. */
-export const CERT_FLOW_STEPS = [
-  CERT_QUEUES.cleanupChallenge,
-  CERT_QUEUES.finalizeCertificate,
-  CERT_QUEUES.validateChallenges,
-  CERT_QUEUES.checkChallengeDns,
-  CERT_QUEUES.writeChallengeRecord,
-  CERT_QUEUES.createAcmeOrder,
-] as const;
+const RETENTION: Retention = {
+  completed: { age: 24 * HOUR_S, count: 10_000 },
+  failed: { age: 7 * 24 * HOUR_S, count: 10_000 },
+};
 
-export type CertFlowStep = (typeof CERT_FLOW_STEPS)[number];
+// Mostly waiting on the network: the CA, Route 53 and DNS.
+const CONCURRENCY = 8;
+// The CA and the DNS answer within seconds or a few minutes: poll fast at first, then back off.
+const POLL = { minMs: 250, maxMs: 5_000 };
 
-/** The registry the board and the worker read: one processor per queue. */
-export const CERT_FLOW_QUEUE_NAMES: readonly CertQueueName[] = [
+/**
+ * One order's flow, a chain; each parent runs after its child:
+ *
+ *   cleanup-challenge          (root) remove the TXT record set; write issued or failed
+ *   └── finalize-certificate          fresh key + CSR, finalize, store certificate and chain
+ *       └── validate-challenges       tell the CA to check, wait until the order is ready
+ *           └── check-challenge-dns   wait for INSYNC and for the authoritative DNS answer
+ *               └── write-challenge-record   UPSERT one TXT set with every value
+ *                   └── create-acme-order    new ACME order, its DNS-01 challenges
+ *
+ * ACME servers ask clients to back off for seconds when they are busy or rate limiting; Route 53
+ * throttling clears in seconds too. The root always runs (a failed step passes its reason up): it
+ * removes the challenge record and writes issued or failed, so it retries longest.
+ */
+export const CERT_FLOW_STEPS: { readonly [Step in CertFlowStep]: StepRow<CertFlowStep> } = {
+  [CERT_QUEUES.cleanupChallenge]: {
+    jobName: 'cleanupChallenge',
+    children: [CERT_QUEUES.finalizeCertificate],
+    retry: { attempts: 10, firstRetryMs: 2_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+  [CERT_QUEUES.finalizeCertificate]: {
+    jobName: 'finalizeCertificate',
+    children: [CERT_QUEUES.validateChallenges],
+    retry: { attempts: 6, firstRetryMs: 5_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+  [CERT_QUEUES.validateChallenges]: {
+    jobName: 'validateChallenges',
+    children: [CERT_QUEUES.checkChallengeDns],
+    retry: { attempts: 6, firstRetryMs: 5_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: POLL,
+  },
+  [CERT_QUEUES.checkChallengeDns]: {
+    jobName: 'checkChallengeDns',
+    children: [CERT_QUEUES.writeChallengeRecord],
+    retry: { attempts: 6, firstRetryMs: 2_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: POLL,
+  },
+  [CERT_QUEUES.writeChallengeRecord]: {
+    jobName: 'writeChallengeRecord',
+    children: [CERT_QUEUES.createAcmeOrder],
+    retry: { attempts: 6, firstRetryMs: 2_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+  [CERT_QUEUES.createAcmeOrder]: {
+    jobName: 'createAcmeOrder',
+    children: [],
+    retry: { attempts: 6, firstRetryMs: 5_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+};
+
+/**
+ * Every queue this lib owns, flow steps and the renewal scheduler alike: what the board shows,
+ * the producer opens and the worker must process. Adding a queue is adding a row.
+ */
+export const CERT_QUEUE_REGISTRY = {
   ...CERT_FLOW_STEPS,
-  CERT_QUEUES.renewCertificates,
-];
+  // The scheduled renewal run: one at a time per process; no retries (the next slot comes soon).
+  [CERT_QUEUES.renewCertificates]: {
+    jobName: 'renewCertificates',
+    concurrency: 1,
+    locks: 'shared',
+    retention: {
+      completed: { age: 7 * 24 * HOUR_S, count: 100 },
+      failed: { age: 30 * 24 * HOUR_S, count: 100 },
+    },
+  },
+} as const satisfies QueueRegistry;

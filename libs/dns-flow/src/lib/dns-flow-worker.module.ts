@@ -1,10 +1,6 @@
-import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { createRedisConnection } from '@starchart/flow-runtime';
-import type { Redis } from 'ioredis';
-import { DnsFlowQueues, REDIS_CLIENT } from './dns-flow-queues';
-import { DnsFlowWorkers, WORKER_CONNECTION } from './dns-flow-workers';
+import { flowWorkerModule } from '@starchart/flow-runtime';
+import { DnsFlowQueues, REDIS_CLIENT, WORKER_CONNECTION } from './dns-flow-queues';
 import { DnsFlowService } from './dns-flow.service';
 import { DnsRecordSteps } from './dns-record-steps.service';
 import type { QueueConfig } from './queue-config';
@@ -24,52 +20,28 @@ import {
   type DnsFlowWorkerOptions,
 } from './worker-options';
 
-@Module({})
-class DnsFlowWorkerConnectionModule {}
-
 /** Where Route 53's shared state (rate limit, change status cache) lives: beside the queues. */
 export function route53RedisOptions(queue: QueueConfig): { url: string; keyPrefix: string } {
   return { url: queue.redisUrl, keyPrefix: `${queue.prefix}:` };
 }
 
 /**
- * The processors of the DNS record flow. Importing this module starts workers in the importing
- * process, so only apps/worker (and tests) import it. The importing app provides the one
- * Route53Service (Route53Module.forRoot): every flow of a process shares its batcher.
+ * The processors of the DNS record flow and the reconciler, on the worker module generated from
+ * DNS_QUEUE_REGISTRY. Importing this module starts workers in the importing process, so only
+ * apps/worker (and tests) import it. The importing app provides the one Route53Service
+ * (Route53Module.forRoot): every flow of a process shares its batcher.
  */
 @Module({})
 export class DnsFlowWorkerModule {
   static forRoot(options: DnsFlowWorkerOptions): DynamicModule {
-    const connection: DynamicModule = {
-      module: DnsFlowWorkerConnectionModule,
-      providers: [
-        {
-          provide: WORKER_CONNECTION,
-          useFactory: (): Redis =>
-            createRedisConnection(options.queue.redisUrl, 'worker', REDIS_CLIENT),
-        },
-      ],
-      exports: [WORKER_CONNECTION],
-    };
-    return {
+    return flowWorkerModule({
       module: DnsFlowWorkerModule,
-      imports: [
-        DiscoveryModule,
-        connection,
-        // The processors' workers take their connection and prefix from these queues.
-        BullModule.registerQueueAsync(
-          ...DNS_QUEUE_REGISTRY.map((name) => ({
-            name,
-            imports: [connection],
-            inject: [WORKER_CONNECTION],
-            useFactory: (redis: Redis) => ({
-              connection: redis,
-              prefix: options.queue.prefix,
-              telemetry: options.queue.telemetry,
-            }),
-          })),
-        ),
-      ],
+      label: 'DNS flow',
+      registry: DNS_QUEUE_REGISTRY,
+      queue: options.queue,
+      redisClient: REDIS_CLIENT,
+      connectionToken: WORKER_CONNECTION,
+      concurrency: options.concurrency,
       providers: [
         { provide: STEP_SETTINGS, useValue: toStepSettings(options) },
         { provide: RECONCILE_SETTINGS, useValue: toReconcileSettings(options) },
@@ -84,8 +56,7 @@ export class DnsFlowWorkerModule {
         CheckDnsStatusProcessor,
         SyncDbStatusProcessor,
         ReconcileProcessor,
-        DnsFlowWorkers,
       ],
-    };
+    });
   }
 }

@@ -6,8 +6,8 @@ import type { DnsRecordEntity } from '@starchart/persistence';
 import { FlowHarness } from '../../test/support/harness';
 import { DnsFlowModule } from './dns-flow.module';
 import { DnsFlowService } from './dns-flow.service';
-import { flowJobIds } from './flow';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES } from './queues';
+import { DNS_FLOW } from './flow';
+import { DNS_QUEUES } from './queues';
 import { DnsStepProcessor } from './steps/dns-step.processor';
 
 jest.setTimeout(30_000);
@@ -32,7 +32,7 @@ describe('DnsFlowService with the flow workers running', () => {
     const thirdId = await h.flows.start('create', record);
 
     expect(new Set([firstId, secondId, thirdId])).toEqual(new Set([record.flowId]));
-    for (const step of DNS_FLOW_QUEUE_NAMES) {
+    for (const step of DNS_FLOW.stepNames) {
       const counts = await h.jobs(step).getJobCounts();
       expect({ step, jobs: Object.values(counts).reduce((sum, n) => sum + n, 0) }).toEqual({
         step,
@@ -42,7 +42,7 @@ describe('DnsFlowService with the flow workers running', () => {
   });
 
   it('reports the four steps of the flow, root first', async () => {
-    const ids = flowJobIds({ op: 'create', recordId: record.id, version: 1 });
+    const ids = DNS_FLOW.jobIds({ op: 'create', recordId: record.id, version: 1 });
     const steps = await h.flows.getSteps(record);
 
     expect(steps.map(({ step, jobId, state }) => ({ step, jobId, state }))).toEqual([
@@ -66,7 +66,7 @@ describe('DnsFlowService with the flow workers running', () => {
   });
 
   it('polls check-dns-status while PENDING without spending its attempts', async () => {
-    const ids = flowJobIds({ op: 'create', recordId: record.id, version: 1 });
+    const ids = DNS_FLOW.jobIds({ op: 'create', recordId: record.id, version: 1 });
     const check = await h.jobs(DNS_QUEUES.checkDnsStatus).getJob(ids[DNS_QUEUES.checkDnsStatus]);
 
     expect(check?.attemptsStarted).toBeGreaterThan(2);
@@ -76,7 +76,7 @@ describe('DnsFlowService with the flow workers running', () => {
   it('answers ping while Redis is up and counts the workers of every queue', async () => {
     await expect(h.flows.ping()).resolves.toBeUndefined();
     const counts = await h.flows.getWorkerCounts();
-    for (const step of DNS_FLOW_QUEUE_NAMES) expect(counts[step]).toBeGreaterThanOrEqual(1);
+    for (const step of DNS_FLOW.stepNames) expect(counts[step]).toBeGreaterThanOrEqual(1);
   });
 });
 

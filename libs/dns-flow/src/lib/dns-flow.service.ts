@@ -7,9 +7,9 @@ import {
 } from '@starchart/flow-runtime';
 import type { DnsRecordEntity } from '@starchart/persistence';
 import { DnsFlowQueues } from './dns-flow-queues';
-import { buildDnsFlow, flowJobIds, parseFlowId } from './flow';
+import { DNS_FLOW } from './flow';
 import { toJobData, type FlowOp } from './job-data';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES, type DnsQueueName } from './queues';
+import { DNS_QUEUES, type DnsQueueName } from './queues';
 
 /** States in which a flow still runs by itself: a worker has it or will pick it up. */
 export const LIVE_STEP_STATES: readonly StepState[] = [
@@ -46,14 +46,14 @@ export class DnsFlowService {
     { mayExist }: { mayExist: boolean } = { mayExist: true },
   ): Promise<string> {
     const data = toJobData(op, record);
-    const rootId = flowJobIds(data)[DNS_QUEUES.syncDbStatus];
+    const rootId = DNS_FLOW.flowId(data);
     // Retention may already have removed a finished flow's children; adding the flow again
     // would re-create and run them, so an existing root means the flow is there.
     if (mayExist && (await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId))) {
       return rootId;
     }
     // Together with the flows other requests start at the same moment: one MULTI for all.
-    await this.adder.add(buildDnsFlow(data));
+    await this.adder.add(DNS_FLOW.build(data));
     return rootId;
   }
 
@@ -70,10 +70,10 @@ export class DnsFlowService {
    * that failed for good is retried (its children's results are kept). Returns what it did.
    */
   async resume(op: FlowOp, record: DnsRecordEntity): Promise<'added' | 'retried' | 'none'> {
-    const rootId = flowJobIds(toJobData(op, record))[DNS_QUEUES.syncDbStatus];
-    const root = await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(rootId);
+    const data = toJobData(op, record);
+    const root = await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(DNS_FLOW.flowId(data));
     if (!root) {
-      await this.queues.flowProducer.add(buildDnsFlow(toJobData(op, record)));
+      await this.queues.flowProducer.add(DNS_FLOW.build(data));
       return 'added';
     }
     if ((await root.getState()) !== 'failed') return 'none';
@@ -83,41 +83,31 @@ export class DnsFlowService {
 
   /** The four steps of the record's latest flow, root first; [] when it has none. */
   async getSteps(record: DnsRecordEntity): Promise<FlowStep[]> {
-    const flow = record.flowId ? parseFlowId(record.flowId) : undefined;
+    const flow = record.flowId ? DNS_FLOW.parseFlowId(record.flowId) : undefined;
     if (!flow) return [];
-    const ids = flowJobIds(flow);
-    return Promise.all(DNS_FLOW_QUEUE_NAMES.map((step) => this.readStep(step, ids[step])));
+    const ids = DNS_FLOW.jobIds(flow);
+    return Promise.all(DNS_FLOW.stepNames.map((step) => this.readStep(step, ids[step])));
   }
 
   /** Throws when Redis does not answer. */
-  async ping(): Promise<void> {
-    await this.queues.connection.ping();
+  ping(): Promise<void> {
+    return this.queues.ping();
   }
 
-  /**
-   * Throws when Redis cannot be reached. Free while the connection is up; otherwise a ping,
-   * which waits for at most one reconnection attempt.
-   */
-  async ensureConnected(): Promise<void> {
-    if (this.queues.connection.status !== 'ready') await this.ping();
+  /** Throws when Redis cannot be reached; free while the connection is up. */
+  ensureConnected(): Promise<void> {
+    return this.queues.ensureConnected();
   }
 
   /** Workers connected to each queue, for the health check: zero means nobody processes it. */
   async getWorkerCounts(): Promise<Record<DnsQueueName, number>> {
-    const count = (name: DnsQueueName): Promise<number> =>
-      this.queues.queue(name).getWorkersCount();
-    const [syncDbStatus, addDbRecord, checkDnsStatus, createDnsRecord] = await Promise.all([
-      count(DNS_QUEUES.syncDbStatus),
-      count(DNS_QUEUES.addDbRecord),
-      count(DNS_QUEUES.checkDnsStatus),
-      count(DNS_QUEUES.createDnsRecord),
-    ]);
-    return {
-      [DNS_QUEUES.syncDbStatus]: syncDbStatus,
-      [DNS_QUEUES.addDbRecord]: addDbRecord,
-      [DNS_QUEUES.checkDnsStatus]: checkDnsStatus,
-      [DNS_QUEUES.createDnsRecord]: createDnsRecord,
-    };
+    const counts = await Promise.all(
+      DNS_FLOW.stepNames.map(async (name) => [
+        name,
+        await this.queues.queue(name).getWorkersCount(),
+      ]),
+    );
+    return Object.fromEntries(counts) as Record<DnsQueueName, number>;
   }
 
   private async readStep(step: DnsQueueName, jobId: string): Promise<FlowStep> {

@@ -1,5 +1,5 @@
 import { FlowHarness, waitFor } from '../../test/support/harness';
-import { flowJobIds } from './flow';
+import { DNS_FLOW } from './flow';
 import { DNS_QUEUES } from './queues';
 
 jest.setTimeout(30_000);
@@ -42,7 +42,7 @@ describe('the DNS record flow when things go wrong', () => {
     await dbStep.pause();
     const record = h.newRecord({ value: 'not-an-ip' });
     await h.submit('create', record);
-    const ids = flowJobIds({ op: 'create', recordId: record.id, version: 1 });
+    const ids = DNS_FLOW.jobIds({ op: 'create', recordId: record.id, version: 1 });
     await h.waitForJob(DNS_QUEUES.checkDnsStatus, ids[DNS_QUEUES.checkDnsStatus], ['failed']);
 
     // The Route 53 branch failed for good, but the root still waits for the DB step.
@@ -115,7 +115,7 @@ describe('the DNS record flow when things go wrong', () => {
     await dbStep.pause();
     Object.assign(record, { value: '192.0.2.51', version: 2 });
     await h.submit('update', record);
-    const ids = flowJobIds({ op: 'update', recordId: record.id, version: 2 });
+    const ids = DNS_FLOW.jobIds({ op: 'update', recordId: record.id, version: 2 });
     await h.waitForJob(DNS_QUEUES.checkDnsStatus, ids[DNS_QUEUES.checkDnsStatus], ['completed']);
     await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ data: ['192.0.2.51'] });
     await h.records.delete({ id: record.id });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { pollDelay, type WaitCheck } from '@starchart/flow-runtime';
 import { DnsRecordEntity, isDuplicateKey, MAX_STATUS_REASON_LENGTH } from '@starchart/persistence';
 import {
   InvalidChangeError,
@@ -27,11 +28,7 @@ import type {
   SyncDbStatusResult,
 } from './job-data';
 import { toRecordSet } from './record-set';
-import { STEP_SETTINGS, type PollInterval, type StepSettings } from './worker-options';
-
-/** What check-dns-status does next. */
-export type ChangeCheck =
-  { status: 'INSYNC'; result: CheckDnsStatusResult } | { status: 'PENDING'; retryInMs: number };
+import { STEP_SETTINGS, type StepSettings } from './worker-options';
 
 /** How the Route 53 branch of a flow ended, as its root sees it. */
 export type Route53Outcome = { ok: true; changeId: string | null } | { ok: false; reason: string };
@@ -90,8 +87,8 @@ export class DnsRecordSteps {
   }
 
   /** check-dns-status: INSYNC, or when to ask again; past the deadline the flow fails. */
-  async checkChange(change: CreateDnsRecordResult): Promise<ChangeCheck> {
-    if (change.changeId === null) return { status: 'INSYNC', result: { changeId: null } };
+  async checkChange(change: CreateDnsRecordResult): Promise<WaitCheck<CheckDnsStatusResult>> {
+    if (change.changeId === null) return { done: true, result: { changeId: null } };
     const waited = Date.now() - change.submittedAt;
     if (waited > this.settings.deadlineMs) {
       throw new ChangeTimeoutError(change.changeId, this.settings.deadlineMs);
@@ -99,8 +96,8 @@ export class DnsRecordSteps {
     const status = await this.route53
       .getChangeStatus(change.changeId)
       .catch((error: unknown) => Promise.reject(explainRoute53Failure(error)));
-    if (status === 'INSYNC') return { status, result: { changeId: change.changeId } };
-    return { status, retryInMs: pollDelay(waited, this.settings.pollIntervalMs) };
+    if (status === 'INSYNC') return { done: true, result: { changeId: change.changeId } };
+    return { done: false, retryInMs: pollDelay(waited, this.settings.poll) };
   }
 
   /**
@@ -223,12 +220,4 @@ function explainRoute53Failure(error: unknown): unknown {
     return new ZoneAccessDeniedError(error.message, { cause: error });
   }
   return error;
-}
-
-/**
- * A quarter of the time waited so far, within bounds: a change that is quick to apply is seen
- * quickly, and one that takes its usual minute costs a poll every couple of seconds.
- */
-export function pollDelay(waitedMs: number, interval: PollInterval): number {
-  return Math.min(interval.max, Math.max(interval.min, Math.round(waitedMs / 4)));
 }

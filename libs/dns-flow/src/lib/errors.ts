@@ -10,8 +10,8 @@ export class RecordGoneError extends FlowError {
 }
 
 /**
- * The row is still at an older version than this flow's: the api adds the flow inside its
- * transaction, so a fast worker can read the row before the commit. Another attempt sees it.
+ * The row is still at an older version than this flow's: its claim has not committed, or was
+ * put back because Redis refused the flow. Another attempt sees the committed version.
  */
 export class RecordVersionNotCommittedError extends FlowError {
   readonly retryable = true;
@@ -66,14 +66,4 @@ export class ChangeTimeoutError extends FlowError {
   constructor(changeId: string, deadlineMs: number) {
     super(`Route 53 did not apply change ${changeId} within ${deadlineMs / 1000} s`);
   }
-}
-
-/** A step this one depends on failed for good; its reason goes on unchanged to the record. */
-export class DependencyFailedError extends FlowError {
-  readonly retryable = false;
-}
-
-/** A job whose payload or child result this code cannot read. */
-export class MalformedJobError extends FlowError {
-  readonly retryable = false;
 }

@@ -1,8 +1,6 @@
-import { pollDelay } from './dns-record-steps.service';
-import { buildDnsFlow, flowIdFor, flowJobIds, parseFlowId } from './flow';
+import { DNS_FLOW, flowIdFor, parseFlowId } from './flow';
 import type { DnsRecordJobData } from './job-data';
-import { jobOptionsFor } from './job-options';
-import { DNS_FLOW_QUEUE_NAMES, DNS_QUEUES } from './queues';
+import { DNS_QUEUES } from './queues';
 
 const data: DnsRecordJobData = {
   op: 'create',
@@ -19,7 +17,7 @@ const data: DnsRecordJobData = {
 
 describe('the DNS flow definition', () => {
   it('builds the tree of the design: sync-db-status over add-db-record and check-dns-status over create-dns-record', () => {
-    const flow = buildDnsFlow(data);
+    const flow = DNS_FLOW.build(data);
     const shape = (node: { queueName: string; name: string; children?: unknown[] }): unknown => ({
       queue: node.queueName,
       name: node.name,
@@ -42,13 +40,13 @@ describe('the DNS flow definition', () => {
   });
 
   it('derives job ids from op, record and version, without the ":" BullMQ separates keys with', () => {
-    const ids = flowJobIds(data);
+    const ids = DNS_FLOW.jobIds(data);
     expect(ids[DNS_QUEUES.syncDbStatus]).toBe(`create-${data.recordId}-v1-sync-db-status`);
     for (const id of Object.values(ids)) expect(id).not.toContain(':');
-    expect(flowJobIds({ ...data, version: 2 })[DNS_QUEUES.addDbRecord]).not.toBe(
+    expect(DNS_FLOW.jobIds({ ...data, version: 2 })[DNS_QUEUES.addDbRecord]).not.toBe(
       ids[DNS_QUEUES.addDbRecord],
     );
-    expect(flowJobIds({ ...data, op: 'delete' })[DNS_QUEUES.addDbRecord]).not.toBe(
+    expect(DNS_FLOW.jobIds({ ...data, op: 'delete' })[DNS_QUEUES.addDbRecord]).not.toBe(
       ids[DNS_QUEUES.addDbRecord],
     );
   });
@@ -61,8 +59,8 @@ describe('the DNS flow definition', () => {
   });
 
   it('gives every step retries with exponential backoff and bounded retention', () => {
-    for (const step of DNS_FLOW_QUEUE_NAMES) {
-      const options = jobOptionsFor(data, step);
+    for (const step of DNS_FLOW.stepNames) {
+      const options = DNS_FLOW.jobOptions(data, step);
       expect(options.attempts).toBeGreaterThan(1);
       expect(options.backoff).toMatchObject({ type: 'exponential' });
       expect(options.removeOnComplete).toEqual({
@@ -74,7 +72,7 @@ describe('the DNS flow definition', () => {
   });
 
   it('lets every parent run after a child failed for good, so the root always writes a status', () => {
-    const flow = buildDnsFlow(data);
+    const flow = DNS_FLOW.build(data);
     const children = flow.children ?? [];
     const grandchildren = children.flatMap((child) => child.children ?? []);
     expect(flow.opts?.ignoreDependencyOnFailure).toBeUndefined();
@@ -82,12 +80,5 @@ describe('the DNS flow definition', () => {
       expect(child.opts).toMatchObject({ ignoreDependencyOnFailure: true });
       expect(child.opts?.failParentOnFailure).toBeUndefined();
     }
-  });
-
-  it('polls a PENDING change quickly at first and at most every max interval', () => {
-    const interval = { min: 250, max: 2_000 };
-    expect(pollDelay(0, interval)).toBe(250);
-    expect(pollDelay(2_000, interval)).toBe(500);
-    expect(pollDelay(60_000, interval)).toBe(2_000);
   });
 });

@@ -1,5 +1,5 @@
 import type { RecordSet } from '@starchart/route53';
-import { MalformedJobError } from './errors';
+import { MalformedJobError } from '@starchart/flow-runtime';
 import type { DnsRecordJobData } from './job-data';
 
 /** The Route 53 record set a job's record stands for: one value, MX as "<priority> <host>". */

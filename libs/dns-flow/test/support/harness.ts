@@ -36,7 +36,7 @@ import { CheckDnsStatusProcessor } from '../../src/lib/steps/check-dns-status.pr
 import { CreateDnsRecordProcessor } from '../../src/lib/steps/create-dns-record.processor';
 import { SyncDbStatusProcessor } from '../../src/lib/steps/sync-db-status.processor';
 import type { ReconcileSettings } from '../../src/lib/reconcile/reconcile-settings';
-import type { PollInterval } from '../../src/lib/worker-options';
+import type { PollPolicy } from '@starchart/flow-runtime';
 
 const PROCESSORS = {
   [DNS_QUEUES.addDbRecord]: AddDbRecordProcessor,
@@ -70,7 +70,7 @@ export class FlowHarness {
   static async start(
     options: {
       providers?: Provider[];
-      pollIntervalMs?: PollInterval;
+      poll?: PollPolicy;
       deadlineMs?: number;
       zone?: HostedZone;
       /** The reconciler is not scheduled unless asked: it would reconcile the zone against this database. */
@@ -113,7 +113,7 @@ export class FlowHarness {
         DnsFlowWorkerModule.forRoot({
           queue,
           concurrency: {},
-          pollIntervalMs: options.pollIntervalMs,
+          poll: options.poll,
           deadlineMs: options.deadlineMs,
           reconcile: { everyMs: 0, ...options.reconcile },
         }),
@@ -221,7 +221,7 @@ export class FlowHarness {
     await this.app.close();
     const connection = new Redis(this.queue.redisUrl);
     try {
-      for (const name of DNS_QUEUE_REGISTRY) {
+      for (const name of Object.keys(DNS_QUEUE_REGISTRY)) {
         const queue = new Queue(name, { connection, prefix: this.queue.prefix });
         await queue.obliterate({ force: true });
         await queue.close();

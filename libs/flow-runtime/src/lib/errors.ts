@@ -22,3 +22,13 @@ export function toJobFailure(error: unknown): Error {
   if (isPermanent(error)) return new UnrecoverableError(error.message);
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** A step this one depends on failed for good; its reason goes on unchanged to the root. */
+export class DependencyFailedError extends FlowError {
+  readonly retryable = false;
+}
+
+/** A job whose payload or child result this code cannot read. */
+export class MalformedJobError extends FlowError {
+  readonly retryable = false;
+}

@@ -9,6 +9,8 @@ import type { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FlowError } from './errors';
+import { queueNames } from './flow-queues';
+import type { QueueRegistry } from './flow-table';
 import { closeRedisConnection } from './redis-connection';
 
 export class WorkerRegistryError extends FlowError {
@@ -28,27 +30,28 @@ export function findRegistryProblems(
   });
 }
 
-/** What the worker lifecycle needs to know of one flow. */
+/** What the worker lifecycle needs to know of one library. */
 export interface FlowWorkersSpec<Q extends string> {
-  /** Names the flow in errors: "DNS flow", "certificate flow". */
+  /** Names the library in errors: "DNS flow", "certificate flow". */
   label: string;
-  /** Every queue the flow owns, in the order they close. */
-  registry: readonly Q[];
-  concurrency: (queue: Q) => number;
+  /** Every queue the library owns. */
+  registry: QueueRegistry<Q>;
+  /** WORKER_CONCURRENCY: jobs at once per queue named, instead of its row's. */
+  concurrency: Partial<Record<string, number>>;
 }
 
 /**
- * Starts a flow's workers once the whole app is wired, and stops them first on shutdown:
+ * Starts a library's workers once the whole app is wired, and stops them first on shutdown:
  * workers drain their active jobs while the database, Route 53 client and queues still work.
- * Each flow lib extends it with its registry, settings and worker connection.
+ * flowWorkerModule provides one per library.
  */
-export abstract class FlowWorkers<Q extends string>
+export class FlowWorkers<Q extends string>
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
   private readonly logger = new Logger(this.constructor.name);
   private readonly workers: Worker[] = [];
 
-  protected constructor(
+  constructor(
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
     private readonly connection: Redis,
@@ -61,8 +64,9 @@ export abstract class FlowWorkers<Q extends string>
       .map((wrapper) => wrapper.instance)
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
       .map((host) => host.worker);
+    const registry = queueNames(this.spec.registry);
     const problems = findRegistryProblems(
-      this.spec.registry,
+      registry,
       workers.map((worker) => worker.name),
     );
     if (problems.length > 0)
@@ -72,7 +76,7 @@ export abstract class FlowWorkers<Q extends string>
       const queue = worker.name;
       // The processors of the other flows of this process belong to their own lifecycle.
       if (!this.owns(queue)) continue;
-      worker.concurrency = this.spec.concurrency(queue);
+      worker.concurrency = this.spec.concurrency[queue] ?? this.spec.registry[queue].concurrency;
       worker.on('error', (error) => this.logger.error(`${queue}: ${error.message}`));
       worker.on('failed', (job, error) =>
         this.logger.warn(
@@ -97,16 +101,16 @@ export abstract class FlowWorkers<Q extends string>
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.spec.registry.map((name) => this.queue(name).close()));
+    await Promise.all(queueNames(this.spec.registry).map((name) => this.queue(name).close()));
     // BullMQ leaves a connection it was given open; it is ours to close, last.
     await closeRedisConnection(this.connection);
   }
 
-  protected queue(name: Q): Queue {
+  private queue(name: Q): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 
   private owns(name: string): name is Q {
-    return this.spec.registry.some((queue) => queue === name);
+    return name in this.spec.registry;
   }
 }

@@ -1,10 +1,4 @@
-import {
-  buildDnsFlow,
-  DEFAULT_CONCURRENCY,
-  DNS_FLOW_QUEUE_NAMES,
-  DNS_QUEUES,
-  type DnsRecordJobData,
-} from '@starchart/dns-flow';
+import { DNS_FLOW, DNS_QUEUES, type DnsRecordJobData } from '@starchart/dns-flow';
 import { FlowProducer, MetricsTime, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppProcess } from '../lib/app-process';
@@ -23,12 +17,12 @@ export async function runRawWorker(env: NodeJS.ProcessEnv): Promise<void> {
   const prefix = env[RAW_ENV.prefix];
   if (!redisUrl || !prefix) throw new Error(`set ${RAW_ENV.redisUrl} and ${RAW_ENV.prefix}`);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const workers = DNS_FLOW_QUEUE_NAMES.map(
+  const workers = DNS_FLOW.stepNames.map(
     (queue) =>
       new Worker(queue, async () => null, {
         connection,
         prefix,
-        concurrency: DEFAULT_CONCURRENCY[queue],
+        concurrency: DNS_FLOW.table.steps[queue].concurrency,
         // Retention keeps only the latest completed roots, so their count comes from metrics.
         ...(queue === DNS_QUEUES.syncDbStatus
           ? { metrics: { maxDataPoints: MetricsTime.ONE_HOUR } }
@@ -93,7 +87,7 @@ export async function measureRawFlows(
     }
     const started = nowMs();
     const adding = runPool(count, clients, async (index) => {
-      await producer.add(buildDnsFlow(flowData(index)));
+      await producer.add(DNS_FLOW.build(flowData(index)));
     });
     await pollUntil(
       `${count} raw flows completed`,
@@ -106,7 +100,7 @@ export async function measureRawFlows(
     return { flowsPerSecond: count / seconds, seconds };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
-    for (const queue of DNS_FLOW_QUEUE_NAMES) {
+    for (const queue of DNS_FLOW.stepNames) {
       const leftover = new Queue(queue, { connection, prefix });
       await leftover.obliterate({ force: true });
       await leftover.close();

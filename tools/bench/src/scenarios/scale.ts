@@ -1,4 +1,4 @@
-import { DNS_FLOW_QUEUE_NAMES } from '@starchart/dns-flow';
+import { DNS_FLOW } from '@starchart/dns-flow';
 import { Queue } from 'bullmq';
 import { countersDelta, type EmulatorCounters, totalRequests } from '../lib/emulator-control';
 import { round, type BenchContext } from '../lib/harness';
@@ -105,7 +105,7 @@ async function failedAttempts(
 ): Promise<{ failedAttempts: number; throttledFailures: number }> {
   let failed = 0;
   let throttled = 0;
-  for (const name of DNS_FLOW_QUEUE_NAMES) {
+  for (const name of DNS_FLOW.stepNames) {
     const queue = new Queue(name, { connection: context.redis, prefix });
     try {
       for (let start = 0; ; start += PAGE) {

@@ -1,21 +1,21 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import {
   writeChallengeRecordResultSchema,
   type CertJobData,
   type OrderStepResult,
 } from '../job-data';
-import { CERT_QUEUES } from '../queues';
-import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
+import { CertStepProcessor } from './cert-step.processor';
 
-@Processor(CERT_QUEUES.checkChallengeDns, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.checkChallengeDns)
 export class CheckChallengeDnsProcessor extends CertStepProcessor<OrderStepResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();
   }
 
   protected async run(
-    job: CertStepJob<OrderStepResult>,
+    job: StepJob<OrderStepResult>,
     data: CertJobData,
     token: string | undefined,
   ): Promise<OrderStepResult> {

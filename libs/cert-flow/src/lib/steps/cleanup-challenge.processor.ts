@@ -1,22 +1,22 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import {
   finalizeCertificateResultSchema,
   type CertJobData,
   type CleanupChallengeResult,
 } from '../job-data';
-import { CERT_QUEUES } from '../queues';
-import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
+import { CertStepProcessor } from './cert-step.processor';
 
 /** The root: runs once the chain below has settled, whether it succeeded or not. */
-@Processor(CERT_QUEUES.cleanupChallenge, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.cleanupChallenge)
 export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChallengeResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();
   }
 
   protected async run(
-    job: CertStepJob<CleanupChallengeResult>,
+    job: StepJob<CleanupChallengeResult>,
     data: CertJobData,
   ): Promise<CleanupChallengeResult> {
     const finalized = await this.childOutcome(

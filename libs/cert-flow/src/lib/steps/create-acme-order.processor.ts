@@ -1,11 +1,10 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import type { CertJobData, CreateAcmeOrderResult } from '../job-data';
-import { CERT_QUEUES } from '../queues';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
-// autorun off: CertFlowWorkers sets the concurrency, then starts every worker at once.
-@Processor(CERT_QUEUES.createAcmeOrder, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.createAcmeOrder)
 export class CreateAcmeOrderProcessor extends CertStepProcessor<CreateAcmeOrderResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();

@@ -1,21 +1,21 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import {
   orderStepResultSchema,
   type CertJobData,
   type FinalizeCertificateResult,
 } from '../job-data';
-import { CERT_QUEUES } from '../queues';
-import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
+import { CertStepProcessor } from './cert-step.processor';
 
-@Processor(CERT_QUEUES.finalizeCertificate, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.finalizeCertificate)
 export class FinalizeCertificateProcessor extends CertStepProcessor<FinalizeCertificateResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();
   }
 
   protected async run(
-    job: CertStepJob<FinalizeCertificateResult>,
+    job: StepJob<FinalizeCertificateResult>,
     data: CertJobData,
   ): Promise<FinalizeCertificateResult> {
     const validated = await this.childValue(

@@ -1,17 +1,17 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import { orderStepResultSchema, type CertJobData, type OrderStepResult } from '../job-data';
-import { CERT_QUEUES } from '../queues';
-import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
+import { CertStepProcessor } from './cert-step.processor';
 
-@Processor(CERT_QUEUES.validateChallenges, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.validateChallenges)
 export class ValidateChallengesProcessor extends CertStepProcessor<OrderStepResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();
   }
 
   protected async run(
-    job: CertStepJob<OrderStepResult>,
+    job: StepJob<OrderStepResult>,
     data: CertJobData,
     token: string | undefined,
   ): Promise<OrderStepResult> {

@@ -1,21 +1,21 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import {
   createAcmeOrderResultSchema,
   type CertJobData,
   type WriteChallengeRecordResult,
 } from '../job-data';
-import { CERT_QUEUES } from '../queues';
-import { CertStepProcessor, type CertStepJob } from './cert-step.processor';
+import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
+import { CertStepProcessor } from './cert-step.processor';
 
-@Processor(CERT_QUEUES.writeChallengeRecord, { autorun: false })
+@RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.writeChallengeRecord)
 export class WriteChallengeRecordProcessor extends CertStepProcessor<WriteChallengeRecordResult> {
   constructor(private readonly steps: CertificateSteps) {
     super();
   }
 
   protected async run(
-    job: CertStepJob<WriteChallengeRecordResult>,
+    job: StepJob<WriteChallengeRecordResult>,
     data: CertJobData,
   ): Promise<WriteChallengeRecordResult> {
     const order = await this.childValue(

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { DNS_QUEUE_REGISTRY, RECONCILE_QUEUE } from '../queues';
 
 /** The id of the one job scheduler every worker replica upserts: one run per slot, not per replica. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile-every';
@@ -33,19 +34,17 @@ export type ReconcileJobOptions = Pick<
   'jobId' | 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'
 >;
 
-const DAY_S = 86_400;
-
 /**
  * The options of every reconcile job, scheduled or asked for (a scheduler's template takes all
- * but the id). Runs are kept for a week so an admin can read their reports.
+ * but the id), with the retention of its registry row.
  */
 export function reconcileJobOptions(jobId?: string): ReconcileJobOptions {
   return {
     ...(jobId === undefined ? {} : { jobId }),
     attempts: 3,
     backoff: { type: 'exponential', delay: 10_000 },
-    removeOnComplete: { age: 7 * DAY_S, count: 500 },
-    removeOnFail: { age: 7 * DAY_S, count: 500 },
+    removeOnComplete: DNS_QUEUE_REGISTRY[RECONCILE_QUEUE].retention.completed,
+    removeOnFail: DNS_QUEUE_REGISTRY[RECONCILE_QUEUE].retention.failed,
   };
 }
 

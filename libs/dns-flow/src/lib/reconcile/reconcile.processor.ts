@@ -1,23 +1,21 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { toJobFailure } from '@starchart/flow-runtime';
+import { MalformedJobError, RegistryProcessor, toJobFailure } from '@starchart/flow-runtime';
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { WORKER_CONNECTION } from '../dns-flow-workers';
-import { MalformedJobError } from '../errors';
-import { RECONCILE_QUEUE } from '../queues';
+import { WORKER_CONNECTION } from '../dns-flow-queues';
+import { DNS_QUEUE_REGISTRY, RECONCILE_QUEUE } from '../queues';
 import { reconcileJobDataSchema, type ReconcileReport } from './reconcile-job';
 import { ReconcilerService } from './reconciler.service';
 import { RunLock } from './run-lock';
-import { DNS_WORKER_OPTIONS } from '../worker-options';
 
 export const RECONCILE_LOCK_TTL_MS = 30_000;
 // A run that finds another in progress waits this long, without spending an attempt.
 const LOCKED_RETRY_MS = 5_000;
 
 /** One reconcile run per job; a run never overlaps another, from this process or any other. */
-@Processor(RECONCILE_QUEUE, DNS_WORKER_OPTIONS)
+@RegistryProcessor(DNS_QUEUE_REGISTRY, RECONCILE_QUEUE)
 export class ReconcileProcessor extends WorkerHost {
   constructor(
     private readonly reconciler: ReconcilerService,

@@ -1,12 +1,10 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor } from '@starchart/flow-runtime';
 import { DnsRecordSteps } from '../dns-record-steps.service';
 import type { AddDbRecordResult, DnsRecordJobData } from '../job-data';
-import { DNS_QUEUES } from '../queues';
+import { DNS_QUEUE_REGISTRY, DNS_QUEUES } from '../queues';
 import { DnsStepProcessor } from './dns-step.processor';
-import { DNS_WORKER_OPTIONS } from '../worker-options';
 
-// autorun off: DnsFlowWorkers sets the concurrency, then starts every worker at once.
-@Processor(DNS_QUEUES.addDbRecord, DNS_WORKER_OPTIONS)
+@RegistryProcessor(DNS_QUEUE_REGISTRY, DNS_QUEUES.addDbRecord)
 export class AddDbRecordProcessor extends DnsStepProcessor<AddDbRecordResult> {
   constructor(private readonly steps: DnsRecordSteps) {
     super();

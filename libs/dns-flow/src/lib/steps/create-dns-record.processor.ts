@@ -1,11 +1,10 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor } from '@starchart/flow-runtime';
 import { DnsRecordSteps } from '../dns-record-steps.service';
 import type { CreateDnsRecordResult, DnsRecordJobData } from '../job-data';
-import { DNS_QUEUES } from '../queues';
+import { DNS_QUEUE_REGISTRY, DNS_QUEUES } from '../queues';
 import { DnsStepProcessor } from './dns-step.processor';
-import { DNS_WORKER_OPTIONS } from '../worker-options';
 
-@Processor(DNS_QUEUES.createDnsRecord, DNS_WORKER_OPTIONS)
+@RegistryProcessor(DNS_QUEUE_REGISTRY, DNS_QUEUES.createDnsRecord)
 export class CreateDnsRecordProcessor extends DnsStepProcessor<CreateDnsRecordResult> {
   constructor(private readonly steps: DnsRecordSteps) {
     super();

@@ -1,27 +1,25 @@
-import { Processor } from '@nestjs/bullmq';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { DnsRecordSteps } from '../dns-record-steps.service';
 import {
   checkDnsStatusResultSchema,
   type DnsRecordJobData,
   type SyncDbStatusResult,
 } from '../job-data';
-import { DNS_QUEUES } from '../queues';
-import { readChildOutcome } from './child-outcome';
-import { DnsStepProcessor, type DnsStepJob } from './dns-step.processor';
-import { DNS_WORKER_OPTIONS } from '../worker-options';
+import { DNS_QUEUE_REGISTRY, DNS_QUEUES } from '../queues';
+import { DnsStepProcessor } from './dns-step.processor';
 
 /** The root: runs once both branches have settled, whether they succeeded or not. */
-@Processor(DNS_QUEUES.syncDbStatus, DNS_WORKER_OPTIONS)
+@RegistryProcessor(DNS_QUEUE_REGISTRY, DNS_QUEUES.syncDbStatus)
 export class SyncDbStatusProcessor extends DnsStepProcessor<SyncDbStatusResult> {
   constructor(private readonly steps: DnsRecordSteps) {
     super();
   }
 
   protected async run(
-    job: DnsStepJob<SyncDbStatusResult>,
+    job: StepJob<SyncDbStatusResult>,
     data: DnsRecordJobData,
   ): Promise<SyncDbStatusResult> {
-    const check = await readChildOutcome(
+    const check = await this.childOutcome(
       job,
       data,
       DNS_QUEUES.checkDnsStatus,
