@@ -55,7 +55,7 @@ function flowData(index: number): DnsRecordJobData {
 }
 
 /**
- * Flows per second of bare BullMQ: the flow shape of buildDnsFlow added by a FlowProducer from
+ * Flows per second of bare BullMQ: the flow shape of DNS_FLOW.build added by a FlowProducer from
  * `clients` concurrent callers, processed by no-op workers in `processes` child processes.
  */
 export async function measureRawFlows(
