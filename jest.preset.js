@@ -15,6 +15,9 @@ const esmOnlyPackages = [
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Many specs start an api, a worker or a stack process; on a busy 2-core machine that alone
+  // can take longer than Jest's default 5 s.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.(ts|js|mjs)$': [
       '@swc/jest',

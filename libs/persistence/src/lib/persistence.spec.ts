@@ -41,6 +41,7 @@ describe('persistence', () => {
       'Users1767398400000',
       'AdminConsole1767484800000',
       'UserAdminColumns1767571200000',
+      'RecordsSearchIndex1767660000000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });
