@@ -405,6 +405,36 @@ describe('a certificate order while the CA cannot be reached', () => {
   });
 });
 
+describe('a certificate order that Redis is too slow to confirm', () => {
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv(), tweak: (config) => (config.flowStartTimeoutMs = 300) });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('takes the order back and answers 503, so no certificate is left pending without a flow', async () => {
+    // Redis never answers this one add; everything else is real.
+    const start = jest
+      .spyOn(api.app.get(CertFlowService), 'start')
+      .mockImplementationOnce(() => new Promise<string>(() => undefined));
+    try {
+      const token = await api.token(uniqueId('slow'));
+      const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+      expect(ordered.status).toBe(503);
+      expect(start).toHaveBeenCalledTimes(1);
+      // A first order is taken back whole: nothing is left to wait for a flow that never comes.
+      const listed = await api.request('GET', '/api/v1/certificates', { token });
+      expect(listed.json).toEqual({ items: [] });
+    } finally {
+      start.mockRestore();
+    }
+  });
+});
+
 /** An https URL on a loopback port nothing listens on: bound once, then released. */
 async function closedPortUrl(): Promise<string> {
   const server = createServer();

@@ -168,7 +168,7 @@ export class CertificatesService {
     return this.certificates.findOneByOrFail({ id: existing.id });
   }
 
-  /** Adds the flow of the committed row; when Redis refuses it, `undo` puts the row back (503). */
+  /** Adds the flow of the committed row; when Redis refuses it or is too slow, `undo` puts the row back (503). */
   private async startFlow(data: CertJobData, undo: () => Promise<unknown>): Promise<void> {
     await this.flowStarter.start({
       producer: this.flows,
@@ -176,6 +176,7 @@ export class CertificatesService {
       undo,
       subject: { op: data.op, certificateId: data.certificateId },
       notDone: 'ordered',
+      whenUnconfirmed: 'undo',
     });
   }
 }

@@ -15,6 +15,12 @@ export interface CommittedChange {
   subject: Record<string, string>;
   /** What the 503 says was not done: "changed", "ordered". */
   notDone: string;
+  /**
+   * When Redis answers too late to know: keep the row (a safety net starts the flow if it never
+   * lands) or take it back like a refusal (no safety net; a late flow finds its row changed and
+   * does nothing).
+   */
+  whenUnconfirmed: 'keep' | 'undo';
 }
 
 /** Whether Redis confirmed the flow; 'unconfirmed' means it may still land. */
@@ -26,9 +32,10 @@ export type FlowStartOutcome = 'added' | 'unconfirmed';
  * lock is held while Redis is asked. Then:
  * - Redis refused, or cannot be reached: `undo` takes the change back and the caller gets a 503
  *   that says nothing was done;
- * - Redis answered too late to know: the flow may still land, so the row stays as committed (a
- *   503 would be untrue if it did), and the caller accepts the request; the safety nets (the
- *   record reconciler, the certificate resume job) start the flow if it never arrives.
+ * - Redis answered too late to know: with `whenUnconfirmed: 'keep'` the flow may still land, so
+ *   the row stays as committed (a 503 would be untrue if it did) and the caller's request is
+ *   accepted; the record reconciler starts the flow if it never arrives. Certificates have no
+ *   such safety net yet, so they take the change back ('undo') and answer 503.
  */
 @Injectable()
 export class FlowStarter {
@@ -44,7 +51,7 @@ export class FlowStarter {
       await withTimeout(change.add(), this.config.flowStartTimeoutMs, 'adding the flow');
       return 'added';
     } catch (error) {
-      if (error instanceof TimeoutError) {
+      if (error instanceof TimeoutError && change.whenUnconfirmed === 'keep') {
         this.logger.warn({ msg: 'adding the flow was not confirmed', ...change.subject, error });
         return 'unconfirmed';
       }

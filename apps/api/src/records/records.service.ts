@@ -133,6 +133,7 @@ export class RecordsService {
       undo: () => this.undoCreate(record, idempotent),
       subject: { op: 'create', recordId: id },
       notDone: 'changed',
+      whenUnconfirmed: 'keep',
     });
     return { statusCode: ACCEPTED, body: toRecordView(record), replayed: false };
   }
@@ -336,6 +337,7 @@ export class RecordsService {
       undo: () => this.records.restore(record, version),
       subject: { op, recordId: record.id },
       notDone: 'changed',
+      whenUnconfirmed: 'keep',
     });
     return claimed;
   }
