@@ -35,6 +35,7 @@ export class WorkerModule {
           queue,
           concurrency: config.concurrency,
           reconcile: config.reconcile,
+          expiry: config.expiry,
         }),
         ...(config.certificates
           ? [

@@ -10,3 +10,4 @@ export * from './lib/worker-options';
 export * from './lib/reconcile/reconcile-job';
 export * from './lib/reconcile/reconcile-requests.service';
 export * from './lib/reconcile/reconcile-settings';
+export * from './lib/expiry/expiry-settings';

@@ -30,6 +30,7 @@ describe('loadApiConfig', () => {
       rootDomain: 'starchart.example.com',
       jwt: { secret: valid.JWT_SECRET },
       recordQuota: 10,
+      recordLifetimeDays: 180,
       rateLimitPerMinute: 120,
       logLevel: 'log',
       queue: { redisUrl: 'redis://127.0.0.1:6380', prefix: '{starchart}' },

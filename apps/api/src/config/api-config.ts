@@ -4,7 +4,12 @@ import {
   type EncryptionConfig,
 } from '@starchart/cert-flow';
 import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
-import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
+import {
+  databaseEnvSchema,
+  DEFAULT_RECORD_LIFETIME_DAYS,
+  toDatabaseConfig,
+  type DatabaseConfig,
+} from '@starchart/persistence';
 import { z } from 'zod';
 import type { LogLevel } from '@starchart/logging';
 import type { ApiMetricsConfig } from '../metrics/api-metrics';
@@ -74,6 +79,13 @@ const apiEnvSchema = z
         .optional(),
     ),
     RECORD_QUOTA: z.coerce.number().int().min(1).max(10_000).default(10),
+    // A record lives this long after its last create, update or renew (up to ten years).
+    RECORD_LIFETIME_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3_650)
+      .default(DEFAULT_RECORD_LIFETIME_DAYS),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
     // Off: no /metrics and nothing measured (the benchmark's baseline for the cost of measuring).
@@ -149,6 +161,8 @@ export interface ApiConfig {
   /** Browser origins answered with CORS headers; empty: none. */
   webOrigins: string[];
   recordQuota: number;
+  /** Days from a record's last create, update or renew to its expiry. */
+  recordLifetimeDays: number;
   rateLimitPerMinute: number;
   logLevel: LogLevel;
   database: DatabaseConfig;
@@ -196,6 +210,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     },
     webOrigins: e.WEB_ORIGINS ?? [],
     recordQuota: e.RECORD_QUOTA,
+    recordLifetimeDays: e.RECORD_LIFETIME_DAYS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     database: toDatabaseConfig(e),

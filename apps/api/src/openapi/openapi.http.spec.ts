@@ -43,6 +43,7 @@ describe('OpenAPI document and Swagger UI', () => {
       '/api/v1/records',
       '/api/v1/records/{id}',
       '/api/v1/records/{id}/events',
+      '/api/v1/records/{id}/renew',
       '/health',
     ]);
     expect(Object.keys(document.components.schemas)).toEqual(

@@ -122,6 +122,14 @@ export class RecordBusyError extends ApiError {
   readonly retryable = true;
 }
 
+/** The record is being deleted (by its owner, or because it expired): there is nothing to renew. */
+export class RecordBeingRemovedError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'record-being-removed';
+  readonly title = 'The record is being removed';
+  readonly retryable = false;
+}
+
 export class QuotaExceededError extends ApiError {
   readonly status = 409;
   readonly kind = 'quota-exceeded';

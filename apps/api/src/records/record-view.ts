@@ -3,6 +3,10 @@ import type { RecordView } from './record.schemas';
 
 export const RECORDS_PATH = '/api/v1/records';
 
+export function renewLocation(id: string): string {
+  return `${RECORDS_PATH}/${id}/renew`;
+}
+
 export function recordLocation(id: string): string {
   return `${RECORDS_PATH}/${id}`;
 }
@@ -21,5 +25,6 @@ export function toRecordView(record: DnsRecordEntity): RecordView {
     statusReason: record.statusReason,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
   };
 }

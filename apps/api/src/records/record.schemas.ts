@@ -167,6 +167,10 @@ export const recordViewSchema = z
     statusReason: z.string().nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().meta({
+      description:
+        'When the record is removed unless renewed (POST /api/v1/records/{id}/renew): its last create, update or renew plus the record lifetime.',
+    }),
   })
   .meta({ id: 'DnsRecord' });
 

@@ -23,6 +23,7 @@ import {
 } from '@nestjs/swagger';
 import type { FlowStep } from '@starchart/dns-flow';
 import type { Request, Response } from 'express';
+import { emptyBodySchema } from '../admin/admin.schemas';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { WriteRateLimitGuard } from '../http/write-rate-limit.guard';
@@ -173,6 +174,27 @@ export class RecordsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordView> {
     return answer(response, await this.records.remove(principal, id));
+  }
+
+  @Post(':id/renew')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Renew a record',
+    description:
+      'Moves expiresAt to a full record lifetime from now and voids the expiry warnings already sent. ' +
+      'Only the owner renews. The body is an empty JSON object. Changes nothing in DNS.',
+  })
+  @ApiResponse({ status: 200, standardSchema: recordViewSchema })
+  @ApiProblem(404, 'No such record, or not yours.')
+  @ApiProblem(409, 'The record is being removed (deleted, or expired); the detail says why.')
+  @ApiProblem(400, 'The body is not an empty JSON object.')
+  @ApiProblem(429, 'Too many writes; see Retry-After.')
+  renew(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body({ schema: emptyBodySchema }) _body: Record<string, never>,
+  ): Promise<RecordView> {
+    return this.records.renew(principal, id);
   }
 
   @Get(':id/events')

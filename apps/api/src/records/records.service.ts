@@ -10,6 +10,7 @@ import {
   DnsRecordEntity,
   DnsRecordsRepository,
   type DnsRecordType,
+  expiryFrom,
   type InsertRefusal,
   isDuplicateKey,
   type RecordStatus,
@@ -26,6 +27,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   QuotaExceededError,
+  RecordBeingRemovedError,
   RecordBusyError,
   RecordConflictError,
   RecordNotFoundError,
@@ -121,6 +123,8 @@ export class RecordsService {
       version: 1,
       flowId: flowIdFor({ op: 'create', recordId: id, version: 1 }),
       changeId: null,
+      expiresAt: expiryFrom(now, this.config.recordLifetimeDays),
+      expiryWarnedDays: null,
       createdAt: now,
       updatedAt: now,
     } satisfies DnsRecordEntity);
@@ -142,7 +146,13 @@ export class RecordsService {
     const record = await this.findVisible(principal, id);
     assertSettled(record);
     const changes = this.applyPatch(record, patch);
-    const updated = await this.claimAndStart('update', record, { ...changes, status: 'pending' });
+    const updated = await this.claimAndStart('update', record, {
+      ...changes,
+      status: 'pending',
+      // A change counts as use: the record lives on from now, and the old warnings are void.
+      expiresAt: expiryFrom(new Date(), this.config.recordLifetimeDays),
+      expiryWarnedDays: null,
+    });
     return { statusCode: ACCEPTED, body: toRecordView(updated), replayed: false };
   }
 
@@ -151,6 +161,25 @@ export class RecordsService {
     assertSettled(record);
     const deleting = await this.claimAndStart('delete', record, { status: 'deleting' });
     return { statusCode: ACCEPTED, body: toRecordView(deleting), replayed: false };
+  }
+
+  /**
+   * Moves the record's expiry to a full lifetime from now (its owner only: an admin's token
+   * reaches only their own records here). No flow runs: the zone does not change.
+   */
+  async renew(principal: Principal, id: string): Promise<RecordView> {
+    const record = await this.records.findVisible(id, principal.username);
+    if (!record) throw new RecordNotFoundError(id);
+    const renewed = await this.records.renew(
+      record,
+      expiryFrom(new Date(), this.config.recordLifetimeDays),
+    );
+    if (renewed) return toRecordView(renewed);
+    const now = await this.records.findById(id);
+    if (!now) throw new RecordNotFoundError(id);
+    throw new RecordBeingRemovedError(
+      `${now.statusReason ?? 'The record is being deleted.'} It cannot be renewed; create it again once it is gone.`,
+    );
   }
 
   /**

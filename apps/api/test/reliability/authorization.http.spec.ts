@@ -82,6 +82,13 @@ const ROUTES: RouteCase[] = [
     expected: [401, 401, 401, 401, 404, 202, 202, 403],
   },
   {
+    route: 'renew a record',
+    method: 'POST',
+    path: (id) => `/api/v1/records/${id}/renew`,
+    body: () => ({}),
+    expected: [401, 401, 401, 401, 404, 200, 404, 403],
+  },
+  {
     route: 'follow a record',
     method: 'GET',
     path: (id) => `/api/v1/records/${id}/events`,

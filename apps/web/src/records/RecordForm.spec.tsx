@@ -162,6 +162,7 @@ describe('the record form', () => {
       statusReason: null,
       createdAt: '2026-12-03T10:00:00.000Z',
       updatedAt: '2026-12-03T10:00:00.000Z',
+      expiresAt: '2027-06-01T10:00:00.000Z',
     };
     const onUpdate = vi.fn().mockResolvedValue(undefined);
     render(<RecordForm mode="edit" record={record} draftKey="test-edit" onUpdate={onUpdate} />);

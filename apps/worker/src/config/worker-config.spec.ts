@@ -18,6 +18,7 @@ describe('loadWorkerConfig', () => {
       route53: { endpoint: env.AWS_ENDPOINT_URL_ROUTE_53, ratePerSecond: 5, batching: true },
       concurrency: {},
       reconcile: { everyMs: 300_000, graceMs: 120_000 },
+      expiry: { everyMs: 3_600_000, warningDays: [30, 7] },
       logLevel: 'log',
     });
   });
@@ -27,6 +28,20 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...env, RECONCILE_EVERY_MS: '-1' })).toThrow(
       /RECONCILE_EVERY_MS/,
     );
+  });
+
+  it('reads the expiry warning days in any order, nearest last, and refuses a repeated or bad day', () => {
+    expect(loadWorkerConfig({ ...env, RECORD_EXPIRY_WARNING_DAYS: '7, 30,1' }).expiry).toEqual({
+      everyMs: 3_600_000,
+      warningDays: [30, 7, 1],
+    });
+    expect(loadWorkerConfig({ ...env, RECORD_EXPIRY_WARNING_DAYS: '' }).expiry.warningDays).toEqual(
+      [],
+    );
+    for (const bad of ['30,30', '7,x', '0'])
+      expect(() => loadWorkerConfig({ ...env, RECORD_EXPIRY_WARNING_DAYS: bad })).toThrow(
+        /RECORD_EXPIRY_WARNING_DAYS/,
+      );
   });
 
   it('sets every flow step of every flow from one WORKER_CONCURRENCY number and any queue from queue=n', () => {

@@ -74,6 +74,24 @@ const workerEnvSchema = z.object({
   // Up to a day: a reconciler that runs less often than that is not a safety net.
   RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
+  // How often the expiry run looks for expired records (and records to warn about); 0: never.
+  RECORD_EXPIRY_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  // Days before expiry at which owners are warned, e.g. "30,7"; empty: no warnings.
+  RECORD_EXPIRY_WARNING_DAYS: z
+    .string()
+    .default('30,7')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map(Number),
+    )
+    .pipe(
+      z
+        .array(z.number().int().min(1).max(3_650), { error: 'want whole days, e.g. 30,7' })
+        .refine((days) => new Set(days).size === days.length, 'names a day twice'),
+    ),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   // Off: no counters, no listener (the benchmark's baseline for the cost of measuring).
   METRICS: z.enum(['on', 'off']).default('on'),
@@ -98,6 +116,8 @@ export interface WorkerConfig {
   concurrency: Concurrency;
   /** Reconciler interval (0: not scheduled) and how long a record may wait for a lost flow. */
   reconcile: { everyMs: number; graceMs: number };
+  /** Expiry run interval (0: not scheduled) and the warning days, nearest last. */
+  expiry: { everyMs: number; warningDays: number[] };
   /** The least severe level logged (LOG_LEVEL); every more severe one is logged too. */
   logLevel: LogLevel;
   /** undefined: no ACME_DIRECTORY_URL, this worker issues no certificates. */
@@ -135,6 +155,10 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     route53: toRoute53Config(e),
     concurrency: e.WORKER_CONCURRENCY,
     reconcile: { everyMs: e.RECONCILE_EVERY_MS, graceMs: e.RECONCILE_GRACE_MS },
+    expiry: {
+      everyMs: e.RECORD_EXPIRY_EVERY_MS,
+      warningDays: [...e.RECORD_EXPIRY_WARNING_DAYS].sort((a, b) => b - a),
+    },
     logLevel: e.LOG_LEVEL,
     certificates: toCertWorkerConfig(e),
     metrics:

@@ -73,6 +73,26 @@ export interface paths {
         patch: operations["RecordsController_update"];
         trace?: never;
     };
+    "/api/v1/records/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a record
+         * @description Moves expiresAt to a full record lifetime from now and voids the expiry warnings already sent. Only the owner renews. The body is an empty JSON object. Changes nothing in DNS.
+         */
+        post: operations["RecordsController_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/records/{id}/events": {
         parameters: {
             query?: never;
@@ -509,6 +529,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the record is removed unless renewed (POST /api/v1/records/{id}/renew): its last create, update or renew plus the record lifetime.
+             */
+            expiresAt: string;
         };
         DnsRecordPage: {
             items: components["schemas"]["DnsRecord"][];
@@ -544,6 +569,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the record is removed unless renewed (POST /api/v1/records/{id}/renew): its last create, update or renew plus the record lifetime.
+             */
+            expiresAt: string;
             /** @description The steps of the latest flow, root first; null when the queue cannot be reached right now. */
             steps: components["schemas"]["FlowStep"][] | null;
         };
@@ -717,6 +747,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the record is removed unless renewed (POST /api/v1/records/{id}/renew): its last create, update or renew plus the record lifetime.
+             */
+            expiresAt: string;
             /** @description null when the queue cannot be reached right now. */
             steps: components["schemas"]["FlowStep"][] | null;
         };
@@ -1182,6 +1217,85 @@ export interface operations {
             };
             /** @description The queue is unreachable; nothing was changed. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RecordsController_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsRecord"];
+                };
+            };
+            /** @description The body is not an empty JSON object. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token subject is not a valid username. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The record is being removed (deleted, or expired); the detail says why. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many writes; see Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,10 @@ import { flowWorkerModule } from '@starchart/flow-runtime';
 import { DnsFlowQueues, REDIS_CLIENT, WORKER_CONNECTION } from './dns-flow-queues';
 import { DnsFlowService } from './dns-flow.service';
 import { DnsRecordSteps } from './dns-record-steps.service';
+import { ExpireRecordsProcessor } from './expiry/expire-records.processor';
+import { ExpirySchedule } from './expiry/expiry-schedule';
+import { EXPIRY_SETTINGS } from './expiry/expiry-settings';
+import { RecordExpiry } from './expiry/record-expiry.service';
 import type { QueueConfig } from './queue-config';
 import { DNS_QUEUE_REGISTRY } from './queues';
 import { ReconcileProcessor } from './reconcile/reconcile.processor';
@@ -15,6 +19,7 @@ import { CreateDnsRecordProcessor } from './steps/create-dns-record.processor';
 import { SyncDbStatusProcessor } from './steps/sync-db-status.processor';
 import {
   STEP_SETTINGS,
+  toExpirySettings,
   toReconcileSettings,
   toStepSettings,
   type DnsFlowWorkerOptions,
@@ -26,7 +31,7 @@ export function route53RedisOptions(queue: QueueConfig): { url: string; keyPrefi
 }
 
 /**
- * The processors of the DNS record flow and the reconciler, on the worker module generated from
+ * The processors of the DNS record flow, the reconciler and the expiry run, on the worker module generated from
  * DNS_QUEUE_REGISTRY. Importing this module starts workers in the importing process, so only
  * apps/worker (and tests) import it. The importing app provides the one Route53Service
  * (Route53Module.forRoot): every flow of a process shares its batcher.
@@ -45,6 +50,7 @@ export class DnsFlowWorkerModule {
       providers: [
         { provide: STEP_SETTINGS, useValue: toStepSettings(options) },
         { provide: RECONCILE_SETTINGS, useValue: toReconcileSettings(options) },
+        { provide: EXPIRY_SETTINGS, useValue: toExpirySettings(options) },
         // The reconciler resumes stalled flows and schedules itself: it produces jobs too.
         { provide: DnsFlowQueues, useFactory: () => DnsFlowQueues.open(options.queue) },
         DnsFlowService,
@@ -56,6 +62,9 @@ export class DnsFlowWorkerModule {
         CheckDnsStatusProcessor,
         SyncDbStatusProcessor,
         ReconcileProcessor,
+        RecordExpiry,
+        ExpirySchedule,
+        ExpireRecordsProcessor,
       ],
     });
   }

@@ -22,6 +22,9 @@ export type DnsQueueName = (typeof DNS_QUEUES)[keyof typeof DNS_QUEUES];
 export const RECONCILE_QUEUE = 'reconcile';
 export type ReconcileQueueName = typeof RECONCILE_QUEUE;
 
+/** The expiry run's queue: one job per slot of its job scheduler. */
+export const EXPIRE_RECORDS_QUEUE = 'expire-records';
+
 // Enough for GET /records/{id} and the board to show recent flows; a failed job is what an
 // operator investigates, so it stays longer. About 10 KB a job, so at most ~50 MB of failed jobs
 // per queue in Redis and ~10 MB of completed ones.
@@ -99,6 +102,16 @@ export const DNS_QUEUE_REGISTRY = {
     retention: {
       completed: { age: 7 * 24 * HOUR_S, count: 500 },
       failed: { age: 7 * 24 * HOUR_S, count: 500 },
+    },
+  },
+  // One run at a time per process; runs of several processes only race for conditional updates.
+  [EXPIRE_RECORDS_QUEUE]: {
+    jobName: 'expireRecords',
+    concurrency: 1,
+    locks: 'shared',
+    retention: {
+      completed: { age: 7 * 24 * HOUR_S, count: 200 },
+      failed: { age: 30 * 24 * HOUR_S, count: 200 },
     },
   },
 } as const satisfies QueueRegistry;

@@ -3,6 +3,11 @@ import { DNS_FLOW } from './flow';
 import type { QueueConfig } from './queue-config';
 import { DNS_QUEUES } from './queues';
 import {
+  DEFAULT_EXPIRY_EVERY_MS,
+  DEFAULT_EXPIRY_WARNING_DAYS,
+  type ExpirySettings,
+} from './expiry/expiry-settings';
+import {
   DEFAULT_RECONCILE_EVERY_MS,
   DEFAULT_RECONCILE_GRACE_MS,
   type ReconcileSettings,
@@ -18,6 +23,8 @@ export interface DnsFlowWorkerOptions {
   deadlineMs?: number;
   /** The reconciler's schedule and grace period; defaults for what is missing. */
   reconcile?: Partial<ReconcileSettings>;
+  /** The expiry run's schedule and warnings; defaults for what is missing. */
+  expiry?: Partial<ExpirySettings>;
 }
 
 export interface StepSettings {
@@ -40,5 +47,12 @@ export function toReconcileSettings(options: DnsFlowWorkerOptions): ReconcileSet
   return {
     everyMs: options.reconcile?.everyMs ?? DEFAULT_RECONCILE_EVERY_MS,
     graceMs: options.reconcile?.graceMs ?? DEFAULT_RECONCILE_GRACE_MS,
+  };
+}
+
+export function toExpirySettings(options: DnsFlowWorkerOptions): ExpirySettings {
+  return {
+    everyMs: options.expiry?.everyMs ?? DEFAULT_EXPIRY_EVERY_MS,
+    warningDays: options.expiry?.warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
   };
 }

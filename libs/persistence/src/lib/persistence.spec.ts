@@ -42,6 +42,7 @@ describe('persistence', () => {
       'AdminConsole1767484800000',
       'UserAdminColumns1767571200000',
       'RecordsSearchIndex1767660000000',
+      'RecordLifecycle1767744000000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

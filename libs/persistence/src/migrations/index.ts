@@ -4,6 +4,7 @@ import { Users1767398400000 } from './1767398400000-users';
 import { AdminConsole1767484800000 } from './1767484800000-admin-console';
 import { UserAdminColumns1767571200000 } from './1767571200000-user-admin-columns';
 import { RecordsSearchIndex1767660000000 } from './1767660000000-records-search-index';
+import { RecordLifecycle1767744000000 } from './1767744000000-record-lifecycle';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AdminConsole1767484800000,
   UserAdminColumns1767571200000,
   RecordsSearchIndex1767660000000,
+  RecordLifecycle1767744000000,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, type Repository } from 'typeorm';
+import { type EntityManager, In, LessThanOrEqual, type Repository } from 'typeorm';
 import {
   DNS_RECORD_TYPES,
   DnsRecordEntity,
@@ -38,8 +38,20 @@ export interface RecordListFilter {
 /** The columns a claim may change, and a restore puts back. */
 type ClaimableColumns = Pick<
   DnsRecordEntity,
-  'value' | 'priority' | 'ttl' | 'status' | 'statusReason' | 'version' | 'flowId' | 'changeId'
+  | 'value'
+  | 'priority'
+  | 'ttl'
+  | 'status'
+  | 'statusReason'
+  | 'version'
+  | 'flowId'
+  | 'changeId'
+  | 'expiresAt'
+  | 'expiryWarnedDays'
 >;
+
+/** Statuses in which no flow runs: an expired record in one of them can be removed. */
+const EXPIRABLE_STATUSES: readonly RecordStatus[] = ['active', 'error'];
 
 /** The SQL of the api's record writes: conditional inserts, version claims, name-ordered pages. */
 @Injectable()
@@ -117,14 +129,87 @@ export class DnsRecordsRepository {
     return this.records.findOneByOrFail({ id: record.id });
   }
 
+  /**
+   * Like claim, for the expiry run: only while the record is still past its expiry at `now` (a
+   * renew that got there first wins) and settled.
+   */
+  async claimExpired(
+    record: DnsRecordEntity,
+    now: Date,
+    changes: Partial<ClaimableColumns>,
+  ): Promise<DnsRecordEntity | undefined> {
+    const { affected } = await this.records.update(
+      {
+        id: record.id,
+        version: record.version,
+        status: In([...EXPIRABLE_STATUSES]),
+        expiresAt: LessThanOrEqual(now),
+      },
+      changes,
+    );
+    if (affected !== 1) return undefined;
+    return this.records.findOneByOrFail({ id: record.id });
+  }
+
   /** Puts a claimed record back as it was before the claim, unless it moved on from `claimedVersion`. */
   async restore(before: DnsRecordEntity, claimedVersion: number): Promise<boolean> {
     const { value, priority, ttl, status, statusReason, version, flowId, changeId } = before;
+    const { expiresAt, expiryWarnedDays } = before;
     const { affected } = await this.records.update(
       { id: before.id, version: claimedVersion },
-      { value, priority, ttl, status, statusReason, version, flowId, changeId },
+      {
+        ...{ value, priority, ttl, status, statusReason, version, flowId, changeId },
+        ...{ expiresAt, expiryWarnedDays },
+      },
     );
     return affected === 1;
+  }
+
+  /**
+   * Moves the record's expiry to `expiresAt` and forgets the warnings sent for the old one,
+   * unless it is being deleted (or gone). Returns the record as now stored, or undefined.
+   */
+  async renew(record: DnsRecordEntity, expiresAt: Date): Promise<DnsRecordEntity | undefined> {
+    const { affected } = await this.records.update(
+      { id: record.id, status: In(['pending', 'active', 'error']) },
+      { expiresAt, expiryWarnedDays: null },
+    );
+    if (affected !== 1) return undefined;
+    return this.records.findOneByOrFail({ id: record.id });
+  }
+
+  /** Settled records past their expiry at `now`, the longest expired first. */
+  findExpired(now: Date, limit: number): Promise<DnsRecordEntity[]> {
+    return this.records.find({
+      where: { status: In([...EXPIRABLE_STATUSES]), expiresAt: LessThanOrEqual(now) },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Settled or pending records expiring by `horizon` (not yet expired at `now`) whose owner has
+   * not yet been warned `days` (or fewer) days ahead for their current expiry date.
+   */
+  findToWarn(now: Date, horizon: Date, days: number, limit: number): Promise<DnsRecordEntity[]> {
+    return this.records
+      .createQueryBuilder('record')
+      .where('record.expires_at > :now AND record.expires_at <= :horizon', { now, horizon })
+      .andWhere("record.status IN ('pending', 'active', 'error')")
+      .andWhere('(record.expiry_warned_days IS NULL OR record.expiry_warned_days > :days)', {
+        days,
+      })
+      .orderBy('record.expires_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** Remembers that the `days` warning went out for this expiry date (not if it was renewed since). */
+  async markWarned(record: DnsRecordEntity, days: number): Promise<void> {
+    await this.records.update(
+      { id: record.id, expiresAt: record.expiresAt },
+      { expiryWarnedDays: days },
+    );
   }
 
   /** Deletes a created record that no flow has touched yet (version 1, still pending). */
