@@ -8,5 +8,5 @@ export * from './lib/job-data';
 export * from './lib/key-cipher';
 export * from './lib/queues';
 export { CertificateRenewals } from './lib/renewal/certificate-renewals.service';
-export { RENEWAL_SCHEDULER_ID } from './lib/renewal/renewal-schedule';
+export { RENEWAL_SCHEDULER_ID, RESUME_SCHEDULER_ID } from './lib/cert-schedules';
 export { CertFlowQueues } from './lib/cert-flow-queues';

@@ -9,3 +9,5 @@ export * from './lib/job-progress';
 export * from './lib/redis-connection';
 export * from './lib/step-processor';
 export * from './lib/trace-context';
+export * from './lib/safety-net/scheduled-runs';
+export * from './lib/safety-net/stalled-flows';

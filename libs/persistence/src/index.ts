@@ -1,5 +1,6 @@
 export * from './lib/database-config';
 export * from './lib/certificate-health';
+export * from './lib/database-clock';
 export * from './lib/data-source-options';
 export * from './lib/database-connector';
 export * from './lib/entities/acme-account.entity';
@@ -12,6 +13,7 @@ export * from './lib/persistence.module';
 export * from './lib/repositories/admin-audit-log.repository';
 export * from './lib/repositories/admin-records.repository';
 export * from './lib/repositories/admin-users.repository';
+export * from './lib/repositories/certificates.repository';
 export * from './lib/repositories/dns-records.repository';
 export * from './lib/repositories/users.repository';
 export * from './lib/run-migrations';

@@ -7,7 +7,11 @@ import {
   toCertStepSettings,
   type CertJobData,
 } from '@starchart/cert-flow';
-import { createDataSourceOptions } from '@starchart/persistence';
+import {
+  CertificateEntity,
+  CertificatesRepository,
+  createDataSourceOptions,
+} from '@starchart/persistence';
 import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -250,7 +254,8 @@ async function withRenewals(
       renewBeforeDays: 30,
       renewEveryMs: 6 * 3_600_000,
     });
-    await work(new CertificateRenewals(dataSource, new ObservedFlows(queues), settings));
+    const orders = new CertificatesRepository(dataSource.getRepository(CertificateEntity));
+    await work(new CertificateRenewals(dataSource, orders, new ObservedFlows(queues), settings));
     return rowsAtStart;
   } finally {
     await queues.onApplicationShutdown();
@@ -405,9 +410,10 @@ describe('a certificate order while the CA cannot be reached', () => {
   });
 });
 
-describe('a certificate order that Redis is too slow to confirm', () => {
+describe('a certificate order whose flow nobody works on', () => {
   let api: ApiHarness;
 
+  // No worker: a flow that lands stays waiting (live), one that never lands stays missing.
   beforeAll(async () => {
     api = await startApi({ env: certEnv(), tweak: (config) => (config.flowStartTimeoutMs = 300) });
   });
@@ -416,22 +422,89 @@ describe('a certificate order that Redis is too slow to confirm', () => {
     await api?.close();
   });
 
-  it('takes the order back and answers 503, so no certificate is left pending without a flow', async () => {
-    // Redis never answers this one add; everything else is real.
+  /** An order whose flow Redis does not confirm in time: accepted, and it never lands. */
+  async function orderUnconfirmed(token: string): Promise<CertificateBody> {
     const start = jest
       .spyOn(api.app.get(CertFlowService), 'start')
       .mockImplementationOnce(() => new Promise<string>(() => undefined));
     try {
-      const token = await api.token(uniqueId('slow'));
       const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
-      expect(ordered.status).toBe(503);
       expect(start).toHaveBeenCalledTimes(1);
-      // A first order is taken back whole: nothing is left to wait for a flow that never comes.
-      const listed = await api.request('GET', '/api/v1/certificates', { token });
-      expect(listed.json).toEqual({ items: [] });
+      expect(ordered.status).toBe(202);
+      return ordered.json as CertificateBody;
     } finally {
       start.mockRestore();
     }
+  }
+
+  /** As if the row had been committed a minute ago: past the window in which a late flow lands. */
+  const settle = (id: string): Promise<unknown> =>
+    api.sql('UPDATE certificates SET updated_at = NOW(3) - INTERVAL 1 MINUTE WHERE id = ?', [id]);
+
+  it('keeps an order Redis is too slow to confirm pending (202), for the safety net to start', async () => {
+    const token = await api.token(uniqueId('slow'));
+    const ordered = await orderUnconfirmed(token);
+    expect(ordered.status).toBe('pending');
+    const [row] = (await api.sql('SELECT status, flow_id, resumes FROM certificates WHERE id = ?', [
+      ordered.id,
+    ])) as { status: string; flow_id: string; resumes: number }[];
+    expect(row).toEqual({
+      status: 'pending',
+      flow_id: `issue-${ordered.id}-v1-cleanup-challenge`,
+      resumes: 0,
+    });
+    const queue = new Queue(CERT_QUEUES.cleanupChallenge, {
+      connection: { url: testStack().redis.url },
+      prefix: api.config.queue.prefix,
+    });
+    try {
+      expect(await queue.getJob(row?.flow_id ?? '')).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('refuses to order again or delete while the flow is live or may still land (409)', async () => {
+    const token = await api.token(uniqueId('busy'));
+    const live = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(live.status).toBe(202);
+    const { id } = live.json as CertificateBody;
+    await settle(id);
+    for (const answer of [
+      await api.request('POST', '/api/v1/certificates', { token, body: {} }),
+      await api.request('DELETE', `/api/v1/certificates/${id}`, { token }),
+    ])
+      expect(answer).toMatchObject({
+        status: 409,
+        json: { type: 'urn:starchart:problem:certificate-busy' },
+      });
+
+    const other = await api.token(uniqueId('landing'));
+    await orderUnconfirmed(other);
+    const again = await api.request('POST', '/api/v1/certificates', { token: other, body: {} });
+    expect(again.status).toBe(409);
+  });
+
+  it('lets the person order again a pending certificate whose flow is gone: the next version', async () => {
+    const token = await api.token(uniqueId('stuck'));
+    const stuck = await orderUnconfirmed(token);
+    await settle(stuck.id);
+    const again = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(again.status).toBe(202);
+    expect(again.json).toMatchObject({ id: stuck.id, status: 'pending' });
+    const [row] = (await api.sql('SELECT flow_id, version FROM certificates WHERE id = ?', [
+      stuck.id,
+    ])) as { flow_id: string; version: number }[];
+    expect(row).toEqual({ flow_id: `issue-${stuck.id}-v2-cleanup-challenge`, version: 2 });
+  });
+
+  it('lets the person delete a pending certificate whose flow is gone', async () => {
+    const token = await api.token(uniqueId('gone'));
+    const stuck = await orderUnconfirmed(token);
+    await settle(stuck.id);
+    const path = `/api/v1/certificates/${stuck.id}`;
+    expect((await api.request('DELETE', path, { token })).status).toBe(204);
+    expect((await api.request('GET', path, { token })).status).toBe(404);
   });
 });
 

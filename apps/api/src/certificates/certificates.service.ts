@@ -8,7 +8,13 @@ import {
   type CertFlowStepView,
   type CertJobData,
 } from '@starchart/cert-flow';
-import { CertificateEntity, isDuplicateKey } from '@starchart/persistence';
+import { LIVE_STEP_STATES } from '@starchart/flow-runtime';
+import {
+  CERTIFICATE_IN_FLIGHT,
+  CertificateEntity,
+  CertificatesRepository,
+  isDuplicateKey,
+} from '@starchart/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
@@ -28,6 +34,9 @@ export const PEM_DOCUMENTS = ['certificate', 'chain', 'fullchain', 'privkey'] as
 export type PemDocument = (typeof PEM_DOCUMENTS)[number];
 
 const QUEUE_DOWN_REASON = 'The job queue could not be reached; order again.';
+// A flow the api could not confirm in time may still land this long after its row's commit:
+// until then an order without a live flow still counts as being worked on.
+const SETTLING_MS = 30_000;
 
 @Injectable()
 export class CertificatesService {
@@ -38,6 +47,7 @@ export class CertificatesService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @InjectRepository(CertificateEntity)
     private readonly certificates: Repository<CertificateEntity>,
+    private readonly orders: CertificatesRepository,
     private readonly flows: CertFlowService,
     private readonly flowStarter: FlowStarter,
   ) {
@@ -134,31 +144,28 @@ export class CertificatesService {
     }
   }
 
-  /** Removes the stored certificate; an order in progress must settle first. */
+  /** Removes the stored certificate, unless an order is being worked on. */
   async remove(principal: Principal, id: string): Promise<void> {
     const certificate = await this.findVisible(principal, id);
-    assertSettled(certificate);
-    const { affected } = await this.certificates.delete({
-      id,
-      status: certificate.status,
-      version: certificate.version,
-    });
-    if (affected !== 1) throw busy();
+    await this.assertNotWorkedOn(certificate);
+    if (!(await this.orders.deleteAsRead(certificate))) throw busy();
   }
 
+  /**
+   * A new order for a certificate that failed, or whose order nobody works on any more (its flow
+   * gone from Redis or failed): the next version, with a fresh flow.
+   */
   private async reorder(existing: CertificateEntity): Promise<CertificateEntity> {
-    assertSettled(existing);
+    await this.assertNotWorkedOn(existing);
     if (existing.status === 'issued')
       throw new CertificateExistsError(
         'Your certificate is issued and renews by itself before it expires. Delete it first to order a new one.',
       );
     const version = existing.version + 1;
     const data = toCertJobData('issue', { ...existing, version });
-    const { affected } = await this.certificates.update(
-      { id: existing.id, version: existing.version, status: 'failed' },
-      { status: 'pending', statusReason: null, version, flowId: this.flows.flowIdFor(data) },
-    );
-    if (affected !== 1) throw busy();
+    const flowId = this.flows.flowIdFor(data);
+    if (!(await this.orders.startOrder(existing, { status: 'pending', flowId, by: 'owner' })))
+      throw busy();
     await this.startFlow(data, () =>
       this.certificates.update(
         { id: existing.id, version },
@@ -168,7 +175,29 @@ export class CertificatesService {
     return this.certificates.findOneByOrFail({ id: existing.id });
   }
 
-  /** Adds the flow of the committed row; when Redis refuses it or is too slow, `undo` puts the row back (503). */
+  /**
+   * Busy (409) while an order is worked on: its flow is live in Redis, or its row changed so
+   * recently that a flow the api could not confirm may still land. A pending or renewing
+   * certificate whose flow is gone or failed is the person's to order again or delete.
+   */
+  private async assertNotWorkedOn(certificate: CertificateEntity): Promise<void> {
+    if (!CERTIFICATE_IN_FLIGHT.includes(certificate.status)) return;
+    const state = await this.flows.getFlowState(certificate).catch((error: unknown) => {
+      this.logger.warn({ msg: 'flow state unavailable', certificateId: certificate.id, error });
+      throw new ServiceUnavailableError(
+        'The job queue cannot be reached right now, so whether an order is still running is unknown. Try again in a few seconds.',
+      );
+    });
+    if (LIVE_STEP_STATES.includes(state)) throw busy();
+    const age = (await this.orders.now()).getTime() - certificate.updatedAt.getTime();
+    if (age < SETTLING_MS) throw busy();
+  }
+
+  /**
+   * Adds the flow of the committed row. When Redis refuses it, `undo` puts the row back (503);
+   * when Redis is too slow to confirm, the row stays: the certificate safety net starts its flow
+   * if it never lands.
+   */
   private async startFlow(data: CertJobData, undo: () => Promise<unknown>): Promise<void> {
     await this.flowStarter.start({
       producer: this.flows,
@@ -176,13 +205,8 @@ export class CertificatesService {
       undo,
       subject: { op: data.op, certificateId: data.certificateId },
       notDone: 'ordered',
-      whenUnconfirmed: 'undo',
     });
   }
-}
-
-function assertSettled(certificate: CertificateEntity): void {
-  if (certificate.status === 'pending' || certificate.status === 'renewing') throw busy();
 }
 
 function busy(): CertificateBusyError {

@@ -15,12 +15,6 @@ export interface CommittedChange {
   subject: Record<string, string>;
   /** What the 503 says was not done: "changed", "ordered". */
   notDone: string;
-  /**
-   * When Redis answers too late to know: keep the row (a safety net starts the flow if it never
-   * lands) or take it back like a refusal (no safety net; a late flow finds its row changed and
-   * does nothing).
-   */
-  whenUnconfirmed: 'keep' | 'undo';
 }
 
 /** Whether Redis confirmed the flow; 'unconfirmed' means it may still land. */
@@ -32,10 +26,10 @@ export type FlowStartOutcome = 'added' | 'unconfirmed';
  * lock is held while Redis is asked. Then:
  * - Redis refused, or cannot be reached: `undo` takes the change back and the caller gets a 503
  *   that says nothing was done;
- * - Redis answered too late to know: with `whenUnconfirmed: 'keep'` the flow may still land, so
- *   the row stays as committed (a 503 would be untrue if it did) and the caller's request is
- *   accepted; the record reconciler starts the flow if it never arrives. Certificates have no
- *   such safety net yet, so they take the change back ('undo') and answer 503.
+ * - Redis answered too late to know: the flow may still land, so the row stays as committed (a
+ *   503 would be untrue if it did) and the caller's request is accepted; the safety net starts
+ *   the flow if it never arrives (the reconciler for records, CertificateResumer for
+ *   certificates).
  */
 @Injectable()
 export class FlowStarter {
@@ -51,7 +45,7 @@ export class FlowStarter {
       await withTimeout(change.add(), this.config.flowStartTimeoutMs, 'adding the flow');
       return 'added';
     } catch (error) {
-      if (error instanceof TimeoutError && change.whenUnconfirmed === 'keep') {
+      if (error instanceof TimeoutError) {
         this.logger.warn({ msg: 'adding the flow was not confirmed', ...change.subject, error });
         return 'unconfirmed';
       }

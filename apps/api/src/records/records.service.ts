@@ -137,7 +137,6 @@ export class RecordsService {
       undo: () => this.undoCreate(record, idempotent),
       subject: { op: 'create', recordId: id },
       notDone: 'changed',
-      whenUnconfirmed: 'keep',
     });
     return { statusCode: ACCEPTED, body: toRecordView(record), replayed: false };
   }
@@ -366,7 +365,6 @@ export class RecordsService {
       undo: () => this.records.restore(record, version),
       subject: { op, recordId: record.id },
       notDone: 'changed',
-      whenUnconfirmed: 'keep',
     });
     return claimed;
   }

@@ -124,6 +124,7 @@ describe('loadWorkerConfig', () => {
         keyType: 'ecdsa-p256',
         renewBeforeDays: 30,
         renewEveryMs: 6 * 3_600_000,
+        resume: { everyMs: 300_000, graceMs: 120_000, maxResumes: 3 },
       });
     });
 

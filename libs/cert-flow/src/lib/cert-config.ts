@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CERT_KEY_TYPES,
+  DEFAULT_CERT_RESUME,
   type AcmeConfig,
   type CertKeyType,
+  type CertResumeSettings,
   type EncryptionConfig,
 } from './cert-flow-options';
 import { encryptionKeySchema } from './key-cipher';
@@ -68,6 +70,20 @@ export const acmeEnvSchema = z.object({
         });
       return ms;
     }),
+  // The safety net: up to a day between runs (0: off), like RECONCILE_EVERY_MS.
+  CERT_RESUME_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(DEFAULT_CERT_RESUME.everyMs),
+  CERT_RESUME_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(DEFAULT_CERT_RESUME.graceMs),
+  CERT_RESUME_MAX: z.coerce.number().int().min(0).max(100).default(DEFAULT_CERT_RESUME.maxResumes),
 });
 
 export type AcmeEnv = z.infer<typeof acmeEnvSchema>;
@@ -80,6 +96,7 @@ export interface CertWorkerConfig {
   dnsCheckServer?: string;
   renewBeforeDays: number;
   renewEveryMs: number;
+  resume: CertResumeSettings;
 }
 
 export function toEncryptionConfig(
@@ -126,5 +143,10 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
     ...(env.ACME_DNS_CHECK_SERVER !== undefined && { dnsCheckServer: env.ACME_DNS_CHECK_SERVER }),
     renewBeforeDays: env.CERT_RENEW_BEFORE_DAYS,
     renewEveryMs: env.CERT_RENEW_EVERY,
+    resume: {
+      everyMs: env.CERT_RESUME_EVERY_MS,
+      graceMs: env.CERT_RESUME_GRACE_MS,
+      maxResumes: env.CERT_RESUME_MAX,
+    },
   };
 }

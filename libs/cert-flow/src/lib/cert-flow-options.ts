@@ -21,6 +21,23 @@ export interface EncryptionConfig {
   retiredKeys: string[];
 }
 
+/** The certificate safety net (CertificateResumer). */
+export interface CertResumeSettings {
+  /** How often its job scheduler starts a run; 0 removes the scheduler. */
+  everyMs: number;
+  /** How long a pending or renewing certificate may go without a live flow before it is resumed. */
+  graceMs: number;
+  /** Resumes of one order before it ends failed. */
+  maxResumes: number;
+}
+
+// Like the reconciler's: longer than a flow takes to be added after the api's commit.
+export const DEFAULT_CERT_RESUME: CertResumeSettings = {
+  everyMs: 5 * 60_000,
+  graceMs: 2 * 60_000,
+  maxResumes: 3,
+};
+
 export interface CertFlowWorkerOptions {
   queue: CertQueueConfig;
   acme: AcmeConfig;
@@ -30,6 +47,7 @@ export interface CertFlowWorkerOptions {
   dnsCheckServer?: string;
   renewBeforeDays: number;
   renewEveryMs: number;
+  resume?: CertResumeSettings;
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
   /** How long the challenge record may take to be served; past it the order fails. */
@@ -45,6 +63,7 @@ export interface CertStepSettings {
   renewEveryMs: number;
   propagationDeadlineMs: number;
   orderDeadlineMs: number;
+  resume: CertResumeSettings;
 }
 
 export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
@@ -62,5 +81,6 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     renewEveryMs: options.renewEveryMs,
     propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
+    resume: options.resume ?? DEFAULT_CERT_RESUME,
   };
 }

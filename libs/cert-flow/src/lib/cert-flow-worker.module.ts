@@ -13,7 +13,9 @@ import { KeyCipher } from './key-cipher';
 import { CERT_QUEUE_REGISTRY } from './queues';
 import { CertificateRenewals } from './renewal/certificate-renewals.service';
 import { RenewCertificatesProcessor } from './renewal/renew-certificates.processor';
-import { RenewalSchedule } from './renewal/renewal-schedule';
+import { CertificateResumer } from './resume/certificate-resumer.service';
+import { ResumeCertificatesProcessor } from './resume/resume-certificates.processor';
+import { CertSchedules } from './cert-schedules';
 import { CheckChallengeDnsProcessor } from './steps/check-challenge-dns.processor';
 import { CleanupChallengeProcessor } from './steps/cleanup-challenge.processor';
 import { CreateAcmeOrderProcessor } from './steps/create-acme-order.processor';
@@ -22,7 +24,7 @@ import { ValidateChallengesProcessor } from './steps/validate-challenges.process
 import { WriteChallengeRecordProcessor } from './steps/write-challenge-record.processor';
 
 /**
- * The processors of the certificate flow and the renewal schedule, on the worker module
+ * The processors of the certificate flow, the renewal run and the safety net, on the worker module
  * generated from CERT_QUEUE_REGISTRY. Importing this module starts workers in the importing
  * process, so only apps/worker (and tests) import it. The importing app provides the one
  * Route53Service (Route53Module.forRoot), shared with the DNS record flow.
@@ -51,7 +53,8 @@ export class CertFlowWorkerModule {
         AcmeAccountService,
         CertificateSteps,
         CertificateRenewals,
-        RenewalSchedule,
+        CertificateResumer,
+        CertSchedules,
         CreateAcmeOrderProcessor,
         WriteChallengeRecordProcessor,
         CheckChallengeDnsProcessor,
@@ -59,8 +62,9 @@ export class CertFlowWorkerModule {
         FinalizeCertificateProcessor,
         CleanupChallengeProcessor,
         RenewCertificatesProcessor,
+        ResumeCertificatesProcessor,
       ],
-      exports: [CertificateRenewals],
+      exports: [CertificateRenewals, CertificateResumer],
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { readJobProgress, type StepState } from '@starchart/flow-runtime';
+import { readJobProgress, rootJobState, type StepState } from '@starchart/flow-runtime';
 import type { CertificateEntity } from '@starchart/persistence';
 import { CertFlowQueues } from './cert-flow-queues';
 import { CERT_FLOW } from './flow';
@@ -22,20 +22,19 @@ export function certificateDomains(username: string, rootDomain: string): string
   return [`${username}.${rootDomain}`, `*.${username}.${rootDomain}`];
 }
 
-/** The payload of a flow for this certificate: an issue of its version, or a renewal of its validTo. */
+/** The payload of the flow of one order (a version) of this certificate. */
 export function toCertJobData(
   op: CertJobData['op'],
-  certificate: Pick<CertificateEntity, 'id' | 'username' | 'domains' | 'version' | 'validTo'>,
+  certificate: Pick<CertificateEntity, 'id' | 'username' | 'domains' | 'version'>,
 ): CertJobData {
-  const base = {
+  return {
+    op,
+    version: certificate.version,
     certificateId: certificate.id,
     username: certificate.username,
     domains: certificate.domains,
     challengeName: `_acme-challenge.${certificate.domains[0] ?? ''}`,
   };
-  return op === 'issue'
-    ? { op, version: certificate.version, ...base }
-    : { op, replacesValidTo: certificate.validTo?.getTime() ?? 0, ...base };
 }
 
 /** The producer side of the certificate flow: no processors, safe to use from the api. */
@@ -54,6 +53,18 @@ export class CertFlowService {
     if (await this.queues.queue(CERT_QUEUES.cleanupChallenge).getJob(rootId)) return rootId;
     await this.queues.flowProducer.add(CERT_FLOW.build(data));
     return rootId;
+  }
+
+  /** The state of the root job of the certificate's latest flow; 'unknown' when Redis has none. */
+  getFlowState(certificate: Pick<CertificateEntity, 'flowId'>): Promise<StepState> {
+    return rootJobState(this.queues.queue(CERT_QUEUES.cleanupChallenge), certificate.flowId);
+  }
+
+  /** Why the root job of the certificate's latest flow failed; null when it did not. */
+  async rootFailure(certificate: Pick<CertificateEntity, 'flowId'>): Promise<string | null> {
+    if (!certificate.flowId) return null;
+    const root = await this.queues.queue(CERT_QUEUES.cleanupChallenge).getJob(certificate.flowId);
+    return root?.failedReason || null;
   }
 
   /** The steps of the certificate's latest flow, root first; [] when it has none. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { pollDelay, type WaitCheck } from '@starchart/flow-runtime';
+import { DependencyFailedError, pollDelay, type WaitCheck } from '@starchart/flow-runtime';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CertificateEntity, MAX_CERTIFICATE_REASON_LENGTH } from '@starchart/persistence';
 import {
@@ -19,7 +19,9 @@ import {
   CertificateGoneError,
   ChallengePropagationTimeoutError,
   ChallengeRecordRefusedError,
+  isOrderLost,
   OrderInvalidError,
+  OrderLostError,
   OrderTimeoutError,
 } from './errors';
 import { CERT_FLOW, certFlowIdFor } from './flow';
@@ -192,11 +194,12 @@ export class CertificateSteps {
     checked: CreateAcmeOrderResult,
   ): Promise<FinalizeCertificateResult> {
     let order = await client.getOrder(toOrder(checked.order));
-    if (order.status !== 'ready')
-      throw new OrderInvalidError(
-        `the order is ${order.status}, not ready: an earlier attempt may have finalized it with a ` +
-          'key that was not kept; order again',
+    if (order.status === 'processing' || order.status === 'valid')
+      throw new OrderLostError(
+        `the order is ${order.status}: an earlier attempt finalized it with a key that was not kept`,
       );
+    if (order.status !== 'ready')
+      throw new OrderInvalidError(`the order is ${order.status}, not ready; order again`);
     const key = await createKey(this.settings.keyType);
     const [, csr] = await acme.crypto.createCsr(
       { commonName: job.domains[0], altNames: job.domains },
@@ -232,10 +235,12 @@ export class CertificateSteps {
   /**
    * cleanup-challenge (root): remove the challenge TXT set whatever happened below, then write
    * issued or failed. The name belongs to this flow alone (one order per user at a time), so
-   * whatever set is there now is this flow's to remove.
+   * whatever set is there now is this flow's to remove. A lost order writes nothing: this job
+   * fails, and the safety net orders again.
    */
   async cleanUp(job: CertJobData, outcome: FlowOutcome): Promise<CleanupChallengeResult> {
     const removed = await this.removeChallengeRecord(job.challengeName);
+    if (!outcome.ok && isOrderLost(outcome.reason)) throw new DependencyFailedError(outcome.reason);
     const current = { id: job.certificateId, flowId: certFlowIdFor(job) };
     if (outcome.ok) {
       const { affected } = await this.certificates.update(current, {
@@ -256,7 +261,8 @@ export class CertificateSteps {
     return { outcome: affected ? 'failed' : 'gone', reason, removedChallengeValues: removed };
   }
 
-  private async removeChallengeRecord(name: string): Promise<number> {
+  /** Removes the challenge TXT set at `name`, whatever values it holds; returns how many. */
+  async removeChallengeRecord(name: string): Promise<number> {
     // Twice at most: the set may change between reading it and deleting its exact values.
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const current = await this.route53.getRecordSet(name, 'TXT');

@@ -24,6 +24,28 @@ export class OrderInvalidError extends FlowError {
   readonly retryable = false;
 }
 
+/**
+ * The order cannot go on, though a new one can: the CA no longer knows it (a CA that lost its
+ * data, as Pebble on every restart), or an attempt that crashed finalized it with a key that was
+ * not kept. The root then fails its job instead of writing failed, and the safety net orders
+ * again (CertificateResumer).
+ */
+export class OrderLostError extends FlowError {
+  readonly retryable = false;
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(`${ORDER_LOST} ${detail}`, options);
+  }
+}
+
+// The start of every OrderLostError's message: the root reads its child's failure as text only.
+const ORDER_LOST = 'the order was lost:';
+
+/** Whether a step's failure reason is an OrderLostError's. */
+export function isOrderLost(reason: string): boolean {
+  return reason.startsWith(ORDER_LOST);
+}
+
 /** The order did not become ready (or valid) before the deadline. */
 export class OrderTimeoutError extends FlowError {
   readonly retryable = false;

@@ -1,32 +1,26 @@
 import { FlowDefinition } from '@starchart/flow-runtime/table';
-import type { CertJobData } from './job-data';
+import { CERT_FLOW_OPS, type CertFlowOp, type CertJobData } from './job-data';
 import { CERT_FLOW_STEPS, CERT_QUEUES, type CertFlowStep } from './queues';
 
-/** What identifies one flow: an issue of one version, or the renewal of one certificate's validTo. */
-export type CertFlowKey =
-  | Pick<Extract<CertJobData, { op: 'issue' }>, 'op' | 'certificateId' | 'version'>
-  | Pick<Extract<CertJobData, { op: 'renew' }>, 'op' | 'certificateId' | 'replacesValidTo'>;
+/** What identifies one flow: one order (a version) of one certificate, an issue or a renewal. */
+export type CertFlowKey = Pick<CertJobData, 'op' | 'certificateId' | 'version'>;
 
-const FLOW_KEY = /^(issue|renew)-(.+)-([vt])(\d+)$/;
+const FLOW_KEY = /^([a-z]+)-(.+)-v(\d+)$/;
+
+const isOp = (text: string | undefined): text is CertFlowOp =>
+  CERT_FLOW_OPS.some((op) => op === text);
 
 /** The certificate flow: its table (CERT_FLOW_STEPS) and what flow-runtime derives from it. */
 export const CERT_FLOW = new FlowDefinition<CertFlowStep, CertFlowKey, CertJobData>({
   label: 'certificate flow',
   root: CERT_QUEUES.cleanupChallenge,
   steps: CERT_FLOW_STEPS,
-  keyOf: (data) =>
-    data.op === 'issue'
-      ? { op: data.op, certificateId: data.certificateId, version: data.version }
-      : { op: data.op, certificateId: data.certificateId, replacesValidTo: data.replacesValidTo },
-  formatKey: (key) =>
-    `${key.op}-${key.certificateId}-${key.op === 'issue' ? `v${key.version}` : `t${key.replacesValidTo}`}`,
+  keyOf: ({ op, certificateId, version }) => ({ op, certificateId, version }),
+  formatKey: ({ op, certificateId, version }) => `${op}-${certificateId}-v${version}`,
   parseKey: (text) => {
-    const [, op, certificateId, kind, number] = FLOW_KEY.exec(text) ?? [];
-    if (!certificateId || !number) return undefined;
-    if (op === 'issue' && kind === 'v') return { op, certificateId, version: Number(number) };
-    if (op === 'renew' && kind === 't')
-      return { op, certificateId, replacesValidTo: Number(number) };
-    return undefined;
+    const [, op, certificateId, version] = FLOW_KEY.exec(text) ?? [];
+    if (!isOp(op) || !certificateId || !version) return undefined;
+    return { op, certificateId, version: Number(version) };
   },
   // Reads like `finalizeCertificate:alice` on the board.
   jobLabel: ({ username }) => username,

@@ -13,21 +13,15 @@ const certificateSnapshot = {
 };
 
 /**
- * The payload of every job of a certificate flow, shared by producer and processors: an issue
- * is keyed by the row's version, a renewal by the validTo of the certificate it replaces.
+ * The payload of every job of a certificate flow, shared by producer and processors. Every order
+ * (the person's, a renewal, one the safety net starts again) is a new version of the row, and
+ * the flow is keyed by it.
  */
-export const certJobDataSchema = z.discriminatedUnion('op', [
-  z.object({
-    op: z.literal('issue'),
-    version: z.number().int().positive(),
-    ...certificateSnapshot,
-  }),
-  z.object({
-    op: z.literal('renew'),
-    replacesValidTo: z.number().int().nonnegative(),
-    ...certificateSnapshot,
-  }),
-]);
+export const certJobDataSchema = z.object({
+  op: z.enum(CERT_FLOW_OPS),
+  version: z.number().int().positive(),
+  ...certificateSnapshot,
+});
 export type CertJobData = z.infer<typeof certJobDataSchema>;
 
 /** What a later step needs to address the order again (the ACME order's URLs are public). */
@@ -69,6 +63,21 @@ export interface CleanupChallengeResult {
   outcome: 'issued' | 'failed' | 'gone';
   reason: string | null;
   removedChallengeValues: number;
+}
+
+/** resume-certificates: what one run of the safety net did. */
+export interface ResumeCertificatesResult {
+  /** Certificates pending or renewing. */
+  scanned: number;
+  /** Orders whose flow was gone or had failed, started again as a new version. */
+  resumed: number;
+  /** Orders resumed as often as the bound allows, now failed with the reason. */
+  gaveUp: number;
+  /** Orders whose flow is live, or that changed within the grace period. */
+  skippedInFlight: number;
+  /** Certificates the run could not handle (Redis, the database or Route 53 failing); the next run tries again. */
+  failed: number;
+  durationMs: number;
 }
 
 /** renew-certificates: the certificates it started renewing. */

@@ -1,5 +1,6 @@
 import {
   HOUR_S,
+  scheduledRunRow,
   type QueueRegistry,
   type Retention,
   type StepRow,
@@ -17,10 +18,14 @@ export const CERT_QUEUES = {
   finalizeCertificate: 'finalize-certificate',
   cleanupChallenge: 'cleanup-challenge',
   renewCertificates: 'renew-certificates',
+  resumeCertificates: 'resume-certificates',
 } as const;
 
 export type CertQueueName = (typeof CERT_QUEUES)[keyof typeof CERT_QUEUES];
-export type CertFlowStep = Exclude<CertQueueName, typeof CERT_QUEUES.renewCertificates>;
+export type CertFlowStep = Exclude<
+  CertQueueName,
+  typeof CERT_QUEUES.renewCertificates | typeof CERT_QUEUES.resumeCertificates
+>;
 
 const RETENTION: Retention = {
   completed: { age: 24 * HOUR_S, count: 10_000 },
@@ -104,19 +109,22 @@ export const CERT_FLOW_STEPS: { readonly [Step in CertFlowStep]: StepRow<CertFlo
 };
 
 /**
- * Every queue this lib owns, flow steps and the renewal scheduler alike: what the board shows,
- * the producer opens and the worker must process. Adding a queue is adding a row.
+ * Every queue this lib owns, flow steps and the schedulers (renewal, safety net) alike: what the
+ * board shows, the producer opens and the worker must process. Adding a queue is adding a row.
  */
 export const CERT_QUEUE_REGISTRY = {
   ...CERT_FLOW_STEPS,
   // The scheduled renewal run: one at a time per process; no retries (the next slot comes soon).
-  [CERT_QUEUES.renewCertificates]: {
-    jobName: 'renewCertificates',
-    concurrency: 1,
-    locks: 'shared',
-    retention: {
-      completed: { age: 7 * 24 * HOUR_S, count: 100 },
-      failed: { age: 30 * 24 * HOUR_S, count: 100 },
-    },
-  },
+  [CERT_QUEUES.renewCertificates]: scheduledRunRow('renewCertificates', {
+    completedHours: 7 * 24,
+    failedHours: 30 * 24,
+    count: 100,
+  }),
+  // The safety net's run, like the reconciler's for records: one at a time in the deployment
+  // (a Redis lock), not retried (the next slot comes soon); reports kept for a week.
+  [CERT_QUEUES.resumeCertificates]: scheduledRunRow('resumeCertificates', {
+    completedHours: 7 * 24,
+    failedHours: 7 * 24,
+    count: 500,
+  }),
 } as const satisfies QueueRegistry;

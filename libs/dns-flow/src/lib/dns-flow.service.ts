@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   FlowAdder,
   readJobProgress,
+  rootJobState,
   type JobProgress,
   type StepState,
 } from '@starchart/flow-runtime';
@@ -10,15 +11,6 @@ import { DnsFlowQueues } from './dns-flow-queues';
 import { DNS_FLOW } from './flow';
 import { toJobData, type FlowOp } from './job-data';
 import { DNS_QUEUES, type DnsQueueName } from './queues';
-
-/** States in which a flow still runs by itself: a worker has it or will pick it up. */
-export const LIVE_STEP_STATES: readonly StepState[] = [
-  'waiting',
-  'waiting-children',
-  'delayed',
-  'active',
-  'prioritized',
-];
 
 /** One job of a record's flow, as the api shows it. */
 export interface FlowStep extends JobProgress {
@@ -58,10 +50,8 @@ export class DnsFlowService {
   }
 
   /** The state of the root job of the record's latest flow; 'unknown' when Redis has no such job. */
-  async getFlowState(record: DnsRecordEntity): Promise<StepState> {
-    if (!record.flowId) return 'unknown';
-    const root = await this.queues.queue(DNS_QUEUES.syncDbStatus).getJob(record.flowId);
-    return root ? root.getState() : 'unknown';
+  getFlowState(record: DnsRecordEntity): Promise<StepState> {
+    return rootJobState(this.queues.queue(DNS_QUEUES.syncDbStatus), record.flowId);
   }
 
   /**

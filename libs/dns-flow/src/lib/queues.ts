@@ -1,5 +1,6 @@
 import {
   HOUR_S,
+  scheduledRunRow,
   type QueueRegistry,
   type Retention,
   type StepRow,
@@ -95,25 +96,17 @@ export const DNS_QUEUE_REGISTRY = {
   ...DNS_FLOW_STEPS,
   // One run at a time per process; the run's Redis lock covers the other processes. Runs are
   // kept for a week so an admin can read their reports.
-  [RECONCILE_QUEUE]: {
-    jobName: 'reconcile',
-    concurrency: 1,
-    locks: 'shared',
-    retention: {
-      completed: { age: 7 * 24 * HOUR_S, count: 500 },
-      failed: { age: 7 * 24 * HOUR_S, count: 500 },
-    },
-  },
+  [RECONCILE_QUEUE]: scheduledRunRow('reconcile', {
+    completedHours: 7 * 24,
+    failedHours: 7 * 24,
+    count: 500,
+  }),
   // One run at a time per process; runs of several processes only race for conditional updates.
-  [EXPIRE_RECORDS_QUEUE]: {
-    jobName: 'expireRecords',
-    concurrency: 1,
-    locks: 'shared',
-    retention: {
-      completed: { age: 7 * 24 * HOUR_S, count: 200 },
-      failed: { age: 30 * 24 * HOUR_S, count: 200 },
-    },
-  },
+  [EXPIRE_RECORDS_QUEUE]: scheduledRunRow('expireRecords', {
+    completedHours: 7 * 24,
+    failedHours: 30 * 24,
+    count: 200,
+  }),
 } as const satisfies QueueRegistry;
 
 export type DnsRegistryQueue = keyof typeof DNS_QUEUE_REGISTRY;

@@ -2,6 +2,7 @@ import type { FlowJob, Job } from 'bullmq';
 import type { z } from 'zod';
 import {
   flowJobOptions,
+  HOUR_S,
   type FlowJobOptions,
   type Retention,
   type RetryPolicy,
@@ -54,6 +55,26 @@ export interface StepRow<Step extends string> extends QueueRow {
   retry: RetryPolicy;
   /** How it polls while it waits; null: it never waits. */
   poll: PollPolicy | null;
+}
+
+/**
+ * The row of a scheduler's queue (a reconcile, renewal or safety-net run): one run at a time per
+ * process (a Redis lock covers the others, see runExclusively), its finished runs kept for the
+ * hours given, at most `count` of each kind.
+ */
+export function scheduledRunRow(
+  jobName: string,
+  keep: { completedHours: number; failedHours: number; count: number },
+): QueueRow {
+  return {
+    jobName,
+    concurrency: 1,
+    locks: 'shared',
+    retention: {
+      completed: { age: keep.completedHours * HOUR_S, count: keep.count },
+      failed: { age: keep.failedHours * HOUR_S, count: keep.count },
+    },
+  };
 }
 
 /**

@@ -6,11 +6,13 @@ import { DatabaseConnector } from './database-connector';
 import { AdminAuditLogRepository } from './repositories/admin-audit-log.repository';
 import { AdminRecordsRepository } from './repositories/admin-records.repository';
 import { AdminUsersRepository } from './repositories/admin-users.repository';
+import { CertificatesRepository } from './repositories/certificates.repository';
 import { DnsRecordsRepository } from './repositories/dns-records.repository';
 import { UsersRepository } from './repositories/users.repository';
 
 const OWN_REPOSITORIES = [
   DnsRecordsRepository,
+  CertificatesRepository,
   UsersRepository,
   AdminUsersRepository,
   AdminRecordsRepository,

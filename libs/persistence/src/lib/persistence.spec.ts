@@ -43,6 +43,7 @@ describe('persistence', () => {
       'UserAdminColumns1767571200000',
       'RecordsSearchIndex1767660000000',
       'RecordLifecycle1767744000000',
+      'CertificateResumes1767830400000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

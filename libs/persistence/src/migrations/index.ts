@@ -5,6 +5,7 @@ import { AdminConsole1767484800000 } from './1767484800000-admin-console';
 import { UserAdminColumns1767571200000 } from './1767571200000-user-admin-columns';
 import { RecordsSearchIndex1767660000000 } from './1767660000000-records-search-index';
 import { RecordLifecycle1767744000000 } from './1767744000000-record-lifecycle';
+import { CertificateResumes1767830400000 } from './1767830400000-certificate-resumes';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   UserAdminColumns1767571200000,
   RecordsSearchIndex1767660000000,
   RecordLifecycle1767744000000,
+  CertificateResumes1767830400000,
 ];

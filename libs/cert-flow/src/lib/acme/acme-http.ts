@@ -3,7 +3,12 @@ import * as acme from 'acme-client';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
-import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
+import {
+  AcmeAccountRefusedError,
+  AcmeRefusedError,
+  AcmeUnavailableError,
+  OrderLostError,
+} from '../errors';
 
 const problemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });
 
@@ -71,6 +76,8 @@ function assertNotRefused(status: number, body: unknown): void {
   if (status === 429 || status >= 500 || type === RATE_LIMITED)
     throw new AcmeUnavailableError(message);
   if (ACCOUNT_PROBLEMS.includes(type)) throw new AcmeAccountRefusedError(message);
+  // An order, authorization or challenge URL the CA no longer knows: only a new order helps.
+  if (status === 404) throw new OrderLostError(message);
   throw new AcmeRefusedError(message);
 }
 

@@ -1,3 +1,4 @@
+import { scheduledRunOptions, type ScheduledRun } from '@starchart/flow-runtime';
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 import { DNS_QUEUE_REGISTRY, RECONCILE_QUEUE } from '../queues';
@@ -39,13 +40,15 @@ export type ReconcileJobOptions = Pick<
  * but the id), with the retention of its registry row.
  */
 export function reconcileJobOptions(jobId?: string): ReconcileJobOptions {
-  return {
-    ...(jobId === undefined ? {} : { jobId }),
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 10_000 },
-    removeOnComplete: DNS_QUEUE_REGISTRY[RECONCILE_QUEUE].retention.completed,
-    removeOnFail: DNS_QUEUE_REGISTRY[RECONCILE_QUEUE].retention.failed,
-  };
+  return { ...(jobId === undefined ? {} : { jobId }), ...scheduledRunOptions(RECONCILE_RUN) };
 }
 
-export const RECONCILE_JOB_NAME = 'reconcile';
+export const RECONCILE_JOB_NAME = DNS_QUEUE_REGISTRY[RECONCILE_QUEUE].jobName;
+
+/** The scheduled run, but for its interval: its registry row, payload and retries. */
+export const RECONCILE_RUN = {
+  schedulerId: RECONCILE_SCHEDULER_ID,
+  row: DNS_QUEUE_REGISTRY[RECONCILE_QUEUE],
+  data: { trigger: 'schedule' } satisfies ReconcileJobData,
+  retry: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 } },
+} as const satisfies Omit<ScheduledRun, 'everyMs'>;

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DnsRecordEntity } from '@starchart/persistence';
+import { databaseNow, DnsRecordEntity } from '@starchart/persistence';
 import {
   InvalidChangeError,
   Route53Service,
   type RecordChange,
   type RecordSet,
 } from '@starchart/route53';
+import { LIVE_STEP_STATES, resumeIfStalled, type StalledFlowRules } from '@starchart/flow-runtime';
 import { In, type Repository } from 'typeorm';
-import { DnsFlowService, LIVE_STEP_STATES } from '../dns-flow.service';
+import { DnsFlowService } from '../dns-flow.service';
 import { parseFlowId } from '../flow';
 import { toJobData } from '../job-data';
 import { toRecordSet } from '../record-set';
@@ -46,13 +47,21 @@ interface PlannedChange {
 @Injectable()
 export class ReconcilerService {
   private readonly logger = new Logger(ReconcilerService.name);
+  /** Records are resumed as often as their flow stops: their root always writes a final status. */
+  private readonly stalled: StalledFlowRules<DnsRecordEntity>;
 
   constructor(
     @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
     private readonly route53: Route53Service,
     private readonly flows: DnsFlowService,
-    @Inject(RECONCILE_SETTINGS) private readonly settings: ReconcileSettings,
-  ) {}
+    @Inject(RECONCILE_SETTINGS) settings: ReconcileSettings,
+  ) {
+    this.stalled = {
+      graceMs: settings.graceMs,
+      stateOf: (row) => this.flows.getFlowState(row),
+      resume: (row) => this.resume(row),
+    };
+  }
 
   async reconcile(): Promise<ReconcileReport> {
     const started = Date.now();
@@ -73,7 +82,8 @@ export class ReconcilerService {
       report.scanned += 1;
       zone.set(setKey(set.name, set.type), set);
     }
-    const now = await this.databaseNow();
+    // The database's clock, the one that wrote updated_at: the workers' clocks may differ.
+    const now = await databaseNow(this.records.manager);
     const rows = await this.records.find();
     const busyNames = new Set(rows.filter(isInFlight).map((row) => row.fqdn));
     const known = new Set(rows.map((row) => setKey(row.fqdn, row.type)));
@@ -81,10 +91,10 @@ export class ReconcilerService {
     const planned: PlannedChange[] = [];
     for (const row of rows) {
       if (isInFlight(row)) {
-        const outcome = await this.resumeStalled(row, now);
-        if (outcome === 'requeued') report.requeued += 1;
+        const outcome = await resumeIfStalled(row, now, this.stalled);
+        if (outcome === 'resumed') report.requeued += 1;
         // Within the grace period the api may still be adding the flow: in flight too.
-        else if (outcome !== 'unknown-flow') report.skippedInFlight += 1;
+        else if (outcome !== 'unresumable') report.skippedInFlight += 1;
         continue;
       }
       if (row.status !== 'active') continue;
@@ -124,25 +134,20 @@ export class ReconcilerService {
     return strays.filter((set) => !known.has(setKey(set.name, set.type)));
   }
 
-  private async resumeStalled(
-    row: DnsRecordEntity,
-    now: Date,
-  ): Promise<'requeued' | 'live' | 'young' | 'unknown-flow'> {
-    const state = await this.flows.getFlowState(row);
-    if (LIVE_STEP_STATES.includes(state)) return 'live';
-    if (now.getTime() - row.updatedAt.getTime() < this.settings.graceMs) return 'young';
+  /** The record's current flow again, with the same ids; false when it has none to resume. */
+  private async resume(row: DnsRecordEntity): Promise<boolean> {
     const flow = row.flowId ? parseFlowId(row.flowId) : undefined;
     if (!flow || flow.version !== row.version) {
       this.logger.warn({ msg: 'stalled record has no flow to resume', recordId: row.id });
-      return 'unknown-flow';
+      return false;
     }
     const resumed = await this.flows.resume(flow.op, row);
     if (resumed === 'none') {
       this.logger.warn({ msg: 'stalled record whose flow completed', recordId: row.id });
-      return 'unknown-flow';
+      return false;
     }
     this.logger.log({ msg: 'resumed stalled flow', recordId: row.id, op: flow.op, resumed });
-    return 'requeued';
+    return true;
   }
 
   private async hasLiveFlow(row: DnsRecordEntity): Promise<boolean> {
@@ -176,13 +181,6 @@ export class ReconcilerService {
         }
       });
     }
-  }
-
-  private async databaseNow(): Promise<Date> {
-    // The database's clock, the one that wrote updated_at: the workers' clocks may differ.
-    const [row] = await this.records.query<{ now: Date }[]>('SELECT NOW(3) AS now');
-    if (!row) throw new Error('SELECT NOW(3) returned no row');
-    return row.now;
   }
 }
 

@@ -48,6 +48,10 @@ export class CertificateEntity {
   @Column({ name: 'flow_id', type: 'varchar', length: 160, nullable: true })
   flowId!: string | null;
 
+  /** How often the safety net started this order again; 0 for an order the person started. */
+  @Column({ type: 'int', unsigned: true, default: 0 })
+  resumes!: number;
+
   /** The leaf certificate (PEM), once issued. */
   @Column({ name: 'certificate_pem', type: 'text', nullable: true })
   certificatePem!: string | null;

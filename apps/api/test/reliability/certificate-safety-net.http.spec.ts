@@ -1,0 +1,149 @@
+import { CERT_FLOW, CERT_QUEUES } from '@starchart/cert-flow';
+import { testStack, uniqueId } from '@starchart/testing';
+import { Queue } from 'bullmq';
+import { type ApiHarness, startApi } from '../support/api-harness';
+import { certEnv, waitForCertificate, type CertificateBody } from '../support/certificates';
+import { startWorker, type WorkerProcess } from '../support/worker-process';
+import { zoneNamesUnder } from '../support/zone';
+
+jest.setTimeout(90_000);
+
+const MAX_RESUMES = 2;
+
+interface Row {
+  status: string;
+  status_reason: string | null;
+  version: number;
+  resumes: number;
+  flow_id: string;
+}
+
+/**
+ * The certificate safety net in the built worker, run every half second with a one-second grace
+ * period. The flow steps' queues are paused while a test takes a flow out of Redis, so that no
+ * worker holds one of its jobs.
+ */
+describe('the certificate safety net', () => {
+  let api: ApiHarness;
+  let worker: WorkerProcess;
+  let steps: Queue[] = [];
+
+  const root = (): Queue => {
+    const queue = steps.find((step) => step.name === CERT_QUEUES.cleanupChallenge);
+    if (!queue) throw new Error('no root queue');
+    return queue;
+  };
+  const row = async (id: string): Promise<Row> => {
+    const [found] = (await api.sql(
+      'SELECT status, status_reason, version, resumes, flow_id FROM certificates WHERE id = ?',
+      [id],
+    )) as Row[];
+    if (!found) throw new Error(`no certificate ${id}`);
+    return found;
+  };
+  const pauseSteps = (): Promise<unknown> => Promise.all(steps.map((queue) => queue.pause()));
+  const resumeSteps = (): Promise<unknown> => Promise.all(steps.map((queue) => queue.resume()));
+
+  /** Takes the certificate's current flow out of Redis, every job of it. */
+  async function loseFlow(flowId: string): Promise<void> {
+    const job = await root().getJob(flowId);
+    if (!job) throw new Error(`flow ${flowId} is not in Redis`);
+    await job.remove({ removeChildren: true });
+    expect(await root().getJob(flowId)).toBeUndefined();
+  }
+
+  /** Waits until the safety net moved the certificate off `flowId`; returns the row then. */
+  async function nextOrder(id: string, flowId: string): Promise<Row> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const current = await row(id);
+      if (current.flow_id !== flowId) return current;
+      if (Date.now() > deadline)
+        throw new Error(`no new order for ${id}; worker:\n${worker.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function order(token: string): Promise<CertificateBody> {
+    const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(ordered.status).toBe(202);
+    return ordered.json as CertificateBody;
+  }
+
+  beforeAll(async () => {
+    api = await startApi({ env: certEnv() });
+    worker = await startWorker({
+      ...api.env,
+      CERT_RESUME_EVERY_MS: '500',
+      CERT_RESUME_GRACE_MS: '1000',
+      CERT_RESUME_MAX: String(MAX_RESUMES),
+    });
+    steps = CERT_FLOW.stepNames.map(
+      (step) =>
+        new Queue(step, {
+          connection: { url: testStack().redis.url },
+          prefix: api.config.queue.prefix,
+        }),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(steps.map((queue) => queue.close()));
+    await worker?.stop();
+    await api?.close();
+  });
+
+  afterEach(() => resumeSteps());
+
+  it('orders again, and issues, a certificate whose flow was removed from Redis', async () => {
+    const username = uniqueId('lost');
+    const token = await api.token(username);
+    await pauseSteps();
+    const { id } = await order(token);
+    const lost = await row(id);
+    await loseFlow(lost.flow_id);
+    await resumeSteps();
+
+    const again = await nextOrder(id, lost.flow_id);
+    expect(again).toMatchObject({
+      status: 'pending',
+      version: 2,
+      resumes: 1,
+      flow_id: `issue-${id}-v2-cleanup-challenge`,
+    });
+    await waitForCertificate(api, token, id, 'issued', worker);
+    expect(await row(id)).toMatchObject({ status: 'issued', version: 2, resumes: 1 });
+    expect(await zoneNamesUnder(`_acme-challenge.${username}.${api.config.rootDomain}`)).toEqual(
+      [],
+    );
+  });
+
+  it('ends an order whose flow keeps getting lost failed, with the reason, after the bound', async () => {
+    const username = uniqueId('again');
+    const token = await api.token(username);
+    await pauseSteps();
+    const { id } = await order(token);
+    let current = await row(id);
+    for (let resume = 1; resume <= MAX_RESUMES; resume += 1) {
+      await loseFlow(current.flow_id);
+      current = await nextOrder(id, current.flow_id);
+      expect(current).toMatchObject({ status: 'pending', version: resume + 1, resumes: resume });
+    }
+    await loseFlow(current.flow_id);
+
+    const failed = await waitForCertificate(api, token, id, 'failed', worker);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      statusReason: expect.stringContaining(`was resumed ${MAX_RESUMES} times`),
+    });
+    expect(await row(id)).toMatchObject({ version: MAX_RESUMES + 1, resumes: MAX_RESUMES });
+    expect(await zoneNamesUnder(`_acme-challenge.${username}.${api.config.rootDomain}`)).toEqual(
+      [],
+    );
+    // Failed, it is the person's again: a new order starts from the next version.
+    await resumeSteps();
+    const reordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
+    expect(reordered.status).toBe(202);
+    await waitForCertificate(api, token, id, 'issued', worker);
+  });
+});

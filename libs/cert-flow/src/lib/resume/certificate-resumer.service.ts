@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { resumeStalledRows, type StalledFlowRules } from '@starchart/flow-runtime';
+import { CertificatesRepository, type CertificateEntity } from '@starchart/persistence';
+import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
+import { CertFlowService, toCertJobData } from '../cert-flow.service';
+import { CertificateSteps } from '../certificate-steps.service';
+import { CERT_FLOW } from '../flow';
+import type { CertFlowOp, ResumeCertificatesResult } from '../job-data';
+
+/**
+ * The certificate safety net, the counterpart of the record reconciler's resumes: a certificate
+ * pending or renewing whose flow is gone from Redis or failed (a lost order fails its root on
+ * purpose), and that changed longer than the grace period ago, gets a new order: the next
+ * version with a fresh flow, since an ACME order that stopped cannot be picked up again. After
+ * `maxResumes` of them it ends failed with the reason, its challenge record removed.
+ */
+@Injectable()
+export class CertificateResumer {
+  private readonly logger = new Logger(CertificateResumer.name);
+  private readonly rules: StalledFlowRules<CertificateEntity>;
+
+  constructor(
+    private readonly certificates: CertificatesRepository,
+    private readonly flows: CertFlowService,
+    private readonly steps: CertificateSteps,
+    @Inject(CERT_STEP_SETTINGS) settings: CertStepSettings,
+  ) {
+    this.rules = {
+      graceMs: settings.resume.graceMs,
+      stateOf: (row) => this.flows.getFlowState(row),
+      resume: (row) => this.orderAgain(row),
+      bound: {
+        max: settings.resume.maxResumes,
+        resumesOf: (row) => row.resumes,
+        giveUp: (row, reason) => this.giveUp(row, reason),
+      },
+    };
+  }
+
+  async resumeStalled(): Promise<ResumeCertificatesResult> {
+    const started = Date.now();
+    const now = await this.certificates.now();
+    const rows = await this.certificates.findInFlight();
+    const tally = await resumeStalledRows(rows, now, this.rules, (row, error) =>
+      this.logger.warn({ msg: 'could not resume certificate', certificateId: row.id, error }),
+    );
+    const result: ResumeCertificatesResult = {
+      scanned: rows.length,
+      resumed: tally.resumed,
+      gaveUp: tally['gave-up'],
+      skippedInFlight: tally.live + tally.young + tally.unresumable,
+      failed: tally.errors,
+      durationMs: Date.now() - started,
+    };
+    if (result.resumed + result.gaveUp + result.failed > 0)
+      this.logger.log({ msg: 'certificate safety net', ...result });
+    return result;
+  }
+
+  /** The next version with a fresh flow of the same kind; false when the row changed meanwhile. */
+  private async orderAgain(row: CertificateEntity): Promise<boolean> {
+    const op: CertFlowOp =
+      (row.flowId && CERT_FLOW.parseFlowId(row.flowId)?.op) ||
+      (row.status === 'renewing' ? 'renew' : 'issue');
+    const data = toCertJobData(op, { ...row, version: row.version + 1 });
+    const status = row.status === 'renewing' ? 'renewing' : 'pending';
+    const flowId = this.flows.flowIdFor(data);
+    if (!(await this.certificates.startOrder(row, { status, flowId, by: 'safety-net' })))
+      return false;
+    // After the commit, as the api does; if Redis refuses, the next run finds this version
+    // without a flow once the grace period is over.
+    await this.flows.start(data);
+    this.logger.log({
+      msg: 'ordered again',
+      certificateId: row.id,
+      op,
+      flowId,
+      resumes: row.resumes + 1,
+    });
+    return true;
+  }
+
+  private async giveUp(row: CertificateEntity, reason: string): Promise<void> {
+    const lastFailure = await this.flows.rootFailure(row);
+    await this.steps.removeChallengeRecord(`_acme-challenge.${row.domains[0] ?? ''}`);
+    const given = await this.certificates.failOrder(
+      row,
+      `The order did not finish: ${reason}${lastFailure ? ` (last: ${lastFailure})` : ''}. Order again.`,
+    );
+    if (given) this.logger.warn({ msg: 'gave up on certificate', certificateId: row.id, reason });
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { databaseNow } from '../database-clock';
+import {
+  CertificateEntity,
+  MAX_CERTIFICATE_REASON_LENGTH,
+  type CertificateStatus,
+} from '../entities/certificate.entity';
+
+/** The statuses of a certificate whose order runs: its flow is to end it issued or failed. */
+export const CERTIFICATE_IN_FLIGHT: readonly CertificateStatus[] = ['pending', 'renewing'];
+
+/** The row as it was read: a write below applies only while the row is still exactly that. */
+export type CertificateAsRead = Pick<CertificateEntity, 'id' | 'version' | 'status' | 'flowId'>;
+
+/** A new order for a certificate: its next version and the id of the flow that runs it. */
+export interface NextOrder {
+  status: 'pending' | 'renewing';
+  flowId: string;
+  /** Started by the safety net (counts towards its bound), or by the person or the renewal run. */
+  by: 'safety-net' | 'owner';
+}
+
+/**
+ * The writes to `certificates` that start or end an order. Each is conditional on the row as it
+ * was read (id, version, status, flow), so of two racing writers exactly one wins; each returns
+ * whether it did.
+ */
+@Injectable()
+export class CertificatesRepository {
+  constructor(
+    @InjectRepository(CertificateEntity)
+    private readonly certificates: Repository<CertificateEntity>,
+  ) {}
+
+  /** Certificates whose order runs, least recently changed first. */
+  findInFlight(): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      where: { status: In([...CERTIFICATE_IN_FLIGHT]) },
+      order: { updatedAt: 'ASC' },
+    });
+  }
+
+  /** The next version of the certificate with its new order's flow, committed before the flow is added. */
+  async startOrder(current: CertificateAsRead, next: NextOrder): Promise<boolean> {
+    const resumes = next.by === 'safety-net' ? 'resumes + 1' : '0';
+    return this.changed(
+      'UPDATE certificates SET status = ?, status_reason = NULL, version = version + 1, ' +
+        `flow_id = ?, resumes = ${resumes} WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?`,
+      [next.status, next.flowId, current.id, current.version, current.status, current.flowId],
+    );
+  }
+
+  /** Ends an order its flow will not end: failed, with the reason. */
+  async failOrder(current: CertificateAsRead, reason: string): Promise<boolean> {
+    return this.changed(
+      "UPDATE certificates SET status = 'failed', status_reason = ? " +
+        'WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
+      [
+        reason.slice(0, MAX_CERTIFICATE_REASON_LENGTH),
+        current.id,
+        current.version,
+        current.status,
+        current.flowId,
+      ],
+    );
+  }
+
+  /** Deletes the certificate as it was read. */
+  async deleteAsRead(current: CertificateAsRead): Promise<boolean> {
+    return this.changed(
+      'DELETE FROM certificates WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
+      [current.id, current.version, current.status, current.flowId],
+    );
+  }
+
+  /** The database's clock, the one that wrote updated_at. */
+  now(): Promise<Date> {
+    return databaseNow(this.certificates.manager);
+  }
+
+  private async changed(sql: string, params: unknown[]): Promise<boolean> {
+    const result = await this.certificates.query<{ affectedRows: number }>(sql, params);
+    return result.affectedRows === 1;
+  }
+}
