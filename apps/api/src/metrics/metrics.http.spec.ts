@@ -152,7 +152,7 @@ describe('/metrics on the api and the worker after record flows', () => {
   it('answers the worker health check beside its metrics', async () => {
     const health = await fetch(new URL('/health', workerMetrics));
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', workers: 5, queues: 5 });
+    expect(await health.json()).toMatchObject({ status: 'ok', workers: 6, queues: 6 });
     expect((await fetch(new URL('/other', workerMetrics))).status).toBe(404);
   });
 });
