@@ -6,6 +6,7 @@ import {
 import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
 import { randomUUID } from 'node:crypto';
 import { type ApiHarness, startApi } from '../support/api-harness';
+import { certEnv } from '../support/certificates';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
 
 // Redis and MariaDB restarts would break every other test file: this one has a stack of its own.
@@ -19,6 +20,9 @@ const CLIENTS = 12;
 const REQUEST_TIMEOUT_MS = 5_000;
 const CREATE_ATTEMPTS = 60;
 const SETTLE_MS = 40_000;
+const CERT_USERS = 10;
+const CERT_SETTLE_MS = 90_000;
+const CERT_TEST_TIMEOUT_MS = 150_000;
 // Set to measure what the flows alone achieve under the same faults.
 const WITHOUT_RECONCILER = process.env['CHAOS_WITHOUT_RECONCILER'] === '1';
 
@@ -34,7 +38,7 @@ interface ReconcileReport {
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-describe('300 records through worker crashes, Redis and MariaDB restarts and Route 53 faults', () => {
+describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 faults', () => {
   let own: PrivateStack | undefined;
   let api: ApiHarness | undefined;
   const workers: WorkerProcess[] = [];
@@ -74,6 +78,10 @@ describe('300 records through worker crashes, Redis and MariaDB restarts and Rou
         // Short, so that the reconciler resumes flows lost in the Redis crash within the test.
         RECONCILE_GRACE_MS: '5000',
         LOG_LEVEL: 'error',
+        ...certEnv(own.state),
+        // The certificate safety net orders again what the crashes and the Pebble restart lost.
+        CERT_RESUME_EVERY_MS: '1000',
+        CERT_RESUME_GRACE_MS: '3000',
       },
     });
     for (let i = 0; i < 2; i += 1) workers.push(await startWorker(api.env));
@@ -305,5 +313,90 @@ describe('300 records through worker crashes, Redis and MariaDB restarts and Rou
       });
     },
     TEST_TIMEOUT_MS,
+  );
+  /** A person ordering their certificate, retrying 5xx and dropped connections. */
+  async function orderCertificate(
+    token: string,
+    counters: Record<string, number>,
+  ): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await harness()
+        .request('POST', '/api/v1/certificates', { token, body: {}, timeoutMs: REQUEST_TIMEOUT_MS })
+        .catch(() => undefined);
+      if (answer?.status === 202) return (answer.json as Accepted).id;
+      if (answer && answer.status < 500)
+        throw new Error(`order answered ${answer.status}: ${answer.text}`);
+      const outcome = answer ? String(answer.status) : 'no answer';
+      counters[outcome] = (counters[outcome] ?? 0) + 1;
+      if (attempt === CREATE_ATTEMPTS) throw new Error(`order still failing: ${outcome}`);
+      await sleep(250);
+    }
+  }
+
+  const certificateRows = async (): Promise<
+    { id: string; username: string; status: string; version: number; resumes: number }[]
+  > =>
+    (await harness().sql(
+      'SELECT id, username, status, version, resumes FROM certificates ORDER BY username',
+    )) as { id: string; username: string; status: string; version: number; resumes: number }[];
+
+  it(
+    'issues every one of 10 certificates ordered through two worker crashes and a Pebble restart, leaving no challenge record',
+    async () => {
+      started = Date.now();
+      events.length = 0;
+      const api = harness();
+      const statuses: Record<string, number> = {};
+      const tokens = await Promise.all(
+        Array.from({ length: CERT_USERS }, (_, i) => api.token(`chaoscert${i}`)),
+      );
+      const orders = Promise.all(tokens.map((token) => orderCertificate(token, statuses)));
+      const chaos = (async () => {
+        await sleep(500);
+        await restartWorker(0);
+        await sleep(1_000);
+        await stack().stop('pebble');
+        note('pebble stopped');
+        await stack().start('pebble');
+        note('pebble back');
+        await sleep(1_000);
+        await restartWorker(1);
+      })();
+      const ids = await orders;
+      note(`all ${ids.length} orders accepted`);
+      await chaos;
+
+      const deadline = Date.now() + CERT_SETTLE_MS;
+      let rows = await certificateRows();
+      while (
+        Date.now() < deadline &&
+        rows.some((row) => row.status === 'pending' || row.status === 'renewing')
+      ) {
+        await sleep(500);
+        rows = await certificateRows();
+      }
+      const challenges = (await zoneSets()).filter((set) => set.includes('_acme-challenge'));
+      const orderedAgain = rows.reduce((sum, row) => sum + row.resumes, 0);
+      process.stdout.write(
+        `chaos certificates: ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+          `client retries ${JSON.stringify(statuses)}, ordered again by the safety net ${orderedAgain}\n` +
+          `${rows.map((row) => `${row.username} ${row.status} v${row.version} resumes ${row.resumes}`).join('\n')}\n` +
+          `${events.join('\n')}\n` +
+          workers
+            .map((worker, index) =>
+              worker.exit() === null
+                ? `worker ${index}: alive`
+                : `worker ${index}: ${worker.exit() ?? ''}\n${worker.output().slice(-3_000)}`,
+            )
+            .join('\n') +
+          '\n',
+      );
+      expect(statuses['500'] ?? 0).toBe(0);
+      expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
+      expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+      expect(rows.filter((row) => row.status !== 'issued')).toEqual([]);
+      expect(challenges).toEqual([]);
+    },
+    CERT_TEST_TIMEOUT_MS,
   );
 });

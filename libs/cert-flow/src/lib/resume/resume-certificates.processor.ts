@@ -23,7 +23,7 @@ export class ResumeCertificatesProcessor extends WorkerHost {
       job,
       token,
       this.redis,
-      { name: 'resume-certificates-lock', ttlMs: 30_000, retryMs: 5_000 },
+      { name: 'resume-certificates-lock', ttlMs: 10_000, retryMs: 2_000 },
       () => this.resumer.resumeStalled(),
     );
   }
