@@ -39,6 +39,8 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tool'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [] },
+            // Browser tests drive the built apps from outside, as a person does.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing'] },
             // The browser app reaches the api only through the generated client; nothing of the
             // server side (Nest, TypeORM, BullMQ) can end up in its bundle.
             { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client'] },

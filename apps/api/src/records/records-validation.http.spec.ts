@@ -111,9 +111,19 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     await expectNothingChanged();
   });
 
-  it('refuses a POST without a body: 415 without a JSON type, 400 naming the fields with one', async () => {
+  it('refuses a POST without a body with 400, and one with a non-JSON body with 415', async () => {
+    // As browsers send it: Content-Length: 0 and no Content-Type.
     const bare = await api.request('POST', '/api/v1/records', { token });
-    expect(bare.status).toBe(415);
+    expect(bare.status).toBe(400);
+    expect(bare.json).toMatchObject({
+      errors: [{ field: 'body', message: 'must be a JSON object' }],
+    });
+    const typeless = await api.request('POST', '/api/v1/records', {
+      token,
+      rawBody: 'x',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    expect(typeless.status).toBe(415);
     const empty = await api.request('POST', '/api/v1/records', {
       token,
       rawBody: '',

@@ -1,0 +1,330 @@
+import { signInWithDevIdp } from '@starchart/testing';
+import { generateKeyPair, SignJWT } from 'jose';
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, look, newPerson, shows, signIn, until } from './support/browser';
+import { type Portal, startPortal } from './support/portal';
+
+// A person's whole visit, in a real browser (Debian's chromium) against the built web app, api
+// and worker on the test stack: sign-in through the dev-idp's own login page, records going live,
+// the certificate issued by Pebble. The tests run in order and build on each other, like a visit.
+jest.setTimeout(120_000);
+
+const RECORD_TIMEOUT = 30_000;
+const CERTIFICATE_TIMEOUT = 90_000;
+
+describe('the web portal in a browser', () => {
+  let portal: Portal;
+  let browser: Browser;
+  let alice: BrowserContext;
+  let page: Page;
+  /** Serious or critical axe-core findings of every page looked at; none is the bar. */
+  const findings: string[] = [];
+  let recordUrl = '';
+
+  const fqdn = (name: string) => `${name}.alice.${portal.rootDomain}`;
+  const dig = async (name: string): Promise<string> => {
+    const { stdout } = await promisify(execFile)('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(portal.stack.emulator.dnsPort),
+      '+short',
+      '+time=2',
+      '+tries=1',
+      name,
+      'A',
+    ]);
+    return stdout.trim();
+  };
+  const see = async (target: Page, name: string) => findings.push(...(await look(target, name)));
+
+  beforeAll(async () => {
+    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
+    alice = await newPerson(browser);
+    page = await alice.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  it('keeps a wrong password on the login page with an error', async () => {
+    await page.goto(portal.webUrl);
+    await see(page, '01-welcome');
+    await signIn(page, 'alice', 'not-her-password');
+    await shows(page.getByRole('alert'), 'Sign-in failed');
+    expect(page.url().startsWith(portal.stack.devIdp.issuer)).toBe(true);
+    expect(await page.getByLabel('Username').inputValue()).toBe('alice');
+    await see(page, '02-login-failed');
+  });
+
+  it('signs alice in through the login page and greets her', async () => {
+    await page.getByLabel('Password').fill('alice-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await shows(page.getByRole('heading', { level: 1 }), 'Hello');
+    expect(page.url().startsWith(portal.webUrl)).toBe(true);
+    // Only admins see the Admin entry.
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    await see(page, '03-dashboard');
+  });
+
+  it('orders her certificate and shows its steps advancing live', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Certificate' })
+      .click();
+    await shows(page.getByText('Not ordered'));
+    await see(page, '04-certificate-none');
+    await page.getByRole('button', { name: 'Order my certificate' }).click();
+    const steps = page.getByRole('list', { name: 'Steps of the certificate order' });
+    await shows(steps);
+    // The first step finishes while the page is open: progress comes from the event stream.
+    await shows(steps.getByRole('listitem').first(), 'done', CERTIFICATE_TIMEOUT);
+    await see(page, '05-certificate-pending');
+    // It goes on in the worker while alice works on her records.
+  });
+
+  it('shows her empty records page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Records' })
+      .click();
+    await shows(page.getByRole('heading', { name: 'Records', level: 1 }));
+    await shows(page.getByText(/no records yet/i));
+    await see(page, '06-records-empty');
+  });
+
+  it('creates www A 192.0.2.10 and sees it go active live; DNS answers', async () => {
+    await page
+      .getByRole('link', { name: /new record/i })
+      .first()
+      .click();
+    await shows(page.getByRole('heading', { name: 'New record' }));
+    await see(page, '07-record-new');
+    await page.getByLabel('Name').fill('www');
+    await page.getByLabel('Type').selectOption('A');
+    await page.getByLabel('IPv4 address').fill('192.0.2.10');
+    await page.getByRole('button', { name: 'Create record' }).click();
+
+    await shows(page.getByRole('heading', { name: fqdn('www') }));
+    recordUrl = page.url();
+    const steps = page.getByRole('list', { name: `Progress of ${fqdn('www')}` });
+    await shows(steps);
+    await shows(page.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+    // Every step is done, without a reload.
+    await until(
+      'four steps done',
+      async () => (await steps.getByText('done', { exact: true }).count()) === 4,
+    );
+    expect(page.url()).toBe(recordUrl);
+    await see(page, '08-record-active');
+    expect(await dig(fqdn('www'))).toBe('192.0.2.10');
+  });
+
+  it('explains refused input next to its field, and a taken name in words', async () => {
+    await page.goto(`${portal.webUrl}/records/new`);
+    await page.getByLabel('Name').fill('www');
+    await page.getByLabel('IPv4 address').fill('192.0.2.300');
+    await page.getByRole('button', { name: 'Create record' }).click();
+    // The browser's copy of the api's rules: nothing was sent.
+    const value = page.getByLabel('IPv4 address');
+    await until(
+      'the value marked invalid',
+      async () => (await value.getAttribute('aria-invalid')) === 'true',
+    );
+    await see(page, '09-record-form-invalid');
+
+    await value.fill('192.0.2.20');
+    await page.getByRole('button', { name: 'Create record' }).click();
+    // The api's answer: the name is alice's www already.
+    await shows(page.locator('#form-summary'), 'That name is already taken');
+    expect(await page.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await see(page, '10-record-form-taken');
+  });
+
+  it('edits the value; DNS answers the new one', async () => {
+    await page.goto(recordUrl);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await shows(page.getByRole('heading', { name: `Edit ${fqdn('www')}` }));
+    await see(page, '11-record-edit');
+    await page.getByLabel('IPv4 address').fill('192.0.2.11');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await shows(page.getByRole('heading', { name: fqdn('www') }));
+    await shows(page.locator('.details__value'), '192.0.2.11');
+    await shows(page.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+    expect(await dig(fqdn('www'))).toBe('192.0.2.11');
+  });
+
+  it('keeps what she typed when the api refuses her token, across a new sign-in', async () => {
+    await page.goto(`${portal.webUrl}/records/new`);
+    await page.getByLabel('Name').fill('draft');
+    await page.getByLabel('IPv4 address').fill('192.0.2.77');
+    // The token goes bad (revoked, or signed with a rotated key): the api answers 401.
+    await page.evaluate(() => {
+      for (const key of Object.keys(sessionStorage)) {
+        if (!key.startsWith('oidc.user:')) continue;
+        const user = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<string, unknown>;
+        sessionStorage.setItem(key, JSON.stringify({ ...user, access_token: 'no.longer.valid' }));
+      }
+    });
+    const refused = page.waitForResponse(
+      (response) => response.url().endsWith('/api/v1/records') && response.status() === 401,
+    );
+    await page.getByRole('button', { name: 'Create record' }).click();
+    await refused;
+    // Off to the provider (still signed in there) and back to the same form, as it was.
+    await page.waitForURL(`${portal.webUrl}/records/new`);
+    await shows(page.getByRole('heading', { name: 'New record' }));
+    expect(await page.getByLabel('Name').inputValue()).toBe('draft');
+    expect(await page.getByLabel('IPv4 address').inputValue()).toBe('192.0.2.77');
+    await page.getByLabel('Name').fill('');
+  });
+
+  it('shows the quota message for her 11th record', async () => {
+    const { access_token: token } = await signInWithDevIdp(portal.stack, 'alice');
+    for (let n = 2; n <= 10; n += 1) {
+      const response = await fetch(`${portal.apiUrl}/api/v1/records`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `host${n}`, type: 'A', value: `192.0.2.${n}` }),
+      });
+      expect(response.status).toBe(202);
+    }
+    await page.goto(`${portal.webUrl}/records/new`);
+    await page.getByLabel('Name').fill('eleven');
+    await page.getByLabel('IPv4 address').fill('192.0.2.111');
+    await page.getByRole('button', { name: 'Create record' }).click();
+    await shows(page.locator('#form-summary'), 'You have reached your record quota');
+    await see(page, '12-record-quota');
+
+    await page.goto(`${portal.webUrl}/records`);
+    await shows(page.getByRole('link', { name: fqdn('host10') }));
+    // A header row and her ten records.
+    expect(await page.getByRole('row').count()).toBe(11);
+    await see(page, '13-records-list');
+  });
+
+  it('deletes www after confirming: deleting, then gone from the page and from DNS', async () => {
+    await page.goto(recordUrl);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${fqdn('www')}?` });
+    await shows(dialog);
+    await see(page, '14-record-delete-confirm');
+    await dialog.getByRole('button', { name: 'Delete record' }).click();
+    await shows(page.locator('.record-status'), 'Deleting');
+    await shows(page.getByRole('heading', { name: 'Record deleted' }), undefined, RECORD_TIMEOUT);
+    await see(page, '15-record-deleted');
+    expect(await dig(fqdn('www'))).toBe('');
+    await page.goto(`${portal.webUrl}/records`);
+    await shows(page.getByRole('link', { name: fqdn('host10') }));
+    expect(await page.getByRole('link', { name: fqdn('www') }).count()).toBe(0);
+  });
+
+  it('shows her certificate issued and hands out a full chain with her two names', async () => {
+    await page.goto(`${portal.webUrl}/certificate`);
+    await shows(page.getByText('Issued'), undefined, CERTIFICATE_TIMEOUT);
+    await shows(page.getByRole('heading', { name: 'Validity' }));
+    await see(page, '16-certificate-issued');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /Full chain/ }).click();
+    const file = await (await download).path();
+    const pem = await readFile(file, 'utf8');
+    const leaf = new X509Certificate(pem);
+    expect(leaf.subjectAltName?.split(', ').sort()).toEqual(
+      [`DNS:*.alice.${portal.rootDomain}`, `DNS:alice.${portal.rootDomain}`].sort(),
+    );
+    expect(pem.match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('shows "not found" for a page that does not exist', async () => {
+    await page.goto(`${portal.webUrl}/no/such/page`);
+    await shows(page.getByRole('heading', { name: 'Not found' }));
+    await see(page, '17-not-found');
+  });
+
+  it('says so when the api cannot be reached', async () => {
+    await page.route(`${portal.apiUrl}/**`, (route) => route.abort('connectionrefused'));
+    await page.goto(`${portal.webUrl}/records`);
+    await shows(page.getByRole('heading', { name: 'Starchart cannot be reached' }));
+    await see(page, '18-api-unreachable');
+    await page.unroute(`${portal.apiUrl}/**`);
+  });
+
+  it('shows bob none of alice’s records, and alice’s record as not found', async () => {
+    const bob = await newPerson(browser);
+    try {
+      const bobPage = await bob.newPage();
+      await bobPage.goto(portal.webUrl);
+      await signIn(bobPage, 'bob', 'bob-password');
+      await shows(bobPage.getByRole('heading', { level: 1 }), 'Hello');
+      await bobPage.goto(`${portal.webUrl}/records`);
+      await shows(bobPage.getByText(/no records yet/i));
+      await page.goto(`${portal.webUrl}/records`);
+      const aliceRecord = (await page
+        .getByRole('link', { name: fqdn('host10'), exact: true })
+        .getAttribute('href')) as string;
+      await bobPage.goto(`${portal.webUrl}${aliceRecord}`);
+      await shows(bobPage.getByRole('heading', { name: 'Not found' }));
+    } finally {
+      await bob.close();
+    }
+  });
+
+  it('gives the admin an Admin entry', async () => {
+    const admin = await newPerson(browser);
+    try {
+      const adminPage = await admin.newPage();
+      await adminPage.goto(portal.webUrl);
+      await signIn(adminPage, 'admin', 'admin-password');
+      await adminPage.getByRole('link', { name: 'Admin' }).click();
+      await shows(adminPage.getByRole('heading', { level: 1 }));
+      await see(adminPage, '19-admin-home');
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('signs alice out: the next visit asks for her password again', async () => {
+    await page.goto(portal.webUrl);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The provider asks to confirm, as a real one does.
+    await page.waitForURL(`${portal.stack.devIdp.issuer}/**`);
+    await see(page, '20-provider-sign-out');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await shows(page.getByRole('button', { name: 'Sign in' }));
+    await see(page, '21-signed-out');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await shows(page.getByLabel('Password'));
+  });
+
+  it('refuses tokens of another issuer or for another audience', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'foreign' })
+      .setSubject('alice')
+      .setIssuer('https://login.example.org')
+      .setAudience(portal.stack.devIdp.audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const answer = await fetch(`${portal.apiUrl}/api/v1/records`, {
+      headers: { Authorization: `Bearer ${forged}` },
+    });
+    expect(answer.status).toBe(401);
+  });
+
+  it('finds no serious or critical accessibility violation on any page', async () => {
+    expect(findings).toEqual([]);
+    // The check itself finds them: a field without a label and an image without a text.
+    const blank = await alice.newPage();
+    await blank.setContent('<main><input type="text"><img src="data:,"></main>');
+    const found = await look(blank, 'axe-self-check');
+    expect(found.join('\n')).toMatch(/label \(critical\)/);
+    expect(found.join('\n')).toMatch(/image-alt \(critical\)/);
+    await blank.close();
+  });
+});
