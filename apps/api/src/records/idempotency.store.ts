@@ -4,10 +4,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IdempotencyKeyEntity } from '@starchart/persistence';
+import { IdempotencyKeyEntity, IdempotencyKeysRepository } from '@starchart/persistence';
 import { createHash } from 'node:crypto';
-import { type EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { IdempotencyKeyReusedError, InvalidInputError } from '../problems/api-errors';
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -34,10 +33,7 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(IdempotencyStore.name);
   private purgeTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    @InjectRepository(IdempotencyKeyEntity)
-    private readonly keys: Repository<IdempotencyKeyEntity>,
-  ) {}
+  constructor(private readonly keys: IdempotencyKeysRepository) {}
 
   /** Validates the header and fingerprints the request; undefined when no key was sent. */
   static describe(
@@ -125,18 +121,12 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
   /** Deletes keys older than a day, in batches so that no purge holds locks for long. */
   async purgeExpired(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS);
-    const table = this.keys.metadata.tableName;
-    const createdAt = this.keys.metadata.findColumnWithPropertyName('createdAt')?.databaseName;
     let purged = 0;
     try {
       for (;;) {
-        // TypeORM's delete builder has no LIMIT; MySQL's DELETE does.
-        const result = await this.keys.manager.query<{ affectedRows: number }>(
-          `DELETE FROM \`${table}\` WHERE \`${createdAt}\` < ? LIMIT ${PURGE_BATCH}`,
-          [cutoff],
-        );
-        purged += result.affectedRows;
-        if (result.affectedRows < PURGE_BATCH) return purged;
+        const deleted = await this.keys.deleteCreatedBefore(cutoff, PURGE_BATCH);
+        purged += deleted;
+        if (deleted < PURGE_BATCH) return purged;
       }
     } catch (error) {
       this.logger.warn({ msg: 'purging expired idempotency keys failed', error });

@@ -3,16 +3,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from './database-config';
 import { createDataSourceOptions, ENTITIES } from './data-source-options';
 import { DatabaseConnector } from './database-connector';
+import { AcmeAccountsRepository } from './repositories/acme-accounts.repository';
 import { AdminAuditLogRepository } from './repositories/admin-audit-log.repository';
 import { AdminRecordsRepository } from './repositories/admin-records.repository';
 import { AdminUsersRepository } from './repositories/admin-users.repository';
 import { CertificatesRepository } from './repositories/certificates.repository';
 import { DnsRecordsRepository } from './repositories/dns-records.repository';
+import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository';
 import { UsersRepository } from './repositories/users.repository';
 
 const OWN_REPOSITORIES = [
   DnsRecordsRepository,
   CertificatesRepository,
+  AcmeAccountsRepository,
+  IdempotencyKeysRepository,
   UsersRepository,
   AdminUsersRepository,
   AdminRecordsRepository,

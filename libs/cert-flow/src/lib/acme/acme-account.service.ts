@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { AcmeAccountEntity } from '@starchart/persistence';
+import { AcmeAccountsRepository, type AcmeAccountEntity } from '@starchart/persistence';
 import * as acme from 'acme-client';
-import { DataSource, type Repository } from 'typeorm';
 import type { AcmeConfig } from '../cert-flow-options';
 import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
 import { KeyCipher } from '../key-cipher';
@@ -10,7 +8,6 @@ import { configureAcmeHttp } from './acme-http';
 
 export const ACME_CONFIG = Symbol('ACME_CONFIG');
 
-const ACCOUNT_LOCK = 'starchart_acme_account';
 const ACCOUNT_LOCK_TIMEOUT_S = 30;
 
 /**
@@ -33,8 +30,7 @@ export class AcmeAccountService {
   constructor(
     @Inject(ACME_CONFIG) private readonly config: AcmeConfig,
     private readonly cipher: KeyCipher,
-    private readonly dataSource: DataSource,
-    @InjectRepository(AcmeAccountEntity) private readonly accounts: Repository<AcmeAccountEntity>,
+    private readonly accounts: AcmeAccountsRepository,
   ) {}
 
   /**
@@ -87,10 +83,10 @@ export class AcmeAccountService {
     configureAcmeHttp(this.config.caCertPem);
     const { directoryUrl, accountKeyPem } = this.config;
     if (accountKeyPem !== undefined) return this.createAccount(accountKeyPem);
-    const stored = await this.accounts.findOneBy({ directoryUrl });
+    const stored = await this.accounts.find(directoryUrl);
     if (stored) return this.clientFor(stored);
     return this.withAccountLock(async () => {
-      const existing = await this.accounts.findOneBy({ directoryUrl });
+      const existing = await this.accounts.find(directoryUrl);
       if (existing) return this.clientFor(existing);
       const client = await this.storeNewAccount(await newAccountKey());
       this.logger.log(`created the ACME account at ${directoryUrl}`);
@@ -112,7 +108,7 @@ export class AcmeAccountService {
       }
     }
     return this.withAccountLock(async () => {
-      const stored = await this.accounts.findOneBy({ directoryUrl });
+      const stored = await this.accounts.find(directoryUrl);
       // Another worker registered it again meanwhile.
       if (stored && stored.accountUrl !== refusedUrl) return this.clientFor(stored);
       if (stored) {
@@ -148,14 +144,11 @@ export class AcmeAccountService {
 
   private async storeNewAccount(accountKey: string): Promise<acme.Client> {
     const client = await this.createAccount(accountKey);
-    await this.accounts.upsert(
-      {
-        directoryUrl: this.config.directoryUrl,
-        accountKeyEncrypted: this.cipher.encrypt(accountKey),
-        accountUrl: client.getAccountUrl(),
-      },
-      ['directoryUrl'],
-    );
+    await this.accounts.store({
+      directoryUrl: this.config.directoryUrl,
+      accountKeyEncrypted: this.cipher.encrypt(accountKey),
+      accountUrl: client.getAccountUrl(),
+    });
     return client;
   }
 
@@ -173,23 +166,10 @@ export class AcmeAccountService {
   }
 
   private async withAccountLock<T>(work: () => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [lock] = await runner.manager.query<{ acquired: number | null }[]>(
-        'SELECT GET_LOCK(?, ?) AS acquired',
-        [ACCOUNT_LOCK, ACCOUNT_LOCK_TIMEOUT_S],
-      );
-      if (lock?.acquired !== 1)
-        throw new AcmeUnavailableError('another worker is still registering the ACME account');
-      try {
-        return await work();
-      } finally {
-        await runner.query('SELECT RELEASE_LOCK(?)', [ACCOUNT_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const locked = await this.accounts.withRegistrationLock(ACCOUNT_LOCK_TIMEOUT_S, work);
+    if (!locked)
+      throw new AcmeUnavailableError('another worker is still registering the ACME account');
+    return locked.value;
   }
 }
 
