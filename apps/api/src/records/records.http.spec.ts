@@ -53,6 +53,7 @@ describe('records over HTTP (no worker running)', () => {
         statusReason: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        expiresAt: expect.any(String),
       });
       expect(answer.headers.get('location')).toBe(`/api/v1/records/${String(created['id'])}`);
 
