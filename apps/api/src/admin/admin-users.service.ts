@@ -14,6 +14,7 @@ import type { CertificateDetail } from '../certificates/certificates.controller'
 import { toCertificateView } from '../certificates/certificate-view';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import {
+  CertificateBusyError,
   ForbiddenError,
   InvalidInputError,
   RecordBusyError,
@@ -42,7 +43,6 @@ const DETAIL_AUDIT = 20;
 // Delete flows started at once while deleting a person: each is a transaction and a Redis MULTI.
 const DELETE_CONCURRENCY = 20;
 const DELETION_LOCK_REASON = 'the account is being deleted';
-const SETTLED_CERTIFICATE_STATUSES = ['issued', 'failed'] as const;
 
 export interface UserDetail {
   user: UserSummaryView;
@@ -202,12 +202,14 @@ export class AdminUsersService {
   private async deleteCertificate(username: string): Promise<UserDeletionView['certificate']> {
     const certificate = await this.certificates.findOneBy({ username });
     if (!certificate) return 'none';
-    const { affected } = await this.certificates.delete({
-      id: certificate.id,
-      status: In([...SETTLED_CERTIFICATE_STATUSES]),
-    });
-    // An order or renewal still runs: its flow would write to a missing row.
-    return affected ? 'deleted' : 'busy';
+    try {
+      await this.certificatesService.removeAsRead(certificate);
+      return 'deleted';
+    } catch (error) {
+      // An order or renewal is worked on: its flow would write to a missing row.
+      if (error instanceof CertificateBusyError) return 'busy';
+      throw error;
+    }
   }
 
   private async find(username: string): Promise<UserSummary> {

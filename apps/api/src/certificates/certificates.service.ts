@@ -146,7 +146,11 @@ export class CertificatesService {
 
   /** Removes the stored certificate, unless an order is being worked on. */
   async remove(principal: Principal, id: string): Promise<void> {
-    const certificate = await this.findVisible(principal, id);
+    await this.removeAsRead(await this.findVisible(principal, id));
+  }
+
+  /** Removes the certificate as read (an admin deleting its owner), unless an order is being worked on (409). */
+  async removeAsRead(certificate: CertificateEntity): Promise<void> {
     await this.assertNotWorkedOn(certificate);
     if (!(await this.orders.deleteAsRead(certificate))) throw busy();
   }
