@@ -66,6 +66,7 @@ describe('the web portal in a browser', () => {
     await page.getByLabel('Password').fill('alice-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await shows(page.getByRole('heading', { level: 1 }), 'Hello');
+    await shows(page.getByRole('heading', { name: 'Next steps' }));
     expect(page.url().startsWith(portal.webUrl)).toBe(true);
     // Only admins see the Admin entry.
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
@@ -275,15 +276,65 @@ describe('the web portal in a browser', () => {
     }
   });
 
-  it('gives the admin an Admin entry', async () => {
+  it('gives the admin a console: find alice, raise her quota, lock and unlock her', async () => {
     const admin = await newPerson(browser);
     try {
-      const adminPage = await admin.newPage();
-      await adminPage.goto(portal.webUrl);
-      await signIn(adminPage, 'admin', 'admin-password');
-      await adminPage.getByRole('link', { name: 'Admin' }).click();
-      await shows(adminPage.getByRole('heading', { level: 1 }));
-      await see(adminPage, '19-admin-home');
+      const console = await admin.newPage();
+      await console.goto(portal.webUrl);
+      await signIn(console, 'admin', 'admin-password');
+      await console.getByRole('link', { name: 'Admin' }).click();
+      await shows(console.getByRole('heading', { name: 'Admin', level: 1 }));
+      await see(console, '19-admin-home');
+
+      await console.getByRole('link', { name: 'Find a person' }).click();
+      await console.getByLabel('Find a person').fill('ali');
+      await console.getByRole('link', { name: 'alice', exact: true }).click();
+      await shows(console.getByRole('heading', { name: 'alice', level: 1 }));
+      await shows(console.getByRole('heading', { name: 'Latest flows' }));
+      await see(console, '20-admin-person');
+
+      // One more record for her: the 11th she was refused goes through now.
+      await console.getByLabel('Records they may have').fill('11');
+      await console.getByRole('button', { name: 'Save quota' }).click();
+      const { access_token: token } = await signInWithDevIdp(portal.stack, 'alice');
+      await until('the quota saved', async () => {
+        const response = await fetch(`${portal.apiUrl}/api/v1/records?limit=1`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        return ((await response.json()) as { quota?: number }).quota === 11;
+      });
+
+      await console
+        .getByLabel('Reason, shown to them with every refused change')
+        .fill('Phishing report #42');
+      await console.getByRole('button', { name: 'Lock alice…' }).click();
+      await console
+        .getByRole('dialog', { name: 'Lock alice?' })
+        .getByRole('button', { name: 'Lock alice' })
+        .click();
+      await shows(console.getByRole('button', { name: 'Unlock alice' }));
+
+      // Alice's next change is refused with the reason, in words.
+      await page.goto(`${portal.webUrl}/records/new`);
+      await page.getByLabel('Name').fill('eleven');
+      await page.getByLabel('IPv4 address').fill('192.0.2.111');
+      await page.getByRole('button', { name: 'Create record' }).click();
+      await shows(page.locator('#form-summary'), 'Phishing report #42');
+      await see(page, '21-record-refused-locked');
+
+      await console.getByRole('button', { name: 'Unlock alice' }).click();
+      await shows(console.getByRole('button', { name: 'Lock alice…' }));
+      await page.getByRole('button', { name: 'Create record' }).click();
+      await shows(page.getByRole('heading', { name: fqdn('eleven') }));
+
+      await console.goto(`${portal.webUrl}/admin/records`);
+      await shows(console.getByRole('heading', { name: 'Records of everyone' }));
+      await shows(console.getByRole('link', { name: fqdn('eleven'), exact: true }));
+      await see(console, '22-admin-records');
+
+      await console.goto(`${portal.webUrl}/admin/audit`);
+      await shows(console.getByRole('cell'), 'Phishing report #42');
+      await see(console, '23-admin-audit');
     } finally {
       await admin.close();
     }
@@ -294,10 +345,10 @@ describe('the web portal in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     // The provider asks to confirm, as a real one does.
     await page.waitForURL(`${portal.stack.devIdp.issuer}/**`);
-    await see(page, '20-provider-sign-out');
+    await see(page, '24-provider-sign-out');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await shows(page.getByRole('button', { name: 'Sign in' }));
-    await see(page, '21-signed-out');
+    await see(page, '25-signed-out');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await shows(page.getByLabel('Password'));
   });
