@@ -17,6 +17,9 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const logger = new Logger('http');
 
+/** Answered to Prometheus and health probes: logged only at debug level unless they fail. */
+const PROBE_PATHS = new Set(['/metrics', '/health']);
+
 /**
  * Gives every request an id (accepted from X-Request-Id or generated) and writes one JSON
  * log line when the response is done. Mounted before everything else, so that even body
@@ -33,11 +36,15 @@ export function requestContext(request: Request, response: Response, next: NextF
   const log = (): void => {
     if (logged) return;
     logged = true;
-    logger.log({
+    const path = request.originalUrl.split('?')[0] ?? '';
+    const status = response.statusCode;
+    // A scraper or a probe every few seconds would bury the requests of people.
+    const routine = PROBE_PATHS.has(path) && status < 400;
+    (routine ? logger.debug : logger.log).call(logger, {
       msg: 'request',
       method: request.method,
-      path: request.originalUrl.split('?')[0],
-      status: response.statusCode,
+      path,
+      status,
       durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       user: request.principal?.username ?? null,
       requestId,

@@ -605,6 +605,19 @@ describe('records over HTTP (no worker running)', () => {
       ]);
     });
 
+    it('keeps answered health probes out of the log, which would bury the requests of people', async () => {
+      const probe = await api.request('GET', '/health', { headers: { 'X-Request-Id': 'probe-1' } });
+      expect(probe.status).toBe(200);
+      await api.request('GET', '/api/v1/records', {
+        token: aliceToken,
+        headers: { 'X-Request-Id': 'after-probe' },
+      });
+      // Lines are written in the order the answers finish: once the later one is there, the
+      // probe's would be too.
+      await waitFor(() => api.logs.some((line) => line['requestId'] === 'after-probe'));
+      expect(api.logs.filter((line) => line['requestId'] === 'probe-1')).toEqual([]);
+    });
+
     it('generates an id when none (or a hostile one) is sent', async () => {
       const answer = await api.request('GET', '/health', {
         headers: { 'X-Request-Id': 'bad id\twith tab' },
