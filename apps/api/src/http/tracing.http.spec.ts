@@ -3,6 +3,7 @@ import { uniqueId } from '@starchart/testing';
 import { Tracing } from '@starchart/telemetry/tracing';
 import { createServer, type Server } from 'node:http';
 import { type ApiHarness, startApi } from '../../test/support/api-harness';
+import { certEnv, waitForCertificate } from '../../test/support/certificates';
 import { startWorker, type WorkerProcess } from '../../test/support/worker-process';
 
 jest.setTimeout(60_000);
@@ -37,7 +38,7 @@ async function startCollector(): Promise<{ server: Server; url: string; spans: E
   return { server, url: `http://127.0.0.1:${address.port}`, spans };
 }
 
-describe('traces through a record flow', () => {
+describe('traces through the record and certificate flows', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
   let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -47,7 +48,7 @@ describe('traces through a record flow', () => {
   beforeAll(async () => {
     tracing = await Tracing.start({ serviceName: 'starchart-api', exporter });
     collector = await startCollector();
-    api = await startApi({ tracing });
+    api = await startApi({ tracing, env: certEnv() });
   });
 
   afterAll(async () => {
@@ -96,10 +97,51 @@ describe('traces through a record flow', () => {
     // Each job's span hangs off the request's span: the request is the trace's root here.
     for (const span of inTrace.filter((s) => s.name.startsWith('process ')))
       expect(span.parentSpanId).toBe(spanId);
-    // Nothing of this flow started a trace of its own.
+    // No step of this flow started a trace of its own (scheduled jobs, such as the expiry run,
+    // rightly do).
     const strays = collector.spans.filter(
-      (span) => span.name.startsWith('process ') && span.traceId !== traceId,
+      (span) => processed.has(span.name) && span.traceId !== traceId,
     );
     expect(strays).toEqual([]);
+  });
+
+  it('puts POST /api/v1/certificates and every job of the order, in the worker, in one trace', async () => {
+    worker = await startWorker({ ...api.env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    const token = await api.token(uniqueId('carol'));
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const ordered = await api.request('POST', '/api/v1/certificates', {
+      token,
+      headers: { traceparent },
+    });
+    expect(ordered.status).toBe(202);
+    const id = (ordered.json as { id: string }).id;
+    await waitForCertificate(api, token, id, 'issued', worker);
+    await worker.stop();
+    worker = undefined;
+
+    const post = exporter
+      .getFinishedSpans()
+      .find(
+        (span) =>
+          span.name === 'POST /api/v1/certificates' &&
+          span.spanContext().traceId === '4bf92f3577b34da6a3ce929d0e0e4736',
+      );
+    expect(post).toBeDefined();
+    const processed = new Set(
+      collector.spans
+        .filter(
+          (span) =>
+            span.traceId === '4bf92f3577b34da6a3ce929d0e0e4736' && span.name.startsWith('process '),
+        )
+        .map((span) => span.name),
+    );
+    expect([...processed].sort()).toEqual([
+      'process check-challenge-dns',
+      'process cleanup-challenge',
+      'process create-acme-order',
+      'process finalize-certificate',
+      'process validate-challenges',
+      'process write-challenge-record',
+    ]);
   });
 });
