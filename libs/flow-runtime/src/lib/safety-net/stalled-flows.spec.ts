@@ -1,0 +1,132 @@
+import type { StepState } from '../job-progress';
+import { resumeIfStalled, resumeStalledRows, type StalledFlowRules } from './stalled-flows';
+
+interface Row {
+  id: string;
+  flowId: string | null;
+  updatedAt: Date;
+  resumes: number;
+}
+
+const NOW = new Date('2026-12-07T12:00:00.000Z');
+const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
+
+/** Rules over a table of flow states, recording what they were asked to do. */
+function rules(states: Record<string, StepState>, max?: number) {
+  const resumed: string[] = [];
+  const givenUp: { id: string; reason: string }[] = [];
+  const stalled: StalledFlowRules<Row> = {
+    graceMs: 60_000,
+    stateOf: (row) => Promise.resolve(states[row.id] ?? 'unknown'),
+    resume: (row) => {
+      resumed.push(row.id);
+      return Promise.resolve(row.flowId !== null);
+    },
+    ...(max === undefined
+      ? {}
+      : {
+          bound: {
+            max,
+            resumesOf: (row: Row) => row.resumes,
+            giveUp: (row: Row, reason: string) => {
+              givenUp.push({ id: row.id, reason });
+              return Promise.resolve();
+            },
+          },
+        }),
+  };
+  return { stalled, resumed, givenUp };
+}
+
+const row = (id: string, fields: Partial<Row> = {}): Row => ({
+  id,
+  flowId: `flow-${id}`,
+  updatedAt: ago(120_000),
+  resumes: 0,
+  ...fields,
+});
+
+describe('resumeIfStalled', () => {
+  it.each<StepState>(['waiting', 'waiting-children', 'delayed', 'active', 'prioritized'])(
+    'leaves a row alone whose flow is %s, however old',
+    async (state) => {
+      const { stalled, resumed } = rules({ a: state }, 0);
+      await expect(
+        resumeIfStalled(row('a', { updatedAt: ago(86_400_000) }), NOW, stalled),
+      ).resolves.toBe('live');
+      expect(resumed).toEqual([]);
+    },
+  );
+
+  it('leaves a row without a live flow alone within the grace period', async () => {
+    const { stalled, resumed } = rules({});
+    await expect(resumeIfStalled(row('a', { updatedAt: ago(59_999) }), NOW, stalled)).resolves.toBe(
+      'young',
+    );
+    expect(resumed).toEqual([]);
+  });
+
+  it.each<StepState>(['unknown', 'failed', 'completed'])(
+    'resumes a row past the grace period whose flow is %s',
+    async (state) => {
+      const { stalled, resumed } = rules({ a: state });
+      await expect(resumeIfStalled(row('a'), NOW, stalled)).resolves.toBe('resumed');
+      expect(resumed).toEqual(['a']);
+    },
+  );
+
+  it('reports a row its rules cannot resume', async () => {
+    const { stalled } = rules({});
+    await expect(resumeIfStalled(row('a', { flowId: null }), NOW, stalled)).resolves.toBe(
+      'unresumable',
+    );
+  });
+
+  it('resumes below the bound and gives up at it, with the count in the reason', async () => {
+    const { stalled, resumed, givenUp } = rules({}, 3);
+    await expect(resumeIfStalled(row('a', { resumes: 2 }), NOW, stalled)).resolves.toBe('resumed');
+    await expect(resumeIfStalled(row('b', { resumes: 3 }), NOW, stalled)).resolves.toBe('gave-up');
+    expect(resumed).toEqual(['a']);
+    expect(givenUp).toEqual([{ id: 'b', reason: expect.stringContaining('was resumed 3 times') }]);
+  });
+
+  it('keeps resuming without a bound, however often it did', async () => {
+    const { stalled, resumed } = rules({});
+    await expect(resumeIfStalled(row('a', { resumes: 1_000 }), NOW, stalled)).resolves.toBe(
+      'resumed',
+    );
+    expect(resumed).toEqual(['a']);
+  });
+});
+
+describe('resumeStalledRows', () => {
+  it('tallies every row and goes on past one that fails', async () => {
+    const { stalled } = rules({ live: 'active' }, 1);
+    const failing: StalledFlowRules<Row> = {
+      ...stalled,
+      resume: (r) => (r.id === 'broken' ? Promise.reject(new Error('Redis')) : stalled.resume(r)),
+    };
+    const errors: string[] = [];
+    const tally = await resumeStalledRows(
+      [
+        row('live'),
+        row('young', { updatedAt: ago(1_000) }),
+        row('broken'),
+        row('lost'),
+        row('spent', { resumes: 1 }),
+      ],
+      NOW,
+      failing,
+      (r) => errors.push(r.id),
+    );
+    expect(tally).toEqual({
+      live: 1,
+      young: 1,
+      resumed: 1,
+      'gave-up': 1,
+      unresumable: 0,
+      errors: 1,
+    });
+    expect(errors).toEqual(['broken']);
+  });
+});
