@@ -85,6 +85,14 @@ export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) 
     ACME_CA_CERT_PATH: pebble.caCertPath,
     ACME_DNS_CHECK_SERVER: `127.0.0.1:${emulator.dnsPort}`,
     CERT_ENCRYPTION_KEY: certEncryptionKey(stack.dataDir),
+    // Mail goes to the stack's MailDev; its links point at the web portal.
+    ...(stack.mail
+      ? {
+          SMTP_URL: stack.mail.smtpUrl,
+          MAIL_FROM: 'Starchart <starchart@starchart.localhost>',
+          WEB_URL: stack.web.origin,
+        }
+      : {}),
   };
   if (board) {
     env.BOARD_USERNAME = board.username;

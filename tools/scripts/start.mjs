@@ -130,6 +130,7 @@ Starchart is starting:
   board    http://127.0.0.1:3002/queues (user ${board.username}, password in ${board.file})
   route53  ${stack.emulator.apiUrl}        (emulator; DNS on 127.0.0.1:${stack.emulator.dnsPort}, zone ${stack.emulator.rootDomain})
   acme     ${stack.pebble.directoryUrl} (Pebble)
+  mail     ${stack.mail.webUrl}        (MailDev inbox: every mail Starchart sends; SMTP ${stack.mail.smtpUrl})
   redis    ${stack.redis.url}
   mysql    ${env.DATABASE_URL}
   dev-idp  ${stack.devIdp.issuer}        (OpenID provider; the api trusts its tokens, audience ${stack.devIdp.audience})

@@ -114,7 +114,7 @@ function optionalInteger(value, flag) {
 
 /** @param {StackState} state */
 function printSummary(state) {
-  const { redis, mysql, pebble, emulator, devIdp, web } = state;
+  const { redis, mysql, pebble, emulator, mail, devIdp, web } = state;
   /** @type {Record<import('./stack.mjs').ServiceName, string>} */
   const endpoints = {
     redis: redis.url,
@@ -123,6 +123,7 @@ function printSummary(state) {
       ? `${emulator.apiUrl}, DNS ${new URL(emulator.apiUrl).hostname}:${emulator.dnsPort}, zone ${emulator.rootDomain} ${emulator.zoneId}`
       : 'not started',
     pebble: `${pebble.directoryUrl} (management ${pebble.managementUrl}, CA ${pebble.caCertPath})`,
+    maildev: mail ? `inbox ${mail.webUrl}, SMTP ${mail.smtpUrl}` : 'not started',
     devIdp: devIdp
       ? `${devIdp.issuer} (client ${devIdp.clientId}, users ${devIdp.users.map((user) => `${user.username}/${user.password}`).join(', ')})`
       : 'not started',

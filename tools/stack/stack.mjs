@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -32,6 +33,11 @@ const MAX_SOCKET_PATH = 107;
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DEFAULT_EMULATOR_SCRIPT = path.join(REPO_ROOT, 'dist/tools/route53-emulator/main.js');
 export const DEFAULT_DEV_IDP_SCRIPT = path.join(REPO_ROOT, 'dist/tools/dev-idp/main.js');
+/** MailDev (npm `maildev`, a devDependency): an SMTP server with a web inbox and a REST API. */
+export const DEFAULT_MAILDEV_SCRIPT = path.join(
+  REPO_ROOT,
+  'node_modules/maildev/dist/bin/maildev.js',
+);
 
 /** Absolute paths, because /usr/sbin is not on a normal user's PATH. */
 export const BIN = Object.freeze({
@@ -54,6 +60,8 @@ export const BIN = Object.freeze({
  * @property {number} emulatorDns  free on both TCP and UDP
  * @property {number} pebble  the ACME listener
  * @property {number} pebbleManagement
+ * @property {number} smtp  MailDev's SMTP listener
+ * @property {number} mailWeb  MailDev's web inbox and REST API
  * @property {number} devIdp  the development OpenID provider
  * @property {number} web  reserved for the web app, which the stack does not start: the dev-idp
  *   and the api's CORS need its origin first
@@ -67,13 +75,22 @@ export const DEV_PORTS = Object.freeze({
   emulatorDns: 1053,
   pebble: 14000,
   pebbleManagement: 15000,
+  smtp: 1025,
+  mailWeb: 1080,
   devIdp: 3003,
   web: 3001,
 });
 
-/** @typedef {'redis' | 'mariadb' | 'emulator' | 'pebble' | 'devIdp'} ServiceName */
+/** @typedef {'redis' | 'mariadb' | 'emulator' | 'pebble' | 'maildev' | 'devIdp'} ServiceName */
 /** @type {readonly ServiceName[]} In start order: the emulator precedes Pebble, which needs its DNS port. */
-export const SERVICE_NAMES = Object.freeze(['redis', 'mariadb', 'emulator', 'pebble', 'devIdp']);
+export const SERVICE_NAMES = Object.freeze([
+  'redis',
+  'mariadb',
+  'emulator',
+  'pebble',
+  'maildev',
+  'devIdp',
+]);
 
 /** @type {readonly (keyof Ports)[]} Ports the stack reserves for programs it does not start. */
 const RESERVED_PORT_KEYS = Object.freeze(/** @type {const} */ (['web']));
@@ -85,6 +102,11 @@ const RESERVED_PORT_KEYS = Object.freeze(/** @type {const} */ (['web']));
  * @property {number} [insyncDelayMs]
  * @property {number} [rps]
  * @property {number} [burst]
+ */
+
+/**
+ * @typedef {object} MailOptions
+ * @property {string} [script]  defaults to DEFAULT_MAILDEV_SCRIPT
  */
 
 /**
@@ -109,6 +131,8 @@ const RESERVED_PORT_KEYS = Object.freeze(/** @type {const} */ (['web']));
  * @property {{ directoryUrl: string, managementUrl: string, caCertPath: string }} pebble
  * @property {null | { apiUrl: string, dnsPort: number, zoneId: string | null, rootDomain: string, script: string, insyncDelayMs?: number, rps?: number, burst?: number }} emulator
  *   null when the stack was started with `emulator: false`
+ * @property {null | { smtpUrl: string, webUrl: string, script: string }} mail
+ *   MailDev: mail the apps send over SMTP lands in its inbox; null when started with `mail: false`
  * @property {null | { issuer: string, clientId: string, audience: string, jwksUrl: string, signingKeyFile: string, users: DevIdpUser[], script: string }} devIdp
  *   the development OpenID provider; null when started with `devIdp: false`
  * @property {{ origin: string, port: number }} web  where the web app is to be served
@@ -297,6 +321,33 @@ const SERVICES = {
     readyTimeoutMs: 20_000,
   },
 
+  maildev: {
+    portKeys: ['smtp', 'mailWeb'],
+    applyPorts(state, { smtp, mailWeb }) {
+      if (!state.mail) return;
+      if (smtp) state.mail.smtpUrl = `smtp://${HOST}:${smtp}`;
+      if (mailWeb) state.mail.webUrl = `http://${HOST}:${mailWeb}`;
+    },
+    async prepare(state) {
+      const mail = /** @type {NonNullable<StackState['mail']>} */ (state.mail);
+      assertMailDevInstalled(mail.script);
+      // prettier-ignore
+      const args = [
+        mail.script,
+        '--ip', HOST,
+        '--smtp', new URL(mail.smtpUrl).port,
+        '--web-ip', HOST,
+        '--web', new URL(mail.webUrl).port,
+      ];
+      return { command: process.execPath, args };
+    },
+    async isReady(state) {
+      const mail = /** @type {NonNullable<StackState['mail']>} */ (state.mail);
+      return (await httpStatus(`${mail.webUrl}/api/healthz`)) === 200;
+    },
+    readyTimeoutMs: 20_000,
+  },
+
   devIdp: {
     portKeys: ['devIdp'],
     applyPorts(state, { devIdp }) {
@@ -366,6 +417,7 @@ class ServiceStartError extends Error {
  * @param {'free' | 'fixed' | Ports} options.ports
  * @param {EmulatorOptions | false} [options.emulator]  false starts no emulator (only while it is not built)
  * @param {DevIdpOptions | false} [options.devIdp]  false starts no OpenID provider (apps then use a shared secret)
+ * @param {MailOptions | false} [options.mail]  false starts no MailDev
  * @param {string} options.rootDomain  the hosted zone the emulator creates
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<StackState>}
@@ -375,6 +427,7 @@ export async function startStack({
   ports,
   emulator = {},
   devIdp = {},
+  mail = {},
   rootDomain,
   log = ignore,
 }) {
@@ -395,6 +448,7 @@ export async function startStack({
     password: fixedPorts ? DEV_MYSQL_PASSWORD : randomBytes(12).toString('hex'),
     emulator,
     devIdp,
+    mail,
     rootDomain,
   });
   if (state.emulator) assertEmulatorBuilt(state.emulator.script);
@@ -404,7 +458,7 @@ export async function startStack({
 
   try {
     for (const name of SERVICE_NAMES) {
-      if ((name === 'emulator' && !state.emulator) || (name === 'devIdp' && !state.devIdp)) {
+      if (isSkipped(state, name)) {
         log(`${name}: skipped`);
         continue;
       }
@@ -448,6 +502,7 @@ export async function startService(state, name) {
     throw new Error('this stack was started without the emulator');
   if (name === 'devIdp' && !state.devIdp)
     throw new Error('this stack was started without the dev-idp');
+  if (name === 'maildev' && !state.mail) throw new Error('this stack was started without MailDev');
   if (isServiceRunning(state, name))
     throw new Error(`${name} is already running (pid ${state.pids[name]})`);
 
@@ -562,10 +617,23 @@ export async function waitFor(
 // --- state and data directory ---------------------------------------------
 
 /**
- * @param {{ dataDir: string, ports: Ports, password: string, emulator: EmulatorOptions | false, devIdp: DevIdpOptions | false, rootDomain: string }} options
+ * Whether the stack was started without this service.
+ * @param {StackState} state
+ * @param {ServiceName} name
+ */
+function isSkipped(state, name) {
+  return (
+    (name === 'emulator' && !state.emulator) ||
+    (name === 'devIdp' && !state.devIdp) ||
+    (name === 'maildev' && !state.mail)
+  );
+}
+
+/**
+ * @param {{ dataDir: string, ports: Ports, password: string, emulator: EmulatorOptions | false, devIdp: DevIdpOptions | false, mail: MailOptions | false, rootDomain: string }} options
  * @returns {StackState}
  */
-function createState({ dataDir, ports, password, emulator, devIdp, rootDomain }) {
+function createState({ dataDir, ports, password, emulator, devIdp, mail, rootDomain }) {
   const { script, ...tuning } = emulator || {};
   const socket = path.join(dataDir, 'mysqld.sock');
   if (socket.length > MAX_SOCKET_PATH)
@@ -573,7 +641,7 @@ function createState({ dataDir, ports, password, emulator, devIdp, rootDomain })
   /** @type {StackState} */
   const state = {
     dataDir,
-    pids: { redis: null, mariadb: null, pebble: null, emulator: null, devIdp: null },
+    pids: { redis: null, mariadb: null, pebble: null, emulator: null, maildev: null, devIdp: null },
     redis: { host: HOST, port: 0, url: '' },
     mysql: { host: HOST, port: 0, socket, user: MYSQL_USER, password, database: MYSQL_DATABASE },
     pebble: {
@@ -589,6 +657,13 @@ function createState({ dataDir, ports, password, emulator, devIdp, rootDomain })
           rootDomain,
           script: path.resolve(script ?? DEFAULT_EMULATOR_SCRIPT),
           ...tuning,
+        }
+      : null,
+    mail: mail
+      ? {
+          smtpUrl: '',
+          webUrl: '',
+          script: path.resolve(mail.script ?? DEFAULT_MAILDEV_SCRIPT),
         }
       : null,
     devIdp: devIdp
@@ -754,6 +829,12 @@ function assertBuilt(script, project) {
       `${project} is not built (${script} is missing): run \`npx nx build ${project}\` first`,
     );
   }
+}
+
+/** @param {string} script */
+function assertMailDevInstalled(script) {
+  if (!fs.existsSync(script))
+    throw new Error(`MailDev is not installed (${script} is missing): run \`npm ci\` first`);
 }
 
 /** @param {string} script */
@@ -1056,6 +1137,22 @@ async function ensurePebbleCertificates(dir) {
 function httpsStatus(url, ca) {
   return new Promise((resolve) => {
     const request = https.get(url, { ca, timeout: 2_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? null);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(null));
+  });
+}
+
+/**
+ * The status of a plain GET, or null when nothing answered within 2 s.
+ * @param {string} url
+ * @returns {Promise<number | null>}
+ */
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    const request = http.get(url, { timeout: 2_000 }, (response) => {
       response.resume();
       resolve(response.statusCode ?? null);
     });

@@ -64,6 +64,9 @@ describe('the local stack', { timeout: 60_000 }, () => {
       (name) => (name !== 'emulator' || emulatorBuilt) && (name !== 'devIdp' || devIdpBuilt),
     );
     for (const name of running) assert.ok(state.pids[name], `${name} has a pid`);
+    // MailDev's inbox answers its REST API, empty.
+    const mail = /** @type {NonNullable<typeof state.mail>} */ (state.mail);
+    assert.deepEqual(await (await fetch(`${mail.webUrl}/api/email`)).json(), []);
     const ports = [
       state.redis.port,
       state.mysql.port,
@@ -71,6 +74,8 @@ describe('the local stack', { timeout: 60_000 }, () => {
       new URL(state.pebble.managementUrl).port,
       ...(state.emulator ? [new URL(state.emulator.apiUrl).port, state.emulator.dnsPort] : []),
       ...(state.devIdp ? [new URL(state.devIdp.issuer).port] : []),
+      new URL(mail.smtpUrl).port,
+      new URL(mail.webUrl).port,
       state.web.port,
     ].map(Number);
     assert.equal(new Set(ports).size, ports.length, `distinct ports: ${ports}`);

@@ -27,6 +27,7 @@ import { WriteRateLimitGuard } from './http/write-rate-limit.guard';
 import { ProblemFilter } from './problems/problem.filter';
 import { IdempotencyStore } from './records/idempotency.store';
 import { RecordEventsService } from './records/record-events.service';
+import { NotificationPreferencesController } from './me/notification-preferences.controller';
 import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { API_METRICS_CONFIG, ApiMetrics } from './metrics/api-metrics';
@@ -56,6 +57,7 @@ export class AppModule {
         AdminRecordsController,
         AdminAuditController,
         CertificatesController,
+        NotificationPreferencesController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

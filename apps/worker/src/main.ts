@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow';
 import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow';
 import { JsonLogger } from '@starchart/logging';
+import { NOTIFICATION_QUEUE_REGISTRY } from '@starchart/notifications';
 import { Tracing } from '@starchart/telemetry/tracing';
 import { ConfigError, loadWorkerConfig } from './config/worker-config';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -24,6 +25,7 @@ async function bootstrap(): Promise<void> {
   const queues = [
     ...Object.keys(DNS_QUEUE_REGISTRY),
     ...(config.certificates ? Object.keys(CERT_QUEUE_REGISTRY) : []),
+    ...(config.notifications ? Object.keys(NOTIFICATION_QUEUE_REGISTRY) : []),
   ];
   const metrics = config.metrics ? app.get(WorkerMetrics).metricsUrl : undefined;
   console.log(JSON.stringify({ event: 'ready', pid: process.pid, queues, metrics }));

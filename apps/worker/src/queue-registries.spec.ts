@@ -3,6 +3,8 @@ import { CERT_FLOW, CERT_QUEUE_REGISTRY } from '@starchart/cert-flow';
 import { CertFlowWorkerModule } from '@starchart/cert-flow/worker';
 import { DNS_FLOW, DNS_QUEUE_REGISTRY } from '@starchart/dns-flow';
 import { DnsFlowWorkerModule } from '@starchart/dns-flow/worker';
+import { NOTIFICATION_QUEUE_REGISTRY } from '@starchart/notifications';
+import { NotificationsWorkerModule } from '@starchart/notifications/worker';
 import {
   HOUR_S,
   SHARED_LOCK_POLICY,
@@ -43,6 +45,22 @@ const LIBRARIES: {
       keyType: 'ecdsa-p256',
       renewBeforeDays: 30,
       renewEveryMs: HOUR_S * 1_000,
+    }),
+  },
+  {
+    label: 'notifications',
+    registry: NOTIFICATION_QUEUE_REGISTRY,
+    // No flow: one job per notice.
+    steps: {},
+    module: NotificationsWorkerModule.forRoot({
+      queue,
+      concurrency: {},
+      config: {
+        smtpUrl: 'smtp://127.0.0.1:1',
+        from: 'starchart@example.test',
+        webUrl: 'https://starchart.example.test',
+        retry: { attempts: 1, firstRetryMs: 1_000 },
+      },
     }),
   },
 ];

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CertFlowWorkerModule } from '@starchart/cert-flow/worker';
 import { DnsFlowWorkerModule, route53RedisOptions } from '@starchart/dns-flow/worker';
+import { NotificationsWorkerModule } from '@starchart/notifications/worker';
 import { PersistenceModule } from '@starchart/persistence';
 import { Route53Module } from '@starchart/route53';
 import { TracingModule, type Tracing } from '@starchart/telemetry/tracing';
@@ -37,6 +38,16 @@ export class WorkerModule {
           reconcile: config.reconcile,
           expiry: config.expiry,
         }),
+        // Global when present: the flows' processors hand it their notices.
+        ...(config.notifications
+          ? [
+              NotificationsWorkerModule.forRoot({
+                queue,
+                concurrency: config.concurrency,
+                config: config.notifications,
+              }),
+            ]
+          : []),
         ...(config.certificates
           ? [
               CertFlowWorkerModule.forRoot({

@@ -11,3 +11,4 @@ export * from './lib/step-processor';
 export * from './lib/trace-context';
 export * from './lib/safety-net/scheduled-runs';
 export * from './lib/safety-net/stalled-flows';
+export * from './lib/notices';

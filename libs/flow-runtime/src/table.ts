@@ -2,3 +2,4 @@
 // package root would also load Nest and the BullMQ workers into that process.
 export * from './lib/flow-table';
 export * from './lib/job-options';
+export * from './lib/notices';

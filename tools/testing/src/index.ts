@@ -5,3 +5,4 @@ export * from './lib/private-stack';
 export * from './lib/dns';
 export * from './lib/dev-idp';
 export * from './lib/sign-in';
+export * from './lib/maildev';

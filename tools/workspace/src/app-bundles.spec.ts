@@ -15,23 +15,27 @@ function packagesLoadedBy(app: string): string[] {
 
 // Each deployable loads only what it uses: less memory per process and fewer packages to ship.
 describe('what each app bundle loads', () => {
-  it('keeps the AWS SDK and the ACME client out of the api (only workers talk to them)', () => {
+  it('keeps the AWS SDK, the ACME and the SMTP client out of the api (only workers talk to them)', () => {
     const loaded = packagesLoadedBy('api');
     expect(loaded).toEqual(expect.arrayContaining(['bullmq', 'typeorm', 'mysql2']));
-    expect(loaded.filter((name) => /^@aws-sdk\/|^acme-client$/.test(name))).toEqual([]);
+    expect(loaded.filter((name) => /^@aws-sdk\/|^acme-client$|^nodemailer$/.test(name))).toEqual(
+      [],
+    );
   });
 
-  it('keeps Nest, TypeORM, the AWS SDK and the ACME client out of the board', () => {
+  it('keeps Nest, TypeORM, the AWS SDK, the ACME and the SMTP client out of the board', () => {
     const loaded = packagesLoadedBy('board');
     expect(loaded).toEqual(expect.arrayContaining(['bullmq', '@bull-board/api']));
     expect(
-      loaded.filter((name) => /^@nestjs\/|^typeorm$|^mysql2$|^@aws-sdk\/|^acme-client$/.test(name)),
+      loaded.filter((name) =>
+        /^@nestjs\/|^typeorm$|^mysql2$|^@aws-sdk\/|^acme-client$|^nodemailer$/.test(name),
+      ),
     ).toEqual([]);
   });
 
-  it('gives the worker its Route 53 and ACME clients', () => {
+  it('gives the worker its Route 53, ACME and SMTP clients', () => {
     expect(packagesLoadedBy('worker')).toEqual(
-      expect.arrayContaining(['@aws-sdk/client-route-53', 'acme-client']),
+      expect.arrayContaining(['@aws-sdk/client-route-53', 'acme-client', 'nodemailer']),
     );
   });
 });

@@ -144,6 +144,14 @@ describe('docker-compose.yml', () => {
     expect(services['api']?.depends_on?.['dev-idp']).toEqual({ condition: 'service_healthy' });
   });
 
+  it("sends the worker's mail to a MailDev service of its own, its inbox on loopback", () => {
+    const worker = services['worker']?.environment ?? {};
+    expect(services['maildev']?.image).toMatch(/^maildev\/maildev:/);
+    expect(services['maildev']?.ports).toEqual(['127.0.0.1:1080:1080']);
+    expect(worker['SMTP_URL']).toContain('smtp://maildev:1025');
+    expect(worker['WEB_URL']).toContain('http://127.0.0.1:3001');
+  });
+
   it('publishes ports on loopback only', () => {
     for (const service of Object.values(services)) {
       for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);

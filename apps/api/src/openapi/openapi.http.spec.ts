@@ -40,6 +40,7 @@ describe('OpenAPI document and Swagger UI', () => {
       '/api/v1/certificates/{id}/events',
       '/api/v1/certificates/{id}/fullchain.pem',
       '/api/v1/certificates/{id}/privkey.pem',
+      '/api/v1/me/notifications',
       '/api/v1/records',
       '/api/v1/records/{id}',
       '/api/v1/records/{id}/events',

@@ -101,6 +101,19 @@ const ROUTES: RouteCase[] = [
     expected: [401, 401, 401, 401, 200, 200, 200, 200],
   },
   {
+    route: 'read own notification preferences',
+    method: 'GET',
+    path: () => '/api/v1/me/notifications',
+    expected: [401, 401, 401, 401, 200, 200, 200, 200],
+  },
+  {
+    route: 'change own notification preferences',
+    method: 'PUT',
+    path: () => '/api/v1/me/notifications',
+    body: () => ({ 'record-failed': true }),
+    expected: [401, 401, 401, 401, 200, 200, 200, 403],
+  },
+  {
     route: 'start a reconcile run',
     method: 'POST',
     path: () => '/api/v1/admin/reconcile',

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow';
 import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow';
+import { NOTIFICATION_QUEUE_REGISTRY } from '@starchart/notifications';
 import { runMigrations } from '@starchart/persistence';
 import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
 import { Queue } from 'bullmq';
@@ -15,6 +16,8 @@ import type { Tracing } from '@starchart/telemetry/tracing';
 
 /** Every queue the api opens, each registry root first. */
 const ALL_QUEUES = [...Object.keys(DNS_QUEUE_REGISTRY), ...Object.keys(CERT_QUEUE_REGISTRY)];
+/** The queues only a worker opens (the worker's notices), removed with the rest at the end. */
+const WORKER_QUEUES = Object.keys(NOTIFICATION_QUEUE_REGISTRY);
 
 export const TEST_JWT_SECRET = 'api-integration-test-secret-0123456789abcdef';
 
@@ -252,7 +255,7 @@ export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness
     async close() {
       await app.close();
       // Leaves first: obliterating a parent's queue first would leave it waiting on children.
-      for (const name of [...ALL_QUEUES].reverse()) {
+      for (const name of [...WORKER_QUEUES, ...[...ALL_QUEUES].reverse()]) {
         const queue = new Queue(name, { connection: redis, prefix: queuePrefix });
         await queue.obliterate({ force: true });
         await queue.close();

@@ -11,6 +11,7 @@ const WORKER_MAIN = resolve(__dirname, '../../../../dist/apps/worker/main.js');
 const READY_TIMEOUT_MS = 45_000;
 
 export interface WorkerProcess {
+  pid: number;
   output(): string;
   /** Where the worker serves its metrics (started with METRICS_PORT), from its ready line. */
   metricsUrl: string | undefined;
@@ -61,6 +62,7 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   const readyLine = output.split('\n').find((line) => line.includes('"event":"ready"')) ?? '{}';
   const { metrics } = readySchema.parse(JSON.parse(readyLine));
   return {
+    pid: child.pid ?? 0,
     output: () => output,
     metricsUrl: metrics,
     exit: () => exit,

@@ -1,5 +1,6 @@
 import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow/queues';
 import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow/queues';
+import { NOTIFICATION_QUEUE_REGISTRY } from '@starchart/notifications/queues';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -8,6 +9,7 @@ import type { Redis } from 'ioredis';
 const FLOW_QUEUE_REGISTRIES = [
   Object.keys(DNS_QUEUE_REGISTRY),
   Object.keys(CERT_QUEUE_REGISTRY),
+  Object.keys(NOTIFICATION_QUEUE_REGISTRY),
 ] as const;
 
 export class DuplicateQueueNameError extends Error {

@@ -14,6 +14,13 @@ import {
   toQueueConfig,
   type QueueConfig,
 } from '@starchart/dns-flow';
+import {
+  NOTIFICATION_QUEUE_REGISTRY,
+  notificationConfigProblems,
+  notificationEnvSchema,
+  toNotificationConfig,
+  type NotificationConfig,
+} from '@starchart/notifications';
 import { databaseEnvSchema, toDatabaseConfig, type DatabaseConfig } from '@starchart/persistence';
 import { route53EnvSchema, toRoute53Config, type Route53Config } from '@starchart/route53';
 import { z } from 'zod';
@@ -24,7 +31,11 @@ export type Concurrency = Partial<Record<string, number>>;
 const MAX_CONCURRENCY = 1_000;
 
 /** Every queue a worker may process, of every registry. */
-const QUEUES = [...Object.keys(DNS_QUEUE_REGISTRY), ...Object.keys(CERT_QUEUE_REGISTRY)];
+const QUEUES = [
+  ...Object.keys(DNS_QUEUE_REGISTRY),
+  ...Object.keys(CERT_QUEUE_REGISTRY),
+  ...Object.keys(NOTIFICATION_QUEUE_REGISTRY),
+];
 /** The flow steps: what a bare number sets (a scheduler's run stays one at a time). */
 const STEPS = [...DNS_FLOW.stepNames, ...CERT_FLOW.stepNames];
 
@@ -70,6 +81,7 @@ const workerEnvSchema = z.object({
   ...databaseEnvSchema.shape,
   ...route53EnvSchema.shape,
   ...acmeEnvSchema.shape,
+  ...notificationEnvSchema.shape,
   WORKER_CONCURRENCY: concurrencySchema,
   // Up to a day: a reconciler that runs less often than that is not a safety net.
   RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
@@ -122,6 +134,8 @@ export interface WorkerConfig {
   logLevel: LogLevel;
   /** undefined: no ACME_DIRECTORY_URL, this worker issues no certificates. */
   certificates: CertWorkerConfig | undefined;
+  /** undefined: no SMTP_URL, this worker sends no mail and the flows tell nobody. */
+  notifications: NotificationConfig | undefined;
   /** undefined: METRICS=off. `listen` undefined: counted, but served by no listener. */
   metrics: WorkerMetricsConfig | undefined;
   /** Where spans go over OTLP; undefined: OTEL_EXPORTER_OTLP_ENDPOINT unset, no tracing. */
@@ -144,9 +158,9 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = parsed.data;
-  const certProblems = certConfigProblems(e);
-  if (certProblems.length > 0) {
-    const lines = certProblems.map((problem) => `  ${problem.path}: ${problem.message}`);
+  const problems = [...certConfigProblems(e), ...notificationConfigProblems(e)];
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `  ${problem.path}: ${problem.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return {
@@ -161,6 +175,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     },
     logLevel: e.LOG_LEVEL,
     certificates: toCertWorkerConfig(e),
+    notifications: toNotificationConfig(e),
     metrics:
       e.METRICS === 'off'
         ? undefined

@@ -461,6 +461,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds of mail you get */
+        get: operations["NotificationPreferencesController_get"];
+        /**
+         * Turn kinds of mail on or off
+         * @description Names the kinds to change (true: send, false: do not); the others stay. Answers every kind. Mails already on their way are checked again just before sending.
+         */
+        put: operations["NotificationPreferencesController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -824,6 +845,38 @@ export interface components {
         };
         CertificateList: {
             items: components["schemas"]["Certificate"][];
+        };
+        NotificationPreferences: {
+            /** @description A change to one of your records failed (with the reason). */
+            "record-failed": boolean;
+            /** @description One of your records expires in 30 or 7 days (with a one-click renew link). */
+            "record-expiring": boolean;
+            /** @description One of your records expired and was removed. */
+            "record-removed": boolean;
+            /** @description Your certificate was issued (or renewed). */
+            "certificate-issued": boolean;
+            /** @description Your certificate order failed (with the reason). */
+            "certificate-failed": boolean;
+            /** @description Your certificate's renewal failed (with the current certificate's expiry). */
+            "certificate-renewal-failed": boolean;
+            /** @description Your certificate expires within 14 days and no renewal has succeeded. */
+            "certificate-expiring": boolean;
+        };
+        NotificationPreferencesUpdate: {
+            /** @description A change to one of your records failed (with the reason). */
+            "record-failed"?: boolean;
+            /** @description One of your records expires in 30 or 7 days (with a one-click renew link). */
+            "record-expiring"?: boolean;
+            /** @description One of your records expired and was removed. */
+            "record-removed"?: boolean;
+            /** @description Your certificate was issued (or renewed). */
+            "certificate-issued"?: boolean;
+            /** @description Your certificate order failed (with the reason). */
+            "certificate-failed"?: boolean;
+            /** @description Your certificate's renewal failed (with the current certificate's expiry). */
+            "certificate-renewal-failed"?: boolean;
+            /** @description Your certificate expires within 14 days and no renewal has succeeded. */
+            "certificate-expiring"?: boolean;
         };
     };
     responses: never;
@@ -2482,6 +2535,111 @@ export interface operations {
                 };
                 content: {
                     "application/x-pem-file": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NotificationPreferencesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token subject is not a valid username. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    NotificationPreferencesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferencesUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Not an object of known kinds with true or false; errors[] names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token subject is not a valid username. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many writes; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -8,6 +8,7 @@ import {
 } from './cert-flow-options';
 import { CERT_REDIS_CLIENT, CERT_WORKER_CONNECTION, CertFlowQueues } from './cert-flow-queues';
 import { CertFlowService } from './cert-flow.service';
+import { CertificateNotices } from './certificate-notices.service';
 import { CertificateSteps } from './certificate-steps.service';
 import { KeyCipher } from './key-cipher';
 import { CERT_QUEUE_REGISTRY } from './queues';
@@ -55,6 +56,7 @@ export class CertFlowWorkerModule {
         CertificateRenewals,
         CertificateResumer,
         CertSchedules,
+        CertificateNotices,
         CreateAcmeOrderProcessor,
         WriteChallengeRecordProcessor,
         CheckChallengeDnsProcessor,

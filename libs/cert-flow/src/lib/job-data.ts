@@ -80,7 +80,8 @@ export interface ResumeCertificatesResult {
   durationMs: number;
 }
 
-/** renew-certificates: the certificates it started renewing. */
+/** renew-certificates: the certificates it started renewing, and how many near their end it told of. */
 export interface RenewCertificatesResult {
   started: string[];
+  expiringNoticed: number;
 }

@@ -6,6 +6,7 @@ import { AdminAuditEntryEntity } from './entities/admin-audit-entry.entity';
 import { CertificateEntity } from './entities/certificate.entity';
 import { DnsRecordEntity } from './entities/dns-record.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { SentNotificationEntity } from './entities/sent-notification.entity';
 import { UserEntity } from './entities/user.entity';
 import { MIGRATIONS } from '../migrations';
 
@@ -16,6 +17,7 @@ export const ENTITIES = [
   AcmeAccountEntity,
   UserEntity,
   AdminAuditEntryEntity,
+  SentNotificationEntity,
 ];
 
 export type MysqlDataSourceOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;

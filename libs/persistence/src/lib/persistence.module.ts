@@ -10,6 +10,7 @@ import { AdminUsersRepository } from './repositories/admin-users.repository';
 import { CertificatesRepository } from './repositories/certificates.repository';
 import { DnsRecordsRepository } from './repositories/dns-records.repository';
 import { IdempotencyKeysRepository } from './repositories/idempotency-keys.repository';
+import { NotificationsRepository } from './repositories/notifications.repository';
 import { UsersRepository } from './repositories/users.repository';
 
 const OWN_REPOSITORIES = [
@@ -21,6 +22,7 @@ const OWN_REPOSITORIES = [
   AdminUsersRepository,
   AdminRecordsRepository,
   AdminAuditLogRepository,
+  NotificationsRepository,
 ];
 
 export interface PersistenceOptions {

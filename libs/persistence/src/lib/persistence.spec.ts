@@ -44,6 +44,7 @@ describe('persistence', () => {
       'RecordsSearchIndex1767660000000',
       'RecordLifecycle1767744000000',
       'CertificateResumes1767830400000',
+      'Notifications1767916800000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

@@ -6,6 +6,7 @@ import { UserAdminColumns1767571200000 } from './1767571200000-user-admin-column
 import { RecordsSearchIndex1767660000000 } from './1767660000000-records-search-index';
 import { RecordLifecycle1767744000000 } from './1767744000000-record-lifecycle';
 import { CertificateResumes1767830400000 } from './1767830400000-certificate-resumes';
+import { Notifications1767916800000 } from './1767916800000-notifications';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   RecordsSearchIndex1767660000000,
   RecordLifecycle1767744000000,
   CertificateResumes1767830400000,
+  Notifications1767916800000,
 ];

@@ -5,7 +5,7 @@ import type { TestStack } from './stack';
 
 const STACK_MODULE = resolve(__dirname, '../../../stack/stack.mjs');
 
-export type StackServiceName = 'redis' | 'mariadb' | 'emulator' | 'pebble';
+export type StackServiceName = 'redis' | 'mariadb' | 'emulator' | 'pebble' | 'maildev';
 
 /** What a test needs of tools/stack/stack.mjs (plain JavaScript, typed here). */
 interface StackModule {

@@ -25,6 +25,8 @@ export interface TestStack {
     signingKeyFile: string;
     users: { username: string; password: string; email: string; roles: string[] }[];
   };
+  /** MailDev: what the apps send over SMTP lands in its inbox, read through its REST API. */
+  mail: { smtpUrl: string; webUrl: string };
   /** Where the web app is served: the stack reserves the port, the dev-idp and CORS allow the origin. */
   web: { origin: string; port: number };
 }

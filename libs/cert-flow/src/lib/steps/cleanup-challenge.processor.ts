@@ -1,4 +1,5 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
+import { CertificateNotices } from '../certificate-notices.service';
 import { CertificateSteps } from '../certificate-steps.service';
 import {
   finalizeCertificateResultSchema,
@@ -11,7 +12,10 @@ import { CertStepProcessor } from './cert-step.processor';
 /** The root: runs once the chain below has settled, whether it succeeded or not. */
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.cleanupChallenge)
 export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChallengeResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(
+    private readonly steps: CertificateSteps,
+    private readonly notices: CertificateNotices,
+  ) {
     super();
   }
 
@@ -25,6 +29,9 @@ export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChalleng
       CERT_QUEUES.finalizeCertificate,
       finalizeCertificateResultSchema,
     );
-    return this.steps.cleanUp(data, finalized.ok ? { ok: true } : finalized);
+    const result = await this.steps.cleanUp(data, finalized.ok ? { ok: true } : finalized);
+    // After the write: a retry writes the same status again and repeats the same notice id.
+    await this.notices.flowEnded(data, result, finalized.ok ? finalized.value : undefined);
+    return result;
   }
 }

@@ -46,4 +46,8 @@ export class UserEntity {
   /** The person's own record quota, set by an admin; null: the server's RECORD_QUOTA. */
   @Column({ name: 'quota_override', type: 'int', unsigned: true, nullable: true })
   quotaOverride!: number | null;
+
+  /** The notification kinds the person turned off, comma-separated; empty: every kind on. */
+  @Column({ name: 'notifications_off', type: 'varchar', length: 512, default: '' })
+  notificationsOff!: string;
 }
