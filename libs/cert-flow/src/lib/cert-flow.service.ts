@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { readJobProgress, rootJobState, type StepState } from '@starchart/flow-runtime';
+import { readFlowSteps, rootJobState, type StepState } from '@starchart/flow-runtime';
 import type { CertificateEntity } from '@starchart/persistence';
 import { CertFlowQueues } from './cert-flow-queues';
 import { CERT_FLOW } from './flow';
@@ -69,10 +69,13 @@ export class CertFlowService {
 
   /** The steps of the certificate's latest flow, root first; [] when it has none. */
   async getSteps(certificate: Pick<CertificateEntity, 'flowId'>): Promise<CertFlowStepView[]> {
-    const flow = certificate.flowId ? CERT_FLOW.parseFlowId(certificate.flowId) : undefined;
-    if (!flow) return [];
-    const ids = CERT_FLOW.jobIds(flow);
-    return Promise.all(CERT_FLOW.stepNames.map((step) => this.readStep(step, ids[step])));
+    const steps = await readFlowSteps(
+      CERT_FLOW,
+      (step) => this.queues.queue(step),
+      certificate.flowId,
+    );
+    // The api's certificate step view has no returnValue.
+    return steps.map(({ returnValue: _returnValue, ...view }) => view);
   }
 
   /** Throws when Redis does not answer. */
@@ -83,19 +86,5 @@ export class CertFlowService {
   /** Throws when Redis cannot be reached; free while the connection is up. */
   ensureConnected(): Promise<void> {
     return this.queues.ensureConnected();
-  }
-
-  private async readStep(step: CertFlowStep, jobId: string): Promise<CertFlowStepView> {
-    // The api's certificate step view has no returnValue: pick the fields it shows.
-    const progress = await readJobProgress(this.queues.queue(step), jobId);
-    return {
-      step,
-      jobId,
-      state: progress.state,
-      attempts: progress.attempts,
-      failedReason: progress.failedReason,
-      processedAt: progress.processedAt,
-      finishedAt: progress.finishedAt,
-    };
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   FlowAdder,
-  readJobProgress,
+  readFlowSteps,
   rootJobState,
-  type JobProgress,
+  type FlowStepProgress,
   type StepState,
 } from '@starchart/flow-runtime';
 import type { DnsRecordEntity } from '@starchart/persistence';
@@ -13,9 +13,7 @@ import { toJobData, type FlowOp } from './job-data';
 import { DNS_QUEUES, type DnsQueueName } from './queues';
 
 /** One job of a record's flow, as the api shows it. */
-export interface FlowStep extends JobProgress {
-  step: DnsQueueName;
-}
+export type FlowStep = FlowStepProgress<DnsQueueName>;
 
 /** The producer side of the DNS record flow: no processors, safe to use from the api. */
 @Injectable()
@@ -72,11 +70,8 @@ export class DnsFlowService {
   }
 
   /** The four steps of the record's latest flow, root first; [] when it has none. */
-  async getSteps(record: DnsRecordEntity): Promise<FlowStep[]> {
-    const flow = record.flowId ? DNS_FLOW.parseFlowId(record.flowId) : undefined;
-    if (!flow) return [];
-    const ids = DNS_FLOW.jobIds(flow);
-    return Promise.all(DNS_FLOW.stepNames.map((step) => this.readStep(step, ids[step])));
+  getSteps(record: DnsRecordEntity): Promise<FlowStep[]> {
+    return readFlowSteps(DNS_FLOW, (step) => this.queues.queue(step), record.flowId);
   }
 
   /** Throws when Redis does not answer. */
@@ -98,9 +93,5 @@ export class DnsFlowService {
       ]),
     );
     return Object.fromEntries(counts) as Record<DnsQueueName, number>;
-  }
-
-  private async readStep(step: DnsQueueName, jobId: string): Promise<FlowStep> {
-    return { step, ...(await readJobProgress(this.queues.queue(step), jobId)) };
   }
 }

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { FlowDefinition } from './flow-table';
 
 export type StepState =
   | 'waiting'
@@ -44,4 +45,27 @@ export async function readJobProgress(queue: Queue, jobId: string): Promise<JobP
     processedAt: job.processedOn ? new Date(job.processedOn) : null,
     finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
   };
+}
+
+/** One job of a flow, as the api shows it: its step and where it stands. */
+export type FlowStepProgress<Step extends string> = JobProgress & { step: Step };
+
+/**
+ * Every job of the flow that `flowId` names, root first, each read from its step's queue; []
+ * when the row has no flow or the id is not one this flow makes.
+ */
+export async function readFlowSteps<Step extends string, Key, Data>(
+  flow: FlowDefinition<Step, Key, Data>,
+  queueOf: (step: Step) => Queue,
+  flowId: string | null,
+): Promise<FlowStepProgress<Step>[]> {
+  const key = flowId ? flow.parseFlowId(flowId) : undefined;
+  if (key === undefined) return [];
+  const ids = flow.jobIds(key);
+  return Promise.all(
+    flow.stepNames.map(async (step) => ({
+      step,
+      ...(await readJobProgress(queueOf(step), ids[step])),
+    })),
+  );
 }
