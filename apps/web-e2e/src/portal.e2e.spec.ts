@@ -340,6 +340,44 @@ describe('the web portal in a browser', () => {
     }
   });
 
+  it('renews her token before it expires, without a new sign-in', async () => {
+    const context = await newPerson(browser);
+    try {
+      const tab = await context.newPage();
+      await tab.goto(portal.webUrl);
+      await signIn(tab, 'alice', 'alice-password');
+      await shows(tab.getByRole('heading', { name: 'Next steps' }));
+      const accessToken = () =>
+        tab.evaluate(() => {
+          const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
+          return key
+            ? (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { access_token?: string })
+                .access_token
+            : undefined;
+        });
+      const first = await accessToken();
+      expect(first).toBeDefined();
+      // The page's clock runs nine of the token's ten minutes ahead: the renewal a minute
+      // before expiry fires and trades the refresh token for a new access token.
+      await context.clock.install();
+      await tab.reload();
+      await shows(tab.getByRole('heading', { name: 'Next steps' }));
+      await tab.clock.fastForward('09:10');
+      await until('a new access token', async () => {
+        const current = await accessToken();
+        return current !== undefined && current !== first;
+      });
+      // Still signed in, and the api takes the new token.
+      await tab
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Records' })
+        .click();
+      await shows(tab.getByRole('link', { name: fqdn('host10'), exact: true }));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('signs alice out: the next visit asks for her password again', async () => {
     await page.goto(portal.webUrl);
     await page.getByRole('button', { name: 'Sign out' }).click();
