@@ -11,6 +11,7 @@ import { WelcomePage } from '../pages/WelcomePage';
 import { EditRecordPage, NewRecordPage } from '../records/RecordFormPages';
 import { RecordPage } from '../records/RecordPage';
 import { RecordsPage } from '../records/RecordsPage';
+import { NotificationSettingsPage } from '../settings/NotificationSettingsPage';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Layout } from './Layout';
 
@@ -29,6 +30,7 @@ export function App() {
             <Route path="records/:id" element={<RecordPage />} />
             <Route path="records/:id/edit" element={<EditRecordPage />} />
             <Route path="certificate" element={<CertificatePage />} />
+            <Route path="settings/notifications" element={<NotificationSettingsPage />} />
             <Route
               path="admin/*"
               element={

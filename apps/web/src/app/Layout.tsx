@@ -25,6 +25,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/records">Records</NavLink>
             <NavLink to="/certificate">Certificate</NavLink>
+            <NavLink to="/settings/notifications">Mail settings</NavLink>
             {person.isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
           </nav>
           <div className="account">

@@ -1,6 +1,6 @@
 import type { DnsRecordWithSteps } from '@starchart/api-client';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiFailure, call } from '../api/api-failure';
 import { useResource } from '../api/use-resource';
 import { useServices } from '../app/services';
@@ -11,27 +11,86 @@ import { Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { StepList } from '../components/StepList';
 import { FailurePage } from '../pages/ErrorPages';
-import { displayValue, formatDateTime } from './format';
+import { ExpiryDate } from './ExpiryDate';
+import { displayValue, formatDate, formatDateTime } from './format';
+import { RenewButton, renewRecord } from './RenewButton';
 import { RECORD_STEPS } from './record-steps';
 import { useLiveRecord } from './use-live-record';
 
-/** One record: its details and, while a flow runs, its four steps advancing live. */
+type OneClickRenewal =
+  | { state: 'none' }
+  | { state: 'renewing' }
+  | { state: 'renewed'; expiresAt: string }
+  | { state: 'failed'; message: string };
+
+/**
+ * One record: its details and, while a flow runs, its four steps advancing live. Opened with
+ * `?renew=1` (the link in an expiry mail), it renews the record at once, one click in all.
+ */
 export function RecordPage() {
   const { id = '' } = useParams();
   const { client } = useServices();
+  const [params, setParams] = useSearchParams();
+  const oneClick = params.get('renew') === '1';
+  const [renewal, setRenewal] = useState<OneClickRenewal>({ state: 'none' });
+  const started = useRef(false);
   const { resource, reload, replace } = useResource<DnsRecordWithSteps>(
     (signal) => call(client.GET('/api/v1/records/{id}', { params: { path: { id } }, signal })),
     [client, id],
   );
-  if (resource.state === 'loading') return <Loading label="Loading the record…" />;
+
+  useEffect(() => {
+    if (!oneClick || started.current) return;
+    started.current = true;
+    // Taken from the address at once: a reload of the page does not renew again.
+    setParams({}, { replace: true });
+    setRenewal({ state: 'renewing' });
+    renewRecord(client, id).then(
+      (renewed) => {
+        setRenewal({ state: 'renewed', expiresAt: renewed.expiresAt });
+        reload();
+      },
+      (error: unknown) =>
+        setRenewal({
+          state: 'failed',
+          message: error instanceof ApiFailure ? error.message : String(error),
+        }),
+    );
+  }, [oneClick, client, id, setParams, reload]);
+
+  const banner =
+    renewal.state === 'renewing' ? (
+      <p className="callout callout--info" role="status">
+        Renewing the record…
+      </p>
+    ) : renewal.state === 'renewed' ? (
+      <p className="callout callout--info" role="status">
+        Renewed: the record now expires on {formatDate(renewal.expiresAt)}.
+      </p>
+    ) : renewal.state === 'failed' ? (
+      <p className="callout callout--bad" role="alert">
+        The record could not be renewed. {renewal.message}
+      </p>
+    ) : null;
+
+  if (resource.state === 'loading')
+    return (
+      <>
+        {banner}
+        <Loading label="Loading the record…" />
+      </>
+    );
   if (resource.state === 'failed')
     return <FailurePage error={resource.error} what="record" onRetry={reload} />;
   return (
-    <RecordDetail
-      key={`${resource.data.id}:${resource.data.updatedAt}`}
-      loaded={resource.data}
-      onChanged={replace}
-    />
+    <>
+      {banner}
+      <RecordDetail
+        key={`${resource.data.id}:${resource.data.updatedAt}`}
+        loaded={resource.data}
+        onChanged={replace}
+      />
+    </>
   );
 }
 
@@ -138,6 +197,10 @@ function RecordDetail({
         <dd>{formatDateTime(record.createdAt)}</dd>
         <dt>Last change</dt>
         <dd>{formatDateTime(record.updatedAt)}</dd>
+        <dt>Expires</dt>
+        <dd>
+          <ExpiryDate expiresAt={record.expiresAt} />
+        </dd>
       </dl>
 
       {live.steps.length > 0 || !settled ? (
@@ -171,6 +234,11 @@ function RecordDetail({
         >
           Edit
         </Link>
+        <RenewButton
+          record={record}
+          className="button"
+          onRenewed={(renewed) => onChanged({ ...renewed, steps: live.steps })}
+        />
         <button
           type="button"
           className="button button--danger-outline"
@@ -180,6 +248,10 @@ function RecordDetail({
           Delete
         </button>
       </div>
+      <p className="hint">
+        A record is removed when it expires: renewing gives it a full lifetime from now. You get
+        mails before that (see <Link to="/settings/notifications">mail settings</Link>).
+      </p>
       {!settled ? (
         <p className="hint">Edit and delete are possible once the record is active or in error.</p>
       ) : null}

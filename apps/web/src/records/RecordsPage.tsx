@@ -9,7 +9,9 @@ import { CopyButton } from '../components/CopyButton';
 import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
+import { ExpiryDate } from './ExpiryDate';
 import { displayValue, formatDateTime, timeAgo } from './format';
+import { RenewButton } from './RenewButton';
 import { useLiveRecord } from './use-live-record';
 
 const PAGE_SIZE = 20;
@@ -134,6 +136,7 @@ function RecordsTable({
               <th scope="col">TTL</th>
               <th scope="col">Status</th>
               <th scope="col">Last change</th>
+              <th scope="col">Expires</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -191,6 +194,9 @@ function LiveRow({ record, onGone }: { record: DnsRecord; onGone: () => void }) 
 }
 
 function RecordRow({ record }: { record: DnsRecord }) {
+  // A renew answers with the new expiry; the rest of the row is unchanged by it.
+  const [renewedTo, setRenewedTo] = useState<string | null>(null);
+  const expiresAt = renewedTo ?? record.expiresAt;
   return (
     <tr data-record={record.fqdn}>
       <th scope="row" className="table__name">
@@ -208,7 +214,15 @@ function RecordRow({ record }: { record: DnsRecord }) {
           {timeAgo(record.updatedAt)}
         </time>
       </td>
+      <td>
+        <ExpiryDate expiresAt={expiresAt} />
+      </td>
       <td className="table__actions">
+        <RenewButton
+          record={record}
+          className="link-button"
+          onRenewed={(renewed) => setRenewedTo(renewed.expiresAt)}
+        />{' '}
         <Link to={`/records/${record.id}/edit`} aria-label={`Edit ${record.fqdn}`}>
           Edit
         </Link>

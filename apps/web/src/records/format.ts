@@ -27,3 +27,18 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
   }
   return 'just now';
 }
+
+/** Records this close to their expiry are flagged: the first warning mail goes out then. */
+export const EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** Whether the record expires within EXPIRY_WARNING_DAYS (or has expired). */
+export function expiresSoon(expiresAt: string, now: number = Date.now()): boolean {
+  return new Date(expiresAt).getTime() - now < EXPIRY_WARNING_DAYS * DAY_MS;
+}
+
+const dateOnly = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
+
+export function formatDate(iso: string): string {
+  return dateOnly.format(new Date(iso));
+}

@@ -23,6 +23,8 @@ export type AdminRecordPage = Schemas['AdminRecordPage'];
 export type AdminAuditEntry = Schemas['AdminAuditEntry'];
 export type AdminAuditPage = Schemas['AdminAuditPage'];
 export type ReconcileRun = Schemas['ReconcileRun'];
+export type NotificationPreferences = Schemas['NotificationPreferences'];
+export type NotificationKind = keyof NotificationPreferences;
 export type AdminRecordsQuery = NonNullable<
   paths['/api/v1/admin/records']['get']['parameters']['query']
 >;
