@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DNS_FLOW, type DnsQueueName, type DnsRecordJobData } from '@starchart/dns-flow';
-import { testStack, uniqueId } from '@starchart/testing';
+import { CHROMIUM, testStack, uniqueId } from '@starchart/testing';
 import { FlowProducer, Queue, Worker, type FlowJob, type FlowJobNode, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -50,17 +50,8 @@ async function launchBrowser(credentials?: {
 }): Promise<{ context: BrowserContext; page: Page; userDataDir: string }> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'starchart-board-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...CHROMIUM,
+    args: [...CHROMIUM.args],
     viewport: { width: 1400, height: 1400 },
     ...(credentials ? { httpCredentials: credentials } : {}),
   });

@@ -6,3 +6,4 @@ export * from './lib/dns';
 export * from './lib/dev-idp';
 export * from './lib/sign-in';
 export * from './lib/maildev';
+export * from './lib/chromium';

@@ -7,26 +7,11 @@ import {
 } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM } from '@starchart/testing';
 import { ARTIFACTS } from './portal';
 
-/** Debian's chromium (tools/stack/setup.mjs installs it); never a downloaded browser. */
-const CHROMIUM = '/usr/bin/chromium';
-
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // Without the background-networking switches chromium keeps dialling Google's hosts,
-    // which this closed network refuses.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ ...CHROMIUM, args: [...CHROMIUM.args] });
 }
 
 export function newPerson(browser: Browser): Promise<BrowserContext> {
