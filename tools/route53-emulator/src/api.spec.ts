@@ -6,6 +6,9 @@ import {
   DeleteHostedZoneCommand,
   GetChangeCommand,
   GetHostedZoneCommand,
+  GetHostedZoneCountCommand,
+  GetHostedZoneLimitCommand,
+  HostedZoneLimitType,
   ListHostedZonesByNameCommand,
   ListHostedZonesCommand,
   ListResourceRecordSetsCommand,
@@ -13,8 +16,9 @@ import {
   Route53Client,
   Route53ServiceException,
   RRType,
+  UpdateHostedZoneCommentCommand,
 } from '@aws-sdk/client-route-53';
-import { route53Client, serviceError, sleep, startTestEmulator } from '../test/helpers';
+import { control, route53Client, serviceError, sleep, startTestEmulator } from '../test/helpers';
 import { RunningEmulator } from './index';
 
 function rrset(
@@ -518,6 +522,160 @@ describe('Route 53 API', () => {
       expect(unknownType.message).toContain(
         "Value 'BOGUS' at 'changeBatch.changes.1.member.resourceRecordSet.type'",
       );
+    });
+  });
+
+  describe('malformed change batches', () => {
+    it("refuses an action outside CREATE, DELETE and UPSERT with the XML schema's message", async () => {
+      const error = await serviceError(
+        change(rrset('REPLACE' as ChangeAction, 'www.example.com', 'A', 60, ['192.0.2.1'])),
+      );
+      expect(error.name).toBe('InvalidInput');
+      expect(error.$metadata.httpStatusCode).toBe(400);
+      expect(error.message).toBe(
+        "Invalid XML ; cvc-enumeration-valid: Value 'REPLACE' is not facet-valid with respect to " +
+          "enumeration '[CREATE, DELETE, UPSERT]'. It must be a value from the enumeration.",
+      );
+    });
+
+    it('refuses a name with a space or a non-ASCII character, naming the character', async () => {
+      const error = await serviceError(
+        change(
+          rrset('CREATE', 'my host.example.com', 'A', 60, ['192.0.2.1']),
+          rrset('CREATE', 'café.example.com', 'A', 60, ['192.0.2.2']),
+        ),
+      );
+      expect(error.name).toBe('InvalidChangeBatch');
+      expect(error.message).toBe(
+        "[FATAL problem: UnsupportedCharacter (Value contains unsupported characters) encountered with ' ', " +
+          "FATAL problem: UnsupportedCharacter (Value contains unsupported characters) encountered with 'é']",
+      );
+      expect(await userRecords()).toEqual([]);
+    });
+  });
+
+  describe('a zone that fills up', () => {
+    const a = (n: number) => rrset('CREATE', `r${n}.example.com`, 'A', 60, ['192.0.2.1']);
+    const limit = (type: HostedZoneLimitType = 'MAX_RRSETS_BY_ZONE') =>
+      client.send(new GetHostedZoneLimitCommand({ HostedZoneId: zoneId, Type: type }));
+    const setQuota = (maxRecordSets: number) =>
+      control(emulator, 'POST', '/_emulator/zones', { name: 'example.com', maxRecordSets });
+    const refusal = (count: number, adds: number, max: number) =>
+      `[The change batch would exceed the quota of ${max} resource record sets (MAX_RRSETS_BY_ZONE) ` +
+      `in hosted zone ${zoneId.slice(12)}: it holds ${count} and the batch adds ${adds}]`;
+
+    it('holds 10,000 record sets by default, the apex SOA and NS included, as Route 53 does', async () => {
+      expect(await limit()).toMatchObject({
+        Count: 2,
+        Limit: { Type: 'MAX_RRSETS_BY_ZONE', Value: 10_000 },
+      });
+      // 1,000 records per request at most: ten batches fill the zone.
+      for (let batch = 0; batch < 10; batch += 1) {
+        const size = batch === 9 ? 998 : 1000;
+        await change(...Array.from({ length: size }, (_, i) => a(batch * 1000 + i)));
+      }
+      expect(await limit()).toMatchObject({ Count: 10_000 });
+      const error = await serviceError(change(a(10_000)));
+      expect(error.name).toBe('InvalidChangeBatch');
+      expect(error.$metadata.httpStatusCode).toBe(400);
+      expect(error.message).toBe(refusal(10_000, 1, 10_000));
+    });
+
+    it('refuses a batch that would pass the quota, applying none of it, and keeps accepting what adds nothing', async () => {
+      expect(await setQuota(5)).toMatchObject({ status: 200, body: { maxRecordSets: 5 } });
+      await change(a(1), a(2));
+      const error = await serviceError(change(a(3), a(4)));
+      expect(error.name).toBe('InvalidChangeBatch');
+      expect(error.message).toBe(refusal(4, 2, 5));
+      expect(await userRecords()).toHaveLength(2);
+      await change(a(3));
+      expect(await limit()).toMatchObject({ Count: 5, Limit: { Value: 5 } });
+
+      // Changing a set, replacing it, or swapping one for another adds nothing.
+      await change(rrset('UPSERT', 'r1.example.com', 'A', 300, ['192.0.2.9']));
+      await change(
+        rrset('DELETE', 'r2.example.com', 'A', 60, ['192.0.2.1']),
+        rrset('CREATE', 'r2.example.com', 'A', 60, ['192.0.2.2']),
+      );
+      await change(rrset('DELETE', 'r3.example.com', 'A', 60, ['192.0.2.1']), a(6));
+      expect((await serviceError(change(a(7)))).message).toBe(refusal(5, 1, 5));
+      // A set UPSERTed into existence counts like a CREATE.
+      const upsert = await serviceError(
+        change(rrset('UPSERT', 'new.example.com', 'A', 60, ['192.0.2.1'])),
+      );
+      expect(upsert.message).toBe(refusal(5, 1, 5));
+      // Another change of the same batch is not the one named: Route 53 refuses the batch.
+      const mixed = await serviceError(
+        change(rrset('UPSERT', 'r1.example.com', 'A', 60, ['192.0.2.1']), a(8)),
+      );
+      expect(mixed.message).toBe(refusal(5, 1, 5));
+    });
+
+    it('lets a zone over a lowered quota be emptied, never filled', async () => {
+      await change(a(1), a(2), a(3));
+      await setQuota(3);
+      expect(await limit()).toMatchObject({ Count: 5, Limit: { Value: 3 } });
+      expect((await serviceError(change(a(4)))).message).toBe(refusal(5, 1, 3));
+      await change(rrset('DELETE', 'r1.example.com', 'A', 60, ['192.0.2.1']));
+      await change(rrset('DELETE', 'r2.example.com', 'A', 60, ['192.0.2.1']));
+      expect((await serviceError(change(a(4)))).message).toBe(refusal(3, 1, 3));
+    });
+
+    it('answers GetHostedZoneLimit with the errors Route 53 documents', async () => {
+      const vpcs = await serviceError(limit('MAX_VPCS_ASSOCIATED_BY_ZONE'));
+      expect(vpcs.name).toBe('HostedZoneNotPrivate');
+      expect(vpcs.$metadata.httpStatusCode).toBe(400);
+      expect(vpcs.message).toBe(
+        'The specified hosted zone is a public hosted zone, not a private hosted zone.',
+      );
+      const bogus = await serviceError(limit('MAX_RECORDS' as HostedZoneLimitType));
+      expect(bogus.name).toBe('InvalidInput');
+      expect(bogus.message).toBe(
+        "1 validation error detected: Value 'MAX_RECORDS' at 'type' failed to satisfy constraint: " +
+          'Member must satisfy enum value set: [MAX_RRSETS_BY_ZONE, MAX_VPCS_ASSOCIATED_BY_ZONE]',
+      );
+      const unknown = await serviceError(
+        client.send(
+          new GetHostedZoneLimitCommand({ HostedZoneId: 'ZNOPE', Type: 'MAX_RRSETS_BY_ZONE' }),
+        ),
+      );
+      expect(unknown.name).toBe('NoSuchHostedZone');
+      expect(unknown.$metadata.httpStatusCode).toBe(404);
+    });
+  });
+
+  describe('hosted zone count and comments', () => {
+    it('counts the hosted zones of the account', async () => {
+      const count = async () =>
+        (await client.send(new GetHostedZoneCountCommand({}))).HostedZoneCount;
+      expect(await count()).toBe(1);
+      await client.send(new CreateHostedZoneCommand({ Name: 'two.test', CallerReference: 'two' }));
+      expect(await count()).toBe(2);
+    });
+
+    it('replaces a zone comment, removes it when none is given, and refuses an unknown zone', async () => {
+      const updated = await client.send(
+        new UpdateHostedZoneCommentCommand({ Id: zoneId, Comment: 'users a to m' }),
+      );
+      expect(updated.HostedZone).toMatchObject({
+        Id: zoneId,
+        Name: 'example.com.',
+        Config: { Comment: 'users a to m', PrivateZone: false },
+        ResourceRecordSetCount: 2,
+      });
+      const read = await client.send(new GetHostedZoneCommand({ Id: zoneId }));
+      expect(read.HostedZone?.Config?.Comment).toBe('users a to m');
+      await client.send(new UpdateHostedZoneCommentCommand({ Id: zoneId }));
+      const cleared = await client.send(new GetHostedZoneCommand({ Id: zoneId }));
+      expect(cleared.HostedZone?.Config?.Comment).toBeUndefined();
+      const tooLong = await serviceError(
+        client.send(new UpdateHostedZoneCommentCommand({ Id: zoneId, Comment: 'x'.repeat(257) })),
+      );
+      expect(tooLong.name).toBe('InvalidInput');
+      const unknown = await serviceError(
+        client.send(new UpdateHostedZoneCommentCommand({ Id: 'ZNOPE', Comment: 'x' })),
+      );
+      expect(unknown.name).toBe('NoSuchHostedZone');
     });
   });
 

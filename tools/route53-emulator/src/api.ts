@@ -24,7 +24,7 @@ import {
 } from './names';
 import { isRoute53RecordType, ROUTE53_RECORD_TYPES } from './rdata';
 import { RecordSet } from './record-sets';
-import { readChangeBatch, readCreateHostedZone } from './requests';
+import { readChangeBatch, readCreateHostedZone, readUpdateHostedZoneComment } from './requests';
 import {
   changeInfoXml,
   delegationSetXml,
@@ -76,13 +76,26 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
     operation: 'ListResourceRecordSets',
   },
+  {
+    method: 'POST',
+    pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/?$/,
+    operation: 'UpdateHostedZoneComment',
+  },
   { method: 'GET', pattern: /^\/2013-04-01\/change\/([^/]+)\/?$/, operation: 'GetChange' },
+  {
+    method: 'GET',
+    pattern: /^\/2013-04-01\/hostedzonelimit\/([^/]+)\/([^/]+)\/?$/,
+    operation: 'GetHostedZoneLimit',
+  },
+  { method: 'GET', pattern: /^\/2013-04-01\/hostedzonecount\/?$/, operation: 'GetHostedZoneCount' },
   {
     method: 'GET',
     pattern: /^\/2013-04-01\/hostedzonesbyname\/?$/,
     operation: 'ListHostedZonesByName',
   },
 ];
+
+const HOSTED_ZONE_LIMIT_TYPES = ['MAX_RRSETS_BY_ZONE', 'MAX_VPCS_ASSOCIATED_BY_ZONE'] as const;
 
 /** Route 53 pages hosted zones by 100 and record sets by 300 at most. */
 const MAX_ZONES_PER_PAGE = 100;
@@ -168,6 +181,12 @@ export class Route53Api {
         return this.getChange(call);
       case 'ListResourceRecordSets':
         return this.listResourceRecordSets(call);
+      case 'GetHostedZoneLimit':
+        return this.getHostedZoneLimit(call);
+      case 'GetHostedZoneCount':
+        return this.getHostedZoneCount();
+      case 'UpdateHostedZoneComment':
+        return this.updateHostedZoneComment(call);
     }
   }
 
@@ -298,7 +317,7 @@ export class Route53Api {
   private changeResourceRecordSets(call: Call): Reply {
     const batch = readChangeBatch(call.body);
     const zone = this.zone(call.params[0], 'hostedZoneId');
-    const verdict = validateChangeBatch(zone, batch.changes);
+    const verdict = validateChangeBatch(zone, batch.changes, this.state.maxRecordSets(zone));
     if (!verdict.ok) {
       this.log(`ChangeResourceRecordSets ${zone.id} refused: ${verdict.messages.join('; ')}`);
       throw invalidChangeBatch(verdict.messages);
@@ -369,6 +388,51 @@ export class Route53Api {
         el('MaxItems', maxItems),
       ),
     };
+  }
+
+  private getHostedZoneLimit(call: Call): Reply {
+    const type = call.params[1] ?? '';
+    if (!(HOSTED_ZONE_LIMIT_TYPES as readonly string[]).includes(type)) {
+      throw validationError(
+        type,
+        'type',
+        `Member must satisfy enum value set: [${HOSTED_ZONE_LIMIT_TYPES.join(', ')}]`,
+      );
+    }
+    const zone = this.zone(call.params[0], 'hostedZoneId');
+    if (type === 'MAX_VPCS_ASSOCIATED_BY_ZONE') {
+      throw new Route53Error(
+        'HostedZoneNotPrivate',
+        400,
+        'The specified hosted zone is a public hosted zone, not a private hosted zone.',
+      );
+    }
+    return {
+      status: 200,
+      body: document(
+        'GetHostedZoneLimitResponse',
+        el('Count', zone.records.size),
+        el('Limit', el('Type', type), el('Value', this.state.maxRecordSets(zone))),
+      ),
+    };
+  }
+
+  private getHostedZoneCount(): Reply {
+    return {
+      status: 200,
+      body: document(
+        'GetHostedZoneCountResponse',
+        el('HostedZoneCount', this.state.store.listZones().length),
+      ),
+    };
+  }
+
+  private updateHostedZoneComment(call: Call): Reply {
+    const input = readUpdateHostedZoneComment(call.body);
+    const zone = this.zone(call.params[0], 'id');
+    zone.comment = input.comment;
+    this.log(`UpdateHostedZoneComment ${zone.id}`);
+    return { status: 200, body: document('UpdateHostedZoneCommentResponse', hostedZoneXml(zone)) };
   }
 
   private zone(rawId: string | undefined, member: string): HostedZone {

@@ -11,6 +11,7 @@ describe('parseCli', () => {
         insyncDelayMs: 2000,
         rps: 5,
         burst: 5,
+        maxRecordSetsPerZone: 10_000,
         zones: [],
       },
     });
@@ -27,6 +28,8 @@ describe('parseCli', () => {
         '--rps',
         '2.5',
         '--burst=10',
+        '--max-rrsets-per-zone',
+        '25',
         '--host',
         '0.0.0.0',
         '--zone',
@@ -44,6 +47,7 @@ describe('parseCli', () => {
         insyncDelayMs: 50,
         rps: 2.5,
         burst: 10,
+        maxRecordSetsPerZone: 25,
         zones: ['example.com', 'example.org'],
       },
     });
@@ -56,6 +60,7 @@ describe('parseCli', () => {
       EMULATOR_INSYNC_DELAY_MS: '0',
       EMULATOR_RPS: '0',
       EMULATOR_BURST: '3',
+      EMULATOR_MAX_RRSETS_PER_ZONE: '100',
       EMULATOR_HOST: '::1',
       EMULATOR_ZONE: 'a.test, b.test',
     };
@@ -68,6 +73,7 @@ describe('parseCli', () => {
         insyncDelayMs: 0,
         rps: 0,
         burst: 3,
+        maxRecordSetsPerZone: 100,
         zones: ['a.test', 'b.test'],
       },
     });
@@ -89,6 +95,7 @@ describe('parseCli', () => {
       [['--insync-delay-ms', '-1'], {}, "Invalid --insync-delay-ms '-1'"],
       [['--rps', 'fast'], {}, "Invalid --rps 'fast'"],
       [['--burst', '0'], {}, "Invalid --burst '0'"],
+      [['--max-rrsets-per-zone', '0'], {}, "Invalid --max-rrsets-per-zone '0'"],
       [[], { EMULATOR_BURST: '1.5' }, "Invalid EMULATOR_BURST '1.5'"],
       [['--zone', 'a..b'], {}, "Invalid --zone 'a..b': DomainLabelEmpty"],
       [['--zone', 'ok.test=zlower'], {}, "Invalid --zone 'ok.test=zlower': zone id 'zlower'"],

@@ -7,6 +7,7 @@ export interface CliOptions {
   readonly insyncDelayMs: number;
   readonly rps: number;
   readonly burst: number;
+  readonly maxRecordSetsPerZone: number;
   readonly zones: readonly string[];
 }
 
@@ -61,6 +62,13 @@ const SETTINGS: { readonly [K in Setting]: SettingSpec<CliOptions[K]> } = {
     read: (t) => integer(t, 1, 1_000_000),
     expected: 'a whole number of requests from 1 to 1000000',
   },
+  maxRecordSetsPerZone: {
+    flag: '--max-rrsets-per-zone',
+    env: 'EMULATOR_MAX_RRSETS_PER_ZONE',
+    defaultValue: '10000',
+    read: (t) => integer(t, 1, 100_000_000),
+    expected: 'a whole number of record sets from 1 to 100000000',
+  },
   host: {
     flag: '--host',
     env: 'EMULATOR_HOST',
@@ -83,6 +91,7 @@ Options (each also settable through the environment variable shown):
   --insync-delay-ms N   time from PENDING to INSYNC      EMULATOR_INSYNC_DELAY_MS  (2000)
   --rps N               token bucket refill per second   EMULATOR_RPS              (5; 0 = no limit)
   --burst N             token bucket size                EMULATOR_BURST            (5)
+  --max-rrsets-per-zone N  record sets a zone may hold  EMULATOR_MAX_RRSETS_PER_ZONE (10000)
   --host ADDRESS        address to bind both servers to  EMULATOR_HOST             (127.0.0.1)
   --zone NAME[=ID]      hosted zone to create at start   EMULATOR_ZONE             (none; repeat the
                         (ID fixes its id, e.g. Z0LOCAL)                            flag, or separate names with commas)
@@ -152,6 +161,7 @@ export function parseCli(
       insyncDelayMs: settle('insyncDelayMs'),
       rps: settle('rps'),
       burst: settle('burst'),
+      maxRecordSetsPerZone: settle('maxRecordSetsPerZone'),
     };
   } catch (error) {
     if (error instanceof CliError) return { kind: 'error', message: error.message };

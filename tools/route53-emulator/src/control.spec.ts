@@ -1,5 +1,6 @@
 import {
   GetHostedZoneCommand,
+  GetHostedZoneLimitCommand,
   ListHostedZonesCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
@@ -45,13 +46,20 @@ describe('control API', () => {
       insyncDelayMs: 10,
       rps: 7,
       burst: 9,
+      maxRecordSetsPerZone: 10_000,
     });
     const changed = await control(emulator, 'POST', '/_emulator/config', {
       rps: 0,
       insyncDelayMs: 1500,
+      maxRecordSetsPerZone: 500,
     });
-    expect(changed).toEqual({ status: 200, body: { insyncDelayMs: 1500, rps: 0, burst: 9 } });
+    expect(changed).toEqual({
+      status: 200,
+      body: { insyncDelayMs: 1500, rps: 0, burst: 9, maxRecordSetsPerZone: 500 },
+    });
     for (const bad of [
+      { maxRecordSetsPerZone: 0 },
+      { maxRecordSetsPerZone: 2.5 },
       { rps: -1 },
       { burst: 0 },
       { insyncDelayMs: 1.5 },
@@ -66,6 +74,7 @@ describe('control API', () => {
       insyncDelayMs: 1500,
       rps: 0,
       burst: 9,
+      maxRecordSetsPerZone: 500,
     });
   });
 
@@ -75,12 +84,43 @@ describe('control API', () => {
     expect(created.body).toEqual({
       id: expect.stringMatching(/^\/hostedzone\/Z[A-Z0-9]{13,21}$/),
       name: 'starchart.test.',
+      maxRecordSets: 10_000,
     });
     expect(rcodeOf(await queryDns(emulator.dnsPort, 'starchart.test', 'SOA'))).toBe(RCODE.NOERROR);
     const again = await control(emulator, 'POST', '/_emulator/zones', { name: 'starchart.test.' });
     expect(again).toEqual({ status: 200, body: created.body });
     const existing = await control(emulator, 'POST', '/_emulator/zones', { name: 'example.com' });
-    expect(existing.body).toEqual({ id: emulator.zones[0]?.id, name: 'example.com.' });
+    expect(existing.body).toEqual({
+      id: emulator.zones[0]?.id,
+      name: 'example.com.',
+      maxRecordSets: 10_000,
+    });
+  });
+
+  it("sets a zone's own record set quota, new or existing, and null restores the default", async () => {
+    const small = await control(emulator, 'POST', '/_emulator/zones', {
+      name: 'small.test',
+      maxRecordSets: 3,
+    });
+    expect(small).toMatchObject({ status: 201, body: { name: 'small.test.', maxRecordSets: 3 } });
+    const id = (small.body as { id: string }).id;
+    const limit = () =>
+      client.send(new GetHostedZoneLimitCommand({ HostedZoneId: id, Type: 'MAX_RRSETS_BY_ZONE' }));
+    expect((await limit()).Limit?.Value).toBe(3);
+    // The emulator's default moves every zone without a limit of its own, not this one.
+    await control(emulator, 'POST', '/_emulator/config', { maxRecordSetsPerZone: 50 });
+    expect((await limit()).Limit?.Value).toBe(3);
+    const restored = await control(emulator, 'POST', '/_emulator/zones', {
+      name: 'small.test',
+      maxRecordSets: null,
+    });
+    expect(restored).toMatchObject({ status: 200, body: { id, maxRecordSets: 50 } });
+    expect((await limit()).Limit?.Value).toBe(50);
+    const bad = await control(emulator, 'POST', '/_emulator/zones', {
+      name: 'small.test',
+      maxRecordSets: 0,
+    });
+    expect(bad.status).toBe(400);
   });
 
   it('refuses bad bodies with 400 and a message', async () => {
@@ -155,6 +195,7 @@ describe('control API', () => {
       insyncDelayMs: 10,
       rps: 7,
       burst: 9,
+      maxRecordSetsPerZone: 10_000,
     });
     const counters = await control(emulator, 'GET', '/_emulator/counters');
     expect(counters.body).toMatchObject({
@@ -181,6 +222,7 @@ describe('control API', () => {
       insyncDelayMs: 10,
       rps: 7,
       burst: 2,
+      maxRecordSetsPerZone: 10_000,
     });
   });
 

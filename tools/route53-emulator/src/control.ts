@@ -38,11 +38,16 @@ const configBody = z.strictObject({
   insyncDelayMs: z.number().int().nonnegative().max(3_600_000).optional(),
   rps: z.number().nonnegative().max(1_000_000).optional(),
   burst: z.number().int().positive().max(1_000_000).optional(),
+  maxRecordSetsPerZone: z.number().int().positive().max(100_000_000).optional(),
 });
 
 const resetBody = z.strictObject({ keepConfig: z.boolean().optional() });
 
-const zoneBody = z.strictObject({ name: z.string().min(1).max(1024) });
+const zoneBody = z.strictObject({
+  name: z.string().min(1).max(1024),
+  // The zone's own MAX_RRSETS_BY_ZONE, as AWS support raises it for one zone; null: the default.
+  maxRecordSets: z.number().int().positive().max(100_000_000).nullable().optional(),
+});
 
 class ControlError extends Error {
   constructor(
@@ -106,7 +111,7 @@ export class ControlApi {
         return [200, config];
       }
       case 'POST /_emulator/zones': {
-        const { name } = parse(zoneBody, body);
+        const { name, maxRecordSets } = parse(zoneBody, body);
         let domain: DomainName;
         try {
           domain = parseDomainName(name);
@@ -118,7 +123,18 @@ export class ControlApi {
         if (domain.labels.length === 0) throw new ControlError(400, 'name: the root is not a zone');
         const { zone, created } = this.state.ensureZone(domain);
         if (created) this.log(`control: zone ${zone.name.canonical} -> ${zone.id}`);
-        return [created ? 201 : 200, { id: `/hostedzone/${zone.id}`, name: zone.name.canonical }];
+        if (maxRecordSets !== undefined) {
+          zone.maxRecordSets = maxRecordSets ?? undefined;
+          this.log(`control: zone ${zone.id} holds at most ${this.state.maxRecordSets(zone)}`);
+        }
+        return [
+          created ? 201 : 200,
+          {
+            id: `/hostedzone/${zone.id}`,
+            name: zone.name.canonical,
+            maxRecordSets: this.state.maxRecordSets(zone),
+          },
+        ];
       }
     }
     const known = ['health', 'counters', 'faults', 'reset', 'config', 'zones'].some(

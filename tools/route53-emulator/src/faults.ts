@@ -7,6 +7,9 @@ export const ROUTE53_OPERATIONS = [
   'ChangeResourceRecordSets',
   'GetChange',
   'ListResourceRecordSets',
+  'GetHostedZoneLimit',
+  'GetHostedZoneCount',
+  'UpdateHostedZoneComment',
 ] as const;
 export type Route53Operation = (typeof ROUTE53_OPERATIONS)[number];
 

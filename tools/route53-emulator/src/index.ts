@@ -22,6 +22,8 @@ export interface EmulatorOptions {
   readonly insyncDelayMs?: number;
   readonly rps?: number;
   readonly burst?: number;
+  /** MAX_RRSETS_BY_ZONE of every zone without a limit of its own; 10,000 as in Route 53. */
+  readonly maxRecordSetsPerZone?: number;
   /**
    * Hosted zones to create at once, INSYNC, and to recreate with the same ids on reset:
    * `name`, or `name=ZONEID` for a fixed id.
@@ -40,7 +42,12 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_CONFIG: EmulatorConfig = { insyncDelayMs: 2000, rps: 5, burst: 5 };
+const DEFAULT_CONFIG: EmulatorConfig = {
+  insyncDelayMs: 2000,
+  rps: 5,
+  burst: 5,
+  maxRecordSetsPerZone: 10_000,
+};
 /** Large enough for a full batch (1,000 records, 32,000 characters) with XML overhead to spare. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -51,6 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     insyncDelayMs: options.insyncDelayMs ?? DEFAULT_CONFIG.insyncDelayMs,
     rps: options.rps ?? DEFAULT_CONFIG.rps,
     burst: options.burst ?? DEFAULT_CONFIG.burst,
+    maxRecordSetsPerZone: options.maxRecordSetsPerZone ?? DEFAULT_CONFIG.maxRecordSetsPerZone,
   });
   const zones = (options.zones ?? []).map((spec) => {
     const { name, id } = splitZoneSpec(spec);

@@ -40,8 +40,8 @@ describe('domain names', () => {
     const labels = (n: number) => Array.from({ length: n }, () => 'a'.repeat(63)).join('.');
     expect(problem(`${labels(3)}.${'b'.repeat(61)}`)).toBe('accepted');
     expect(problem(`${labels(3)}.${'b'.repeat(62)}`)).toBe('DomainNameTooLong');
-    expect(problem('a b.com')).toBe('InvalidCharacter');
-    expect(problem('café.com')).toBe('InvalidCharacter');
+    expect(problem('a b.com')).toBe('UnsupportedCharacter');
+    expect(problem('café.com')).toBe('UnsupportedCharacter');
   });
 
   it("orders names like Route 53's listings: reversed labels with the trailing dot", () => {

@@ -4,13 +4,18 @@
  */
 
 export type DomainNameProblem =
-  'DomainLabelEmpty' | 'DomainLabelTooLong' | 'DomainNameTooLong' | 'InvalidCharacter';
+  | 'DomainLabelEmpty'
+  | 'DomainLabelTooLong'
+  | 'DomainNameTooLong'
+  | 'InvalidCharacter'
+  | 'UnsupportedCharacter';
 
 const PROBLEM_DESCRIPTIONS: Record<DomainNameProblem, string> = {
   DomainLabelEmpty: 'Domain label is empty',
   DomainLabelTooLong: 'Domain label is too long',
   DomainNameTooLong: 'Domain name is too long',
   InvalidCharacter: 'Domain name contains an invalid character',
+  UnsupportedCharacter: 'Value contains unsupported characters',
 };
 
 export class DomainNameError extends Error {
@@ -59,7 +64,8 @@ export function parseDomainName(input: string): DomainName {
       i += 4;
       continue;
     }
-    if (ch < 0x21 || ch > 0x7e) throw new DomainNameError('InvalidCharacter', input);
+    // Route 53 names the character itself: `encountered with ' '` for a space.
+    if (ch < 0x21 || ch > 0x7e) throw new DomainNameError('UnsupportedCharacter', input.charAt(i));
     label += input[i];
     i += 1;
   }

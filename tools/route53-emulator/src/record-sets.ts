@@ -34,13 +34,13 @@ export interface RecordSetReader {
 export class RecordSets implements RecordSetReader {
   private readonly byName = new Map<string, Map<RecordType, RecordSet>>();
   private readonly ownersBelow = new Map<string, number>();
+  private count = 0;
 
   constructor(readonly apex: DomainName) {}
 
+  /** Every record set, the apex SOA and NS included: Route 53's ResourceRecordSetCount. */
   get size(): number {
-    let n = 0;
-    for (const types of this.byName.values()) n += types.size;
-    return n;
+    return this.count;
   }
 
   get(name: string, type: RecordType): RecordSet | undefined {
@@ -64,12 +64,14 @@ export class RecordSets implements RecordSetReader {
       this.byName.set(key, types);
       this.countOwner(set.name, 1);
     }
+    if (!types.has(set.type)) this.count += 1;
     types.set(set.type, set);
   }
 
   remove(name: DomainName, type: RecordType): void {
     const types = this.byName.get(name.canonical);
     if (!types?.delete(type)) return;
+    this.count -= 1;
     if (types.size === 0) {
       this.byName.delete(name.canonical);
       this.countOwner(name, -1);

@@ -14,6 +14,11 @@ export interface CreateHostedZoneInput {
   readonly comment: string | undefined;
 }
 
+export interface UpdateHostedZoneCommentInput {
+  /** Absent: Route 53 removes the zone's comment. */
+  readonly comment: string | undefined;
+}
+
 export interface ChangeBatchInput {
   readonly comment: string | undefined;
   readonly changes: readonly ChangeRequest[];
@@ -62,6 +67,16 @@ export function readCreateHostedZone(body: string): CreateHostedZoneInput {
   return { name, callerReference, comment };
 }
 
+export function readUpdateHostedZoneComment(body: string): UpdateHostedZoneCommentInput {
+  // The SDK sends no body at all when the request has no Comment.
+  if (body.trim() === '') return { comment: undefined };
+  const root = readRoot(body, 'UpdateHostedZoneCommentRequest');
+  expectOnly(root, ['Comment'], []);
+  const comment = single(root, 'Comment')?.text;
+  if (comment !== undefined) checkLength(comment, 'comment', 0, 256);
+  return { comment };
+}
+
 export function readChangeBatch(body: string): ChangeBatchInput {
   const root = readRoot(body, 'ChangeResourceRecordSetsRequest');
   expectOnly(root, ['ChangeBatch'], []);
@@ -89,10 +104,10 @@ function readChange(change: XmlElement, index: number): ChangeRequest {
   expectOnly(change, ['Action', 'ResourceRecordSet'], []);
   const action = requiredText(change, 'Action', `${path}.action`);
   if (!isAction(action)) {
-    throw validationError(
-      action,
-      `${path}.action`,
-      `Member must satisfy enum value set: [${ACTIONS.join(', ')}]`,
+    // Route 53 checks the body against its XML schema before its own validation layer.
+    throw invalidInput(
+      `Invalid XML ; cvc-enumeration-valid: Value '${action}' is not facet-valid with respect to ` +
+        `enumeration '[${ACTIONS.join(', ')}]'. It must be a value from the enumeration.`,
     );
   }
   const set = single(change, 'ResourceRecordSet');

@@ -8,6 +8,8 @@ export interface EmulatorConfig {
   readonly insyncDelayMs: number;
   readonly rps: number;
   readonly burst: number;
+  /** MAX_RRSETS_BY_ZONE of every zone that has no limit of its own; Route 53's default is 10,000. */
+  readonly maxRecordSetsPerZone: number;
 }
 
 export interface Counters {
@@ -49,11 +51,17 @@ export class EmulatorState {
       insyncDelayMs: patch.insyncDelayMs ?? current.insyncDelayMs,
       rps: patch.rps ?? current.rps,
       burst: patch.burst ?? current.burst,
+      maxRecordSetsPerZone: patch.maxRecordSetsPerZone ?? current.maxRecordSetsPerZone,
     };
     if (patch.rps !== undefined || patch.burst !== undefined) {
       this.bucket.reconfigure(this.currentConfig);
     }
     return this.currentConfig;
+  }
+
+  /** The zone's MAX_RRSETS_BY_ZONE: its own limit, or the emulator's default. */
+  maxRecordSets(zone: HostedZone): number {
+    return zone.maxRecordSets ?? this.currentConfig.maxRecordSetsPerZone;
   }
 
   /** The first zone with this name, or a new one that is INSYNC at once. */

@@ -7,7 +7,10 @@ export interface HostedZone {
   readonly id: string;
   readonly name: DomainName;
   readonly callerReference: string;
-  readonly comment: string | undefined;
+  /** UpdateHostedZoneComment replaces it. */
+  comment: string | undefined;
+  /** This zone's own MAX_RRSETS_BY_ZONE (Route 53 raises it per zone); unset: the default. */
+  maxRecordSets: number | undefined;
   /** Without trailing dots, as Route 53 lists them in a DelegationSet. */
   readonly nameServers: readonly string[];
   /** The state as of the latest accepted change, which is what the API lists. */
@@ -81,6 +84,7 @@ export class Route53Store {
       name: input.name,
       callerReference: input.callerReference,
       comment: input.comment,
+      maxRecordSets: undefined,
       nameServers,
       records,
     };

@@ -26,8 +26,13 @@ export const MAX_VALUE_CHARACTERS_PER_REQUEST = 32000;
  * earlier changes of the same batch, collecting every problem, applying nothing unless all pass.
  */
 export function validateChangeBatch(
-  zone: { readonly name: DomainName; readonly records: RecordSetReader },
+  zone: {
+    readonly id: string;
+    readonly name: DomainName;
+    readonly records: RecordSetReader & { readonly size: number };
+  },
   changes: readonly ChangeRequest[],
+  maxRecordSets: number,
 ): BatchVerdict {
   const limitMessages = checkLimits(changes);
   if (limitMessages.length > 0) return { ok: false, messages: limitMessages };
@@ -36,6 +41,7 @@ export function validateChangeBatch(
   const messages: string[] = [];
   const edits: RecordSetEdit[] = [];
   const actionsByKey = new Map<string, ChangeAction[]>();
+  let added = 0;
 
   for (const change of changes) {
     const outcome = checkChange(zone.name, overlay, change, actionsByKey);
@@ -43,10 +49,32 @@ export function validateChangeBatch(
       messages.push(outcome);
       continue;
     }
+    const existed = overlay.get(outcome.name.canonical, outcome.type) !== undefined;
+    added += (outcome.next ? 1 : 0) - (existed ? 1 : 0);
     overlay.set(outcome.name, outcome.type, outcome.next);
     edits.push(outcome);
   }
-  return messages.length > 0 ? { ok: false, messages } : { ok: true, edits };
+  if (messages.length > 0) return { ok: false, messages };
+  // A batch that adds no record set passes even in a zone over its quota (one lowered since),
+  // so that a full zone can always be emptied.
+  if (added > 0 && zone.records.size + added > maxRecordSets) {
+    return {
+      ok: false,
+      messages: [quotaExceeded(zone.id, zone.records.size, added, maxRecordSets)],
+    };
+  }
+  return { ok: true, edits };
+}
+
+/**
+ * AWS documents the error (InvalidChangeBatch, 400) and the quota (MAX_RRSETS_BY_ZONE, counted as
+ * GetHostedZoneLimit's Count, the apex SOA and NS included) but not the message's wording.
+ */
+function quotaExceeded(zoneId: string, count: number, added: number, max: number): string {
+  return (
+    `The change batch would exceed the quota of ${max} resource record sets (MAX_RRSETS_BY_ZONE) ` +
+    `in hosted zone ${zoneId}: it holds ${count} and the batch adds ${added}`
+  );
 }
 
 function checkLimits(changes: readonly ChangeRequest[]): string[] {
