@@ -3,6 +3,7 @@ import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv, waitForCertificate, type CertificateBody } from '../support/certificates';
+import { mailEnv, stackInbox } from '../support/mail';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
 import { zoneNamesUnder } from '../support/zone';
 
@@ -74,6 +75,7 @@ describe('the certificate safety net', () => {
     api = await startApi({ env: certEnv() });
     worker = await startWorker({
       ...api.env,
+      ...mailEnv(),
       CERT_RESUME_EVERY_MS: '500',
       CERT_RESUME_GRACE_MS: '1000',
       CERT_RESUME_MAX: String(MAX_RESUMES),
@@ -118,9 +120,10 @@ describe('the certificate safety net', () => {
     );
   });
 
-  it('ends an order whose flow keeps getting lost failed, with the reason, after the bound', async () => {
+  it('ends an order whose flow keeps getting lost failed, with the reason, after the bound, and tells its owner', async () => {
     const username = uniqueId('again');
-    const token = await api.token(username);
+    const email = `${username}@example.test`;
+    const token = await api.token(username, { email });
     await pauseSteps();
     const { id } = await order(token);
     let current = await row(id);
@@ -137,6 +140,11 @@ describe('the certificate safety net', () => {
       statusReason: expect.stringContaining(`was resumed ${MAX_RESUMES} times`),
     });
     expect(await row(id)).toMatchObject({ version: MAX_RESUMES + 1, resumes: MAX_RESUMES });
+    const mails = await stackInbox().waitFor([email], 1, { settleMs: 1_000 });
+    expect(mails.map((mail) => mail.subject)).toEqual([
+      `[Starchart] Your certificate for ${failed.domains.join(', ')} could not be issued`,
+    ]);
+    expect(mails[0]?.text).toContain(`Reason: ${failed.statusReason}`);
     expect(await zoneNamesUnder(`_acme-challenge.${username}.${api.config.rootDomain}`)).toEqual(
       [],
     );

@@ -3,6 +3,7 @@ import { resumeStalledRows, type StalledFlowRules } from '@starchart/flow-runtim
 import { CertificatesRepository, type CertificateEntity } from '@starchart/persistence';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
 import { CertFlowService, toCertJobData } from '../cert-flow.service';
+import { CertificateNotices } from '../certificate-notices.service';
 import { CertificateSteps } from '../certificate-steps.service';
 import { CERT_FLOW } from '../flow';
 import type { CertFlowOp, ResumeCertificatesResult } from '../job-data';
@@ -12,7 +13,8 @@ import type { CertFlowOp, ResumeCertificatesResult } from '../job-data';
  * pending or renewing whose flow is gone from Redis or failed (a lost order fails its root on
  * purpose), and that changed longer than the grace period ago, gets a new order: the next
  * version with a fresh flow, since an ACME order that stopped cannot be picked up again. After
- * `maxResumes` of them it ends failed with the reason, its challenge record removed.
+ * `maxResumes` of them it ends failed with the reason, its challenge record removed, and its
+ * owner is told as when a flow fails.
  */
 @Injectable()
 export class CertificateResumer {
@@ -23,6 +25,7 @@ export class CertificateResumer {
     private readonly certificates: CertificatesRepository,
     private readonly flows: CertFlowService,
     private readonly steps: CertificateSteps,
+    private readonly notices: CertificateNotices,
     @Inject(CERT_STEP_SETTINGS) settings: CertStepSettings,
   ) {
     this.rules = {
@@ -59,9 +62,7 @@ export class CertificateResumer {
 
   /** The next version with a fresh flow of the same kind; false when the row changed meanwhile. */
   private async orderAgain(row: CertificateEntity): Promise<boolean> {
-    const op: CertFlowOp =
-      (row.flowId && CERT_FLOW.parseFlowId(row.flowId)?.op) ||
-      (row.status === 'renewing' ? 'renew' : 'issue');
+    const op = opOf(row);
     const data = toCertJobData(op, { ...row, version: row.version + 1 });
     const status = row.status === 'renewing' ? 'renewing' : 'pending';
     const flowId = this.flows.flowIdFor(data);
@@ -80,13 +81,25 @@ export class CertificateResumer {
     return true;
   }
 
-  private async giveUp(row: CertificateEntity, reason: string): Promise<void> {
+  /** Failed with the reason, its challenge record removed; the owner hears it as from the root. */
+  private async giveUp(row: CertificateEntity, why: string): Promise<void> {
+    const data = toCertJobData(opOf(row), row);
     const lastFailure = await this.flows.rootFailure(row);
-    await this.steps.removeChallengeRecord(`_acme-challenge.${row.domains[0] ?? ''}`);
-    const given = await this.certificates.failOrder(
-      row,
-      `The order did not finish: ${reason}${lastFailure ? ` (last: ${lastFailure})` : ''}. Order again.`,
+    const removed = await this.steps.removeChallengeRecord(data.challengeName);
+    const reason = `The order did not finish: ${why}${lastFailure ? ` (last: ${lastFailure})` : ''}. Order again.`;
+    if (!(await this.certificates.failOrder(row, reason))) return;
+    this.logger.warn({ msg: 'gave up on certificate', certificateId: row.id, reason });
+    // After the write, as the root does; a notice lost here is not sent again.
+    await this.notices.flowEnded(
+      data,
+      { outcome: 'failed', reason, removedChallengeValues: removed },
+      undefined,
     );
-    if (given) this.logger.warn({ msg: 'gave up on certificate', certificateId: row.id, reason });
   }
+}
+
+/** The kind of the certificate's current order: its flow's, else what its status says. */
+function opOf(row: CertificateEntity): CertFlowOp {
+  const flow = row.flowId ? CERT_FLOW.parseFlowId(row.flowId) : undefined;
+  return flow?.op ?? (row.status === 'renewing' ? 'renew' : 'issue');
 }
