@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { mailEnv } from '../support/mail';
+import { sample, scrape } from '../support/prometheus-text';
 import { startMailDev, type MailDevProcess } from '../support/maildev-process';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
 
@@ -23,7 +24,11 @@ describe('mail while the mail server is down (MailDev stopped, then started agai
   beforeAll(async () => {
     api = await startApi();
     mailDev = await startMailDev();
-    worker = await startWorker({ ...api.env, ...mailEnv(testStack(), mailDev.smtpUrl) });
+    worker = await startWorker({
+      ...api.env,
+      ...mailEnv(testStack(), mailDev.smtpUrl),
+      METRICS_PORT: '0',
+    });
     redis = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
     expiryQueue = new Queue(EXPIRE_RECORDS_QUEUE, { connection: redis, prefix: api.queuePrefix });
     for (const [index, username] of people.entries()) {
@@ -76,5 +81,19 @@ describe('mail while the mail server is down (MailDev stopped, then started agai
     expect(
       await api.sql('SELECT status, COUNT(*) AS n FROM sent_notifications GROUP BY status'),
     ).toEqual([{ status: 'sent', n: people.length * 2 }]);
+
+    // Operators see it too: each notice sent once, and the attempts the outage cost as retries.
+    const metrics = await scrape(worker.metricsUrl ?? '');
+    const notices = (kind: string, outcome: string) =>
+      sample(metrics, 'starchart_notifications_total', { kind, outcome });
+    expect(notices('record-removed', 'sent')).toBe(people.length);
+    expect(notices('record-expiring', 'sent')).toBe(people.length);
+    expect(notices('record-removed', 'failed') + notices('record-expiring', 'failed')).toBe(0);
+    expect(
+      sample(metrics, 'starchart_job_attempts_total', {
+        queue: 'send-notification',
+        outcome: 'retried',
+      }),
+    ).toBeGreaterThanOrEqual(people.length * 2);
   });
 });

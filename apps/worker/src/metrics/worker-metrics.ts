@@ -9,6 +9,8 @@ import {
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { CERT_QUEUES } from '@starchart/cert-flow/queues';
 import { DNS_QUEUES, RECONCILE_QUEUE } from '@starchart/dns-flow/queues';
+import { NOTICE_KINDS } from '@starchart/flow-runtime';
+import { NOTIFICATION_QUEUES } from '@starchart/notifications/queues';
 import { readCertificateHealth } from '@starchart/persistence';
 import {
   CertificateMetrics,
@@ -17,6 +19,8 @@ import {
   FlowMetrics,
   JobMetrics,
   MetricsServer,
+  NOTICE_OUTCOMES,
+  NotificationMetrics,
   ReconcilerMetrics,
   Route53Metrics,
   type JobAttemptOutcome,
@@ -32,6 +36,8 @@ export const WORKER_METRICS_CONFIG = Symbol('WORKER_METRICS_CONFIG');
 // What the listeners read of jobs they did not type: validated, not trusted.
 const flowOpSchema = z.object({ op: z.string() });
 const outcomeSchema = z.object({ outcome: z.string() });
+const noticeKindSchema = z.object({ kind: z.string() });
+const noticeOutcomeSchema = z.object({ outcome: z.enum(NOTICE_OUTCOMES) });
 const reconcileReportSchema = z.object({
   upserted: z.number(),
   deleted: z.number(),
@@ -45,6 +51,7 @@ export class WorkerMetricsRegistry {
   readonly route53 = new Route53Metrics(this.registry);
   readonly flows = new FlowMetrics(this.registry);
   readonly reconciler = new ReconcilerMetrics(this.registry);
+  readonly notifications = new NotificationMetrics(this.registry, NOTICE_KINDS);
 }
 
 /**
@@ -66,7 +73,7 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { registry, flows, reconciler } = this.metrics;
+    const { registry, flows, reconciler, notifications } = this.metrics;
     this.workers = this.discovery
       .getProviders()
       .map((wrapper) => wrapper.instance)
@@ -103,6 +110,11 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
         } else if (queue === RECONCILE_QUEUE) {
           const report = reconcileReportSchema.safeParse(result);
           if (report.success) reconciler.runFinished(report.data);
+        } else if (queue === NOTIFICATION_QUEUES.sendNotification) {
+          const notice = noticeKindSchema.safeParse(job.data);
+          const ended = noticeOutcomeSchema.safeParse(result);
+          if (notice.success && ended.success)
+            notifications.noticeSettled(notice.data.kind, ended.data.outcome);
         }
       });
       // Emitted after the attempt was recorded: a job that failed for good has finishedOn set.
@@ -110,6 +122,13 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
         if (!job) return;
         const outcome: JobAttemptOutcome = job.finishedOn ? 'failed' : 'retried';
         jobs.attemptFinished(queue, outcome, attemptSeconds(job));
+        const notice = noticeKindSchema.safeParse(job.data);
+        if (
+          outcome === 'failed' &&
+          queue === NOTIFICATION_QUEUES.sendNotification &&
+          notice.success
+        )
+          notifications.noticeSettled(notice.data.kind, 'failed');
       });
     }
 
