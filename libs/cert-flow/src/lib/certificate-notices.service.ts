@@ -1,8 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { NOTICE_SINK, type Notice, type NoticeSink } from '@starchart/flow-runtime';
-import { CertificateEntity } from '@starchart/persistence';
-import { And, In, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
+import { CertificatesRepository } from '@starchart/persistence';
 import { certFlowIdFor } from './flow';
 import type { CertJobData, CleanupChallengeResult, FinalizeCertificateResult } from './job-data';
 
@@ -14,8 +12,7 @@ export const EXPIRING_NOTICE_DAYS = 14;
 @Injectable()
 export class CertificateNotices {
   constructor(
-    @InjectRepository(CertificateEntity)
-    private readonly certificates: Repository<CertificateEntity>,
+    private readonly certificates: CertificatesRepository,
     @Optional() @Inject(NOTICE_SINK) private readonly notices?: NoticeSink,
   ) {}
 
@@ -40,7 +37,7 @@ export class CertificateNotices {
       return;
     } else if (job.op === 'renew') {
       // A failed renewal stored nothing: the row's validTo is still the certificate in use.
-      const row = await this.certificates.findOneBy({ id: job.certificateId });
+      const row = await this.certificates.findById(job.certificateId);
       if (!row?.validTo) return;
       notice = {
         kind: 'certificate-renewal-failed',
@@ -62,15 +59,11 @@ export class CertificateNotices {
   async expiringSoon(now: number): Promise<number> {
     if (!this.notices) return 0;
     // Issued: its renewal never started; failed: its renewal failed. Renewing ones may yet succeed.
-    const soon = await this.certificates.find({
-      where: {
-        status: In(['issued', 'failed']),
-        validTo: And(
-          MoreThan(new Date(now)),
-          LessThanOrEqual(new Date(now + EXPIRING_NOTICE_DAYS * DAY_MS)),
-        ),
-      },
-    });
+    const soon = await this.certificates.findEnding(
+      new Date(now),
+      new Date(now + EXPIRING_NOTICE_DAYS * DAY_MS),
+      ['issued', 'failed'],
+    );
     for (const row of soon) {
       if (!row.validTo) continue;
       await this.notices.notify({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { And, In, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
 import { databaseNow } from '../database-clock';
 import {
   CertificateEntity,
@@ -40,6 +40,25 @@ export class CertificatesRepository {
       where: { status: In([...CERTIFICATE_IN_FLIGHT]) },
       order: { updatedAt: 'ASC' },
     });
+  }
+
+  /**
+   * Certificates ending after `from` and by `to` whose status is one of `statuses`: those no
+   * renewal is working on, for the notice that their end is near.
+   */
+  findEnding(
+    from: Date,
+    to: Date,
+    statuses: readonly CertificateStatus[],
+  ): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      where: { status: In([...statuses]), validTo: And(MoreThan(from), LessThanOrEqual(to)) },
+      order: { validTo: 'ASC' },
+    });
+  }
+
+  findById(id: string): Promise<CertificateEntity | null> {
+    return this.certificates.findOneBy({ id });
   }
 
   /** The next version of the certificate with its new order's flow, committed before the flow is added. */
