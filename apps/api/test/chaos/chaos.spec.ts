@@ -30,6 +30,11 @@ interface Accepted {
   id: string;
 }
 
+interface ClientCounters {
+  retries: number;
+  statuses: Record<string, number>;
+}
+
 interface ReconcileReport {
   upserted: number;
   deleted: number;
@@ -94,34 +99,46 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     await own?.down();
   }, SETUP_TIMEOUT_MS);
 
-  /** A client that retries 5xx, dropped connections and timeouts with the same Idempotency-Key. */
-  async function createRecord(
-    token: string,
-    body: object,
-    counters: { retries: number; statuses: Record<string, number> },
+  /** A client's POST, retried on 5xx, dropped connections and timeouts until it is accepted (202). */
+  async function postUntilAccepted(
+    path: string,
+    request: { token: string; body: object; headers?: Record<string, string> },
+    counters: ClientCounters,
   ): Promise<Accepted> {
-    const key = randomUUID();
     for (let attempt = 1; ; attempt += 1) {
       const answer = await harness()
-        .request('POST', '/api/v1/records', {
-          token,
-          body,
-          headers: { 'Idempotency-Key': key },
-          timeoutMs: REQUEST_TIMEOUT_MS,
-        })
+        .request('POST', path, { ...request, timeoutMs: REQUEST_TIMEOUT_MS })
         .catch(() => undefined);
       if (answer?.status === 202) return answer.json as Accepted;
       if (answer && answer.status < 500) {
-        throw new Error(`create answered ${answer.status}: ${answer.text}`);
+        throw new Error(`POST ${path} answered ${answer.status}: ${answer.text}`);
       }
       const outcome = answer ? String(answer.status) : 'no answer';
       counters.statuses[outcome] = (counters.statuses[outcome] ?? 0) + 1;
       if (attempt === CREATE_ATTEMPTS)
-        throw new Error(`create still failing: ${answer?.text ?? 'no answer'}`);
+        throw new Error(`POST ${path} still failing: ${answer?.text ?? 'no answer'}`);
       counters.retries += 1;
       await sleep(250);
     }
   }
+
+  /** Retried with the same Idempotency-Key, so that a retry never creates a second record. */
+  const createRecord = (token: string, body: object, counters: ClientCounters): Promise<Accepted> =>
+    postUntilAccepted(
+      '/api/v1/records',
+      { token, body, headers: { 'Idempotency-Key': randomUUID() } },
+      counters,
+    );
+
+  /** Each worker alive, or how it ended with the end of its output. */
+  const workersReport = (): string =>
+    workers
+      .map((worker, index) =>
+        worker.exit() === null
+          ? `worker ${index}: alive`
+          : `worker ${index}: ${worker.exit() ?? ''}\n${worker.output().slice(-3_000)}`,
+      )
+      .join('\n');
 
   async function restartWorker(index: number): Promise<void> {
     await workers[index]?.kill();
@@ -289,13 +306,7 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
           `reconciler repaired ${WITHOUT_RECONCILER ? 'nothing (off)' : repaired}, ` +
           `${orphans.length} orphan and ${missing.length} missing record sets\n` +
           `${events.join('\n')}\n` +
-          workers
-            .map((worker, index) =>
-              worker.exit() === null
-                ? `worker ${index}: alive`
-                : `worker ${index}: ${worker.exit() ?? ''}\n${worker.output().slice(-3_000)}`,
-            )
-            .join('\n') +
+          workersReport() +
           `\naccepted ${acceptedIds.size}, active ${active.length}, lost ${lost.length}, duplicates ${duplicates}\n`,
       );
       // A dependency that is down is a 503 the client retries, never a 500.
@@ -314,25 +325,6 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     },
     TEST_TIMEOUT_MS,
   );
-  /** A person ordering their certificate, retrying 5xx and dropped connections. */
-  async function orderCertificate(
-    token: string,
-    counters: Record<string, number>,
-  ): Promise<string> {
-    for (let attempt = 1; ; attempt += 1) {
-      const answer = await harness()
-        .request('POST', '/api/v1/certificates', { token, body: {}, timeoutMs: REQUEST_TIMEOUT_MS })
-        .catch(() => undefined);
-      if (answer?.status === 202) return (answer.json as Accepted).id;
-      if (answer && answer.status < 500)
-        throw new Error(`order answered ${answer.status}: ${answer.text}`);
-      const outcome = answer ? String(answer.status) : 'no answer';
-      counters[outcome] = (counters[outcome] ?? 0) + 1;
-      if (attempt === CREATE_ATTEMPTS) throw new Error(`order still failing: ${outcome}`);
-      await sleep(250);
-    }
-  }
-
   /** Waits (up to 20 s) until some orders exist at the CA and are not finalized yet; how many. */
   async function waitForOrdersAtTheCa(tokens: string[], ids: string[]): Promise<number> {
     const deadline = Date.now() + 20_000;
@@ -372,11 +364,20 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       started = Date.now();
       events.length = 0;
       const api = harness();
-      const statuses: Record<string, number> = {};
+      const counters: ClientCounters = { retries: 0, statuses: {} };
       const tokens = await Promise.all(
         Array.from({ length: CERT_USERS }, (_, i) => api.token(`chaoscert${i}`)),
       );
-      const orders = Promise.all(tokens.map((token) => orderCertificate(token, statuses)));
+      const orders = Promise.all(
+        tokens.map(async (token) => {
+          const ordered = await postUntilAccepted(
+            '/api/v1/certificates',
+            { token, body: {} },
+            counters,
+          );
+          return ordered.id;
+        }),
+      );
       const chaos = (async () => {
         // Restarted while orders wait at the CA, Pebble loses them for sure.
         const atTheCa = await waitForOrdersAtTheCa(tokens, await orders);
@@ -408,19 +409,11 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       const orderedAgain = rows.reduce((sum, row) => sum + row.resumes, 0);
       process.stdout.write(
         `chaos certificates: ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
-          `client retries ${JSON.stringify(statuses)}, ordered again by the safety net ${orderedAgain}\n` +
+          `${counters.retries} client retries ${JSON.stringify(counters.statuses)}, ordered again by the safety net ${orderedAgain}\n` +
           `${rows.map((row) => `${row.username} ${row.status} v${row.version} resumes ${row.resumes}`).join('\n')}\n` +
-          `${events.join('\n')}\n` +
-          workers
-            .map((worker, index) =>
-              worker.exit() === null
-                ? `worker ${index}: alive`
-                : `worker ${index}: ${worker.exit() ?? ''}\n${worker.output().slice(-3_000)}`,
-            )
-            .join('\n') +
-          '\n',
+          `${events.join('\n')}\n${workersReport()}\n`,
       );
-      expect(statuses['500'] ?? 0).toBe(0);
+      expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
       expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
       expect(rows.filter((row) => row.status !== 'issued')).toEqual([]);
