@@ -11,3 +11,4 @@ export * from './lib/reconcile/reconcile-job';
 export * from './lib/reconcile/reconcile-requests.service';
 export * from './lib/reconcile/reconcile-settings';
 export * from './lib/expiry/expiry-settings';
+export * from './lib/zone-capacity/zone-capacity';

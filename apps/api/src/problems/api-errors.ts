@@ -143,6 +143,27 @@ export class QuotaExceededError extends ApiError {
   }
 }
 
+/**
+ * The hosted zone every record lives in holds as many record sets as Route 53 allows it
+ * (MAX_RRSETS_BY_ZONE). 409 like the person's own quota, not a 5xx: nothing failed, the request
+ * conflicts with the zone's state, and clients must not retry it by themselves; only deletes or
+ * an operator raising the quota make room.
+ */
+export class ZoneFullError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'zone-full';
+  readonly title = 'The DNS zone is full';
+  readonly retryable = false;
+
+  constructor(count: number, max: number) {
+    super(
+      `Starchart's DNS zone holds ${count} record sets, as many as Route 53 allows it (${max}), ` +
+        'so no record can be added now and nothing was saved. Deleted records make room; ' +
+        "an operator can ask AWS to raise the zone's quota.",
+    );
+  }
+}
+
 export class PayloadTooLargeError extends ApiError {
   readonly status = 413;
   readonly kind = 'payload-too-large';

@@ -85,7 +85,10 @@ export class RecordsController {
     standardSchema: recordViewSchema,
   })
   @ApiProblem(400, 'Invalid input; errors[] names each field.')
-  @ApiProblem(409, 'Duplicate, CNAME conflict, or quota reached.')
+  @ApiProblem(
+    409,
+    'Duplicate, CNAME conflict, your quota reached (quota-exceeded), or the DNS zone full (zone-full).',
+  )
   @ApiProblem(415, 'The body is not JSON.')
   @ApiProblem(422, 'Idempotency-Key reused with another body.')
   @ApiProblem(429, 'Too many writes; see Retry-After.')

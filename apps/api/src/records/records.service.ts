@@ -5,6 +5,7 @@ import {
   type FlowStep,
   flowIdFor,
   parseFlowId,
+  ZoneCapacity,
 } from '@starchart/dns-flow';
 import {
   DnsRecordEntity,
@@ -33,6 +34,7 @@ import {
   RecordNotFoundError,
   RecordNotInErrorError,
   ServiceUnavailableError,
+  ZoneFullError,
 } from '../problems/api-errors';
 import {
   idempotentId,
@@ -88,6 +90,7 @@ export class RecordsService {
     private readonly flows: DnsFlowService,
     private readonly flowStarter: FlowStarter,
     private readonly idempotency: IdempotencyStore,
+    private readonly zoneCapacity: ZoneCapacity,
   ) {}
 
   async create(
@@ -306,6 +309,9 @@ export class RecordsService {
     record: DnsRecordEntity,
     manager?: EntityManager,
   ): Promise<undefined> {
+    // What the workers last learned from Route 53 (one Redis GET): a full zone costs no flow.
+    const full = await this.zoneCapacity.full();
+    if (full) throw new ZoneFullError(full.count, full.max);
     const refusal = await this.records.insertIfRoom(record, this.config.recordQuota, manager);
     if (refusal) throw this.explain(refusal, record);
     return undefined;

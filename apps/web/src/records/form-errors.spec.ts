@@ -27,6 +27,37 @@ describe('mapping a refused submit to the form', () => {
     expect(mapped.summary?.title).toBe('Starchart cannot be reached');
   });
 
+  it("explains a full zone as everyone's limit, not the person's own quota", () => {
+    const detail =
+      "Starchart's DNS zone holds 10000 record sets, as many as Route 53 allows it (10000).";
+    const failure = ApiFailure.fromResponse(409, {
+      type: 'urn:starchart:problem:zone-full',
+      title: 'The DNS zone is full',
+      status: 409,
+      detail,
+      retryable: false,
+      errors: [],
+    });
+    const mapped = formErrorsOf(failure, ['name', 'value']);
+    expect(mapped.fields).toEqual({});
+    expect(mapped.summary?.title).toBe("Starchart's DNS zone is full");
+    expect(mapped.summary?.detail).toContain('No one can add a record');
+    expect(mapped.summary?.detail).toContain(detail);
+    expect(mapped.summary?.title).not.toBe(
+      formErrorsOf(
+        ApiFailure.fromResponse(409, {
+          type: 'urn:starchart:problem:quota-exceeded',
+          title: 'Record quota reached',
+          status: 409,
+          detail: 'You may have at most 10 records.',
+          retryable: false,
+          errors: [],
+        }),
+        ['name'],
+      ).summary?.title,
+    );
+  });
+
   it('shows a problem without field errors by its title and detail', () => {
     const failure = ApiFailure.fromResponse(409, {
       type: 'urn:starchart:problem:record-busy',

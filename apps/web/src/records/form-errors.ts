@@ -9,7 +9,8 @@ export interface FormErrors {
 
 /**
  * Maps a failed submit to the form: the api's problem+json `errors[].field` to the field of that
- * name, and what belongs to no field (quota, a busy record, the api unreachable) to the summary.
+ * name, and what belongs to no field (quota, a full zone, a busy record, the api unreachable) to
+ * the summary.
  */
 export function formErrorsOf(error: unknown, formFields: readonly string[]): FormErrors {
   if (!(error instanceof ApiFailure)) {
@@ -45,6 +46,17 @@ export function formErrorsOf(error: unknown, formFields: readonly string[]): For
       return {
         fields,
         summary: { title: 'You have reached your record quota', detail: problem.detail },
+      };
+    case 'zone-full':
+      // Not the person's quota: the zone everyone's records share is full, whatever they type.
+      return {
+        fields,
+        summary: {
+          title: "Starchart's DNS zone is full",
+          detail:
+            'No one can add a record until records are deleted or an operator raises the ' +
+            `zone's quota, so your record was not saved. ${problem.detail}`,
+        },
       };
     case 'record-conflict':
       return { fields, summary: { title: 'That name is already taken', detail: problem.detail } };

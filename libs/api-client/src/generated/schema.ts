@@ -1021,7 +1021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Duplicate, CNAME conflict, or quota reached. */
+            /** @description Duplicate, CNAME conflict, your quota reached (quota-exceeded), or the DNS zone full (zone-full). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -17,6 +17,7 @@ import { AddDbRecordProcessor } from './steps/add-db-record.processor';
 import { CheckDnsStatusProcessor } from './steps/check-dns-status.processor';
 import { CreateDnsRecordProcessor } from './steps/create-dns-record.processor';
 import { SyncDbStatusProcessor } from './steps/sync-db-status.processor';
+import { ZoneCapacity } from './zone-capacity/zone-capacity';
 import {
   STEP_SETTINGS,
   toExpirySettings,
@@ -53,6 +54,12 @@ export class DnsFlowWorkerModule {
         { provide: EXPIRY_SETTINGS, useValue: toExpirySettings(options) },
         // The reconciler resumes stalled flows and schedules itself: it produces jobs too.
         { provide: DnsFlowQueues, useFactory: () => DnsFlowQueues.open(options.queue) },
+        {
+          provide: ZoneCapacity,
+          useFactory: (queues: DnsFlowQueues) =>
+            new ZoneCapacity(queues.connection, options.queue.prefix),
+          inject: [DnsFlowQueues],
+        },
         DnsFlowService,
         DnsRecordSteps,
         ReconcilerService,

@@ -7,12 +7,14 @@ import {
   RecordSetNotFoundError,
   Route53AccessDeniedError,
   Route53Service,
+  ZoneFullError,
   type RecordSet,
 } from '@starchart/route53';
 import type { Repository } from 'typeorm';
 import {
   ChangeRejectedError,
   ChangeTimeoutError,
+  HostedZoneFullError,
   RecordConflictError,
   RecordGoneError,
   RecordVersionNotCommittedError,
@@ -29,6 +31,7 @@ import type {
 } from './job-data';
 import { toRecordSet } from './record-set';
 import { STEP_SETTINGS, type StepSettings } from './worker-options';
+import { ZoneCapacity } from './zone-capacity/zone-capacity';
 
 /** How the Route 53 branch of a flow ended, as its root sees it. */
 export type Route53Outcome = { ok: true; changeId: string | null } | { ok: false; reason: string };
@@ -47,6 +50,7 @@ export class DnsRecordSteps {
     @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
     private readonly route53: Route53Service,
     @Inject(STEP_SETTINGS) private readonly settings: StepSettings,
+    private readonly capacity: ZoneCapacity,
   ) {}
 
   /** add-db-record: the row exists for this version (a create writes it from the job if missing). */
@@ -76,12 +80,18 @@ export class DnsRecordSteps {
     const submittedAt = Date.now();
     const recordSet = toRecordSet(job);
     try {
-      if (job.op === 'delete')
-        return { changeId: await this.deleteRecordSet(recordSet), submittedAt };
+      if (job.op === 'delete') {
+        const changeId = await this.deleteRecordSet(recordSet);
+        // The set left the zone: a zone that was full has room for a create again.
+        if (changeId !== null) await this.capacity.clear().catch(() => undefined);
+        return { changeId, submittedAt };
+      }
       // UPSERT, not CREATE: a re-run after a lost reply must not fail on the set it just wrote.
       const { changeId } = await this.route53.submitChange({ action: 'UPSERT', recordSet });
       return { changeId, submittedAt };
     } catch (error) {
+      // Told to the api, which then refuses creates before their flows start.
+      if (error instanceof ZoneFullError) await this.capacity.record(error).catch(() => undefined);
       throw explainRoute53Failure(error);
     }
   }
@@ -214,6 +224,9 @@ function assertCurrent(row: DnsRecordEntity, job: DnsRecordJobData): void {
 
 /** Route 53's own reasons, in words a user can act on; retryable errors pass through. */
 function explainRoute53Failure(error: unknown): unknown {
+  if (error instanceof ZoneFullError) {
+    return new HostedZoneFullError(error.count, error.max, { cause: error });
+  }
   if (error instanceof InvalidChangeError)
     return new ChangeRejectedError(error.message, { cause: error });
   if (error instanceof Route53AccessDeniedError) {

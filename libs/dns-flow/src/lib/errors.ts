@@ -50,6 +50,22 @@ export class ChangeRejectedError extends FlowError {
   }
 }
 
+/**
+ * The hosted zone holds as many record sets as Route 53 allows it: no retry helps until records
+ * are deleted or AWS raises the zone's quota.
+ */
+export class HostedZoneFullError extends FlowError {
+  readonly retryable = false;
+
+  constructor(count: number, max: number, options?: ErrorOptions) {
+    super(
+      `The DNS zone is full: it holds ${count} record sets, as many as Route 53 allows it ` +
+        `(MAX_RRSETS_BY_ZONE ${max}). Delete records, or ask an operator to raise the zone's quota.`,
+      options,
+    );
+  }
+}
+
 /** Our credentials may not change the hosted zone: an operator has to act, retrying will not help. */
 export class ZoneAccessDeniedError extends FlowError {
   readonly retryable = false;

@@ -40,6 +40,26 @@ export class RecordSetNotFoundError extends InvalidChangeError {}
 /** A CREATE of a record set that already exists. */
 export class RecordSetExistsError extends InvalidChangeError {}
 
+/**
+ * Route 53 refused a change that adds a record set because the hosted zone holds its quota
+ * (MAX_RRSETS_BY_ZONE, 10,000 by default). Not retryable: room comes only from deletes or from
+ * AWS raising the quota, and a retry loop would spend the shared rate limit meanwhile.
+ */
+export class ZoneFullError extends InvalidChangeError {
+  constructor(
+    message: string,
+    readonly count: number,
+    readonly max: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the hosted zone holds ${count} record sets and its quota (MAX_RRSETS_BY_ZONE) is ${max}: ${message}`,
+      'InvalidChangeBatch',
+      options,
+    );
+  }
+}
+
 /** Credentials, permissions or the hosted zone itself are wrong: no retry can help. */
 export class Route53AccessDeniedError extends Route53Error {
   constructor(message: string, code = 'AccessDenied', options?: { cause?: unknown }) {

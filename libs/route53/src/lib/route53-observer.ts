@@ -1,6 +1,10 @@
 /** The Route 53 operations Starchart calls, as their SDK commands name them. */
 export type Route53Operation =
-  'ChangeResourceRecordSets' | 'GetChange' | 'ListResourceRecordSets' | 'GetHostedZone';
+  | 'ChangeResourceRecordSets'
+  | 'GetChange'
+  | 'ListResourceRecordSets'
+  | 'GetHostedZone'
+  | 'GetHostedZoneLimit';
 
 /** How one request ended: answered, refused for the rate, or any other error. */
 export type Route53CallOutcome = 'ok' | 'throttled' | 'error';

@@ -1,12 +1,17 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { bareId, Route53Api, type RecordSetCursor } from './api/route53-api';
+import { bareId, Route53Api, type RecordSetCursor, type RecordSetLimit } from './api/route53-api';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './api/retry-policy';
 import { ChangeBatcher } from './batching/change-batcher';
 import { encodeRecordName, normalizeRecordName } from './codecs/record-name';
 import { fromResourceRecordSet } from './codecs/resource-record-set';
-import { classifyRefusedChange, InvalidChangeError, Route53UnavailableError } from './errors';
+import {
+  classifyRefusedChange,
+  InvalidChangeError,
+  Route53UnavailableError,
+  ZoneFullError,
+} from './errors';
 import { SharedRateLimiter } from './rate-limit/shared-rate-limiter';
 import type { ChangeStatus, RecordChange, RecordSet, RecordType } from './record-set';
 import type { Route53Config } from './route53-config';
@@ -22,6 +27,9 @@ export interface Route53ServiceOptions {
   /** Told of every call, batch and rate-limit wait (the worker's metrics). */
   observer?: Route53Observer;
 }
+
+/** A refusal that may be the record set quota (the emulator: "…quota of N resource record sets (MAX_RRSETS_BY_ZONE)…"). */
+const QUOTA_WORDING = /MAX_RRSETS_BY_ZONE|(quota|limit)\b.*\brecord|record.*\b(quota|limit)\b/i;
 
 /** Route 53 returns at most 300 record sets per ListResourceRecordSets page. */
 const LIST_PAGE_SIZE = 300;
@@ -114,11 +122,43 @@ export class Route53Service implements OnApplicationShutdown {
   async submitChange(change: RecordChange): Promise<{ changeId: string }> {
     this.assertOpen();
     const { batcher, api } = this.parts;
-    if (batcher) return { changeId: await batcher.submit(change) };
     try {
-      return { changeId: (await api.changeResourceRecordSets([change])).changeId };
+      if (batcher) return { changeId: await batcher.submit(change) };
+      try {
+        return { changeId: (await api.changeResourceRecordSets([change])).changeId };
+      } catch (error) {
+        throw error instanceof InvalidChangeError ? classifyRefusedChange(error) : error;
+      }
     } catch (error) {
-      throw error instanceof InvalidChangeError ? classifyRefusedChange(error) : error;
+      throw await this.whenZoneFull(change, error);
+    }
+  }
+
+  /** GetHostedZoneLimit: the record sets the zone holds and may hold (MAX_RRSETS_BY_ZONE). */
+  recordSetLimit(): Promise<RecordSetLimit> {
+    this.assertOpen();
+    return this.parts.api.getRecordSetLimit();
+  }
+
+  /**
+   * A refusal that speaks of the zone's record set quota, while GetHostedZoneLimit confirms the
+   * zone holds it, is a ZoneFullError. AWS documents the code (InvalidChangeBatch) but not the
+   * wording, so the text only selects the candidates and the zone's own count decides: a
+   * wording we do not recognise stays an InvalidChangeError with Route 53's reason, never a
+   * refusal of another kind taken for a full zone.
+   */
+  private async whenZoneFull(change: RecordChange, error: unknown): Promise<unknown> {
+    const candidate =
+      error instanceof InvalidChangeError &&
+      !(error instanceof ZoneFullError) &&
+      change.action !== 'DELETE' &&
+      QUOTA_WORDING.test(error.message);
+    if (!candidate) return error;
+    try {
+      const { count, max } = await this.parts.api.getRecordSetLimit();
+      return count >= max ? new ZoneFullError(error.message, count, max, { cause: error }) : error;
+    } catch {
+      return error;
     }
   }
 

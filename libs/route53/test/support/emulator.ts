@@ -19,8 +19,14 @@ export class EmulatorControl {
   constructor(readonly apiUrl: string) {}
 
   /** A hosted zone of this test's own; returns its id with the '/hostedzone/' prefix. */
-  async createZone(name: string): Promise<{ id: string; name: string }> {
-    return (await this.request('POST', 'zones', { name })) as { id: string; name: string };
+  async createZone(
+    name: string,
+    options: { maxRecordSets?: number } = {},
+  ): Promise<{ id: string; name: string }> {
+    return (await this.request('POST', 'zones', { name, ...options })) as {
+      id: string;
+      name: string;
+    };
   }
 
   async counters(): Promise<EmulatorCounters> {

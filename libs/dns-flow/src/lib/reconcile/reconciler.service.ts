@@ -15,6 +15,7 @@ import { toJobData } from '../job-data';
 import { toRecordSet } from '../record-set';
 import { RECONCILE_SETTINGS, type ReconcileSettings } from './reconcile-settings';
 import type { ReconcileReport } from './reconcile-job';
+import { ZoneCapacity } from '../zone-capacity/zone-capacity';
 
 /** Sets a reconcile run never touches: the zone's own, and what the certificate flow writes. */
 const UNTOUCHABLE_TYPES: readonly string[] = ['SOA', 'NS'];
@@ -55,6 +56,7 @@ export class ReconcilerService {
     private readonly route53: Route53Service,
     private readonly flows: DnsFlowService,
     @Inject(RECONCILE_SETTINGS) settings: ReconcileSettings,
+    private readonly capacity: ZoneCapacity,
   ) {
     this.stalled = {
       graceMs: settings.graceMs,
@@ -117,9 +119,22 @@ export class ReconcilerService {
     }
 
     await this.apply(planned, report);
+    await this.readCapacity();
     report.durationMs = Date.now() - started;
     this.logger.log({ msg: 'reconciled', zone: zoneName, ...report });
     return report;
+  }
+
+  /**
+   * One GetHostedZoneLimit a run tells the api whether the zone is full, so that creates are
+   * refused before their flows start; a run that cannot read it still counts as done.
+   */
+  private async readCapacity(): Promise<void> {
+    try {
+      await this.capacity.record(await this.route53.recordSetLimit());
+    } catch (error) {
+      this.logger.warn({ msg: 'zone capacity not read', error: String(error) });
+    }
   }
 
   /** Re-reads stray sets' names right before deleting: a create accepted since owns its set. */

@@ -2,6 +2,7 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   GetHostedZoneCommand,
+  GetHostedZoneLimitCommand,
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
   type Route53Client,
@@ -20,6 +21,12 @@ export interface RecordSetCursor {
   name: string;
   type: RRType;
   identifier?: string;
+}
+
+/** GetHostedZoneLimit for MAX_RRSETS_BY_ZONE: the zone's record sets, SOA and NS included. */
+export interface RecordSetLimit {
+  count: number;
+  max: number;
 }
 
 export interface RecordSetPage {
@@ -96,6 +103,22 @@ export class Route53Api {
       this.client.send(new GetHostedZoneCommand({ Id: this.hostedZoneId })),
     );
     return required(output.HostedZone?.Name, 'HostedZone.Name');
+  }
+
+  /** How many record sets the zone holds and may hold (MAX_RRSETS_BY_ZONE). */
+  async getRecordSetLimit(): Promise<RecordSetLimit> {
+    const output = await this.call('GetHostedZoneLimit', () =>
+      this.client.send(
+        new GetHostedZoneLimitCommand({
+          HostedZoneId: this.hostedZoneId,
+          Type: 'MAX_RRSETS_BY_ZONE',
+        }),
+      ),
+    );
+    return {
+      count: required(output.Count, 'Count'),
+      max: required(output.Limit?.Value, 'Limit.Value'),
+    };
   }
 
   private call<T>(operation: Route53Operation, send: () => Promise<T>): Promise<T> {
