@@ -25,6 +25,7 @@ const SYSTEM_PACKAGES = [
   { name: 'pebble', files: [BIN.pebble] },
   { name: 'openssl', files: [BIN.openssl] },
   { name: 'dnsutils', files: [BIN.dig] },
+  { name: 'iproute2', files: [BIN.ss] },
   { name: 'prometheus', files: [PROMETHEUS_BIN.prometheus, PROMETHEUS_BIN.promtool] },
 ];
 const BROWSER_PACKAGE = { name: 'chromium', files: ['/usr/bin/chromium'] };

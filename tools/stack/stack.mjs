@@ -50,6 +50,8 @@ export const BIN = Object.freeze({
   pebble: '/usr/bin/pebble',
   openssl: '/usr/bin/openssl',
   dig: '/usr/bin/dig',
+  // The exactly-once mail test finds the worker in the middle of a send by its socket.
+  ss: '/usr/bin/ss',
 });
 
 /**

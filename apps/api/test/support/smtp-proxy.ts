@@ -86,7 +86,12 @@ export async function startSmtpHoldingProxy(target: string): Promise<SmtpHolding
 
 /** The pid of the process whose socket has this local port on 127.0.0.1 (ss, own processes only). */
 export async function pidOfLocalPort(port: number): Promise<number | undefined> {
-  const { stdout } = await run('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`]);
+  const { stdout } = await run('/usr/bin/ss', [
+    '-Htnp',
+    'state',
+    'established',
+    `( sport = :${port} )`,
+  ]);
   const match = /pid=(\d+)/.exec(stdout);
   return match ? Number(match[1]) : undefined;
 }
