@@ -12,6 +12,7 @@ import { certificates } from './scenarios/certificates';
 import { latency } from './scenarios/latency';
 import { memory } from './scenarios/memory';
 import { RAW_WORKER_COMMAND, runRawWorker } from './scenarios/raw-bullmq';
+import { reconcile } from './scenarios/reconcile';
 import { scale } from './scenarios/scale';
 import { throughput } from './scenarios/throughput';
 
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (context: BenchContext) => Promise<ScenarioResul
   latency,
   memory,
   certificates,
+  reconcile,
 };
 
 const USAGE = `usage: npm run bench -- [--keep-data] [--cpu-prof] [${Object.keys(SCENARIOS).join('|')} ...]

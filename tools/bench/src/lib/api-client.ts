@@ -60,6 +60,43 @@ export class ApiClient {
     return { status, statusReason: typeof reason === 'string' ? reason : null };
   }
 
+  /** POST /api/v1/admin/reconcile as an admin; the run's job id. */
+  async requestReconcile(admin: string): Promise<string> {
+    const response = await this.send('POST', '/api/v1/admin/reconcile', {
+      token: await this.token(admin, ['admin']),
+      body: '{}',
+    });
+    const jobId = field(response.body, 'jobId');
+    if (response.status !== 202 || typeof jobId !== 'string') {
+      throw new ScenarioError(
+        `POST /api/v1/admin/reconcile answered ${response.status}: ${JSON.stringify(response.body)}`,
+      );
+    }
+    return jobId;
+  }
+
+  /** GET /api/v1/admin/reconcile/{jobId}: the run's state and, once completed, its report. */
+  async reconcileRun(
+    admin: string,
+    jobId: string,
+  ): Promise<{ state: string; report: Record<string, number> | null }> {
+    const response = await this.send('GET', `/api/v1/admin/reconcile/${jobId}`, {
+      token: await this.token(admin, ['admin']),
+    });
+    const state = field(response.body, 'state');
+    const report = field(response.body, 'report');
+    if (response.status !== 200 || typeof state !== 'string') {
+      throw new ScenarioError(
+        `GET /api/v1/admin/reconcile/${jobId} answered ${response.status}: ${JSON.stringify(response.body)}`,
+      );
+    }
+    return {
+      state,
+      report:
+        typeof report === 'object' && report !== null ? (report as Record<string, number>) : null,
+    };
+  }
+
   async isHealthy(): Promise<boolean> {
     try {
       return (await this.send('GET', '/health')).status === 200;
@@ -121,10 +158,10 @@ export class ApiClient {
     });
   }
 
-  private async token(username: string): Promise<string> {
+  private async token(username: string, roles: string[] = []): Promise<string> {
     const cached = this.tokens.get(username);
     if (cached) return cached;
-    const token = await new SignJWT({ roles: [] })
+    const token = await new SignJWT({ roles })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(username)
       .setIssuedAt()
@@ -133,4 +170,8 @@ export class ApiClient {
     this.tokens.set(username, token);
     return token;
   }
+}
+
+function field(body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? Reflect.get(body, name) : undefined;
 }

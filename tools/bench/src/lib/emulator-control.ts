@@ -21,6 +21,14 @@ export class EmulatorControl {
     await this.call('POST', '/_emulator/config', config);
   }
 
+  /** A hosted zone of the scenario's own, holding at most `maxRecordSets` record sets. */
+  async createZone(name: string, maxRecordSets: number): Promise<{ id: string; name: string }> {
+    const body = await this.call('POST', '/_emulator/zones', { name, maxRecordSets });
+    const id = Reflect.get(body, 'id');
+    if (typeof id !== 'string') throw new ScenarioError(`emulator gave no zone id for ${name}`);
+    return { id, name: String(Reflect.get(body, 'name')) };
+  }
+
   async counters(): Promise<EmulatorCounters> {
     const body = await this.call('GET', '/_emulator/counters');
     return {
