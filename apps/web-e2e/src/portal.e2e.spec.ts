@@ -1,4 +1,4 @@
-import { signInWithDevIdp } from '@starchart/testing';
+import { MailDevInbox, messageIdOf, signInWithDevIdp } from '@starchart/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -209,6 +209,49 @@ describe('the web portal in a browser', () => {
     await see(page, '13-records-list');
   });
 
+  it('renews a record from the one-click link of an expiry mail, once', async () => {
+    await page.goto(`${portal.webUrl}/records`);
+    const href = (await page
+      .getByRole('link', { name: fqdn('host2'), exact: true })
+      .getAttribute('href')) as string;
+    const { access_token: token } = await signInWithDevIdp(portal.stack, 'alice');
+    const expiresAt = async () =>
+      (
+        (await (
+          await fetch(`${portal.apiUrl}/api/v1${href}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          })
+        ).json()) as { expiresAt: string }
+      ).expiresAt;
+    const before = await expiresAt();
+    await page.goto(`${portal.webUrl}${href}?renew=1`);
+    await shows(page.getByText(/Renewed: the record now expires on/));
+    // The address no longer asks: a reload does not renew again.
+    await until('the renew flag gone from the address', async () => !page.url().includes('renew'));
+    expect(new Date(await expiresAt()).getTime()).toBeGreaterThan(new Date(before).getTime());
+    await see(page, '13a-record-renewed');
+  });
+
+  it('turns a kind of mail off in the mail settings, and keeps it off', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Mail settings' })
+      .click();
+    const expiring = page.getByLabel('One of my records expires soon');
+    await until('the settings loaded', async () => (await expiring.count()) === 1);
+    expect(await expiring.isChecked()).toBe(true);
+    await see(page, '13b-mail-settings');
+    await expiring.uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shows(page.getByRole('status'), 'Saved.');
+    await page.reload();
+    await until('the settings reloaded', async () => (await expiring.count()) === 1);
+    expect(await expiring.isChecked()).toBe(false);
+    expect(await page.getByLabel('One of my records expired and was removed').isChecked()).toBe(
+      true,
+    );
+  });
+
   it('deletes www after confirming: deleting, then gone from the page and from DNS', async () => {
     await page.goto(recordUrl);
     await page.getByRole('button', { name: 'Delete' }).click();
@@ -240,6 +283,26 @@ describe('the web portal in a browser', () => {
       [`DNS:*.alice.${portal.rootDomain}`, `DNS:alice.${portal.rootDomain}`].sort(),
     );
     expect(pem.match(/BEGIN CERTIFICATE/g)?.length).toBeGreaterThanOrEqual(2);
+
+    // And she hears of it: one mail about this certificate, linking to its page in the portal.
+    const { access_token: token } = await signInWithDevIdp(portal.stack, 'alice');
+    const listed = (await (
+      await fetch(`${portal.apiUrl}/api/v1/certificates`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json()) as { items: { id: string }[] };
+    const certificateId = listed.items[0]?.id ?? 'none';
+    const address =
+      portal.stack.devIdp.users.find((user) => user.username === 'alice')?.email ?? '';
+    const inbox = new MailDevInbox(portal.stack.mail.webUrl);
+    const aboutIt = async () =>
+      (await inbox.mails([address])).filter((mail) =>
+        messageIdOf(mail)?.includes(`certificate-issued-${certificateId}`),
+      );
+    await until('the certificate mail', async () => (await aboutIt()).length > 0);
+    const mails = await aboutIt();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain(`${portal.webUrl}/certificate`);
   });
 
   it('shows "not found" for a page that does not exist', async () => {
