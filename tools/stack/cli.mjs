@@ -4,10 +4,12 @@
  * Starts, stops and shows a local stack from a shell. `up --dev` (the default)
  * uses the fixed dev ports and keeps its data in .var/dev across restarts;
  * `up --test` uses free ports and a fresh .var/test-<pid>. The services keep
- * running after `up` returns, until `down`.
+ * running after `up` returns, until `down`. `--redis-cluster` also starts a Redis Cluster
+ * (3 masters, 3 replicas, free ports) for REDIS_URL with REDIS_CLUSTER=true.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { isNodeRunning } from './redis-cluster.mjs';
 import {
   REPO_ROOT,
   SERVICE_NAMES,
@@ -19,7 +21,7 @@ import {
 
 const USAGE = `usage:
   node tools/stack/cli.mjs up [--dev|--test] [--data-dir DIR] [--root-domain NAME]
-                              [--insync-delay-ms N] [--rps N] [--burst N]
+                              [--insync-delay-ms N] [--rps N] [--burst N] [--redis-cluster]
   node tools/stack/cli.mjs down [--data-dir DIR] [--remove-data]
   node tools/stack/cli.mjs status [--data-dir DIR]`;
 
@@ -41,6 +43,7 @@ async function main(argv) {
       'insync-delay-ms': { type: 'string' },
       rps: { type: 'string' },
       burst: { type: 'string' },
+      'redis-cluster': { type: 'boolean' },
       'remove-data': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,6 +72,7 @@ async function main(argv) {
           rps: optionalInteger(values.rps, '--rps'),
           burst: optionalInteger(values.burst, '--burst'),
         },
+        redisCluster: values['redis-cluster'] ?? false,
         log: (line) => console.log(`  ${line}`),
       });
       console.log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -92,7 +96,9 @@ async function main(argv) {
         return 1;
       }
       printSummary(state);
-      return SERVICE_NAMES.every((name) => !state.pids[name] || isServiceRunning(state, name))
+      const cluster = state.redisCluster;
+      return SERVICE_NAMES.every((name) => !state.pids[name] || isServiceRunning(state, name)) &&
+        (!cluster || cluster.nodes.every((node) => isNodeRunning(cluster, node)))
         ? 0
         : 1;
     }
@@ -141,6 +147,13 @@ function printSummary(state) {
   console.log(
     `  ${'web'.padEnd(9)} ${'reserved'.padEnd(20)} ${web.origin} (not started by the stack)`,
   );
+  const cluster = state.redisCluster;
+  if (cluster) {
+    const running = cluster.nodes.filter((node) => isNodeRunning(cluster, node)).length;
+    console.log(
+      `  ${'cluster'.padEnd(9)} ${`${running}/${cluster.nodes.length} nodes`.padEnd(20)} ${cluster.url} (REDIS_CLUSTER=true; nodes ${cluster.nodes.map((node) => node.port).join(', ')})`,
+    );
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startRedisCluster, stopRedisCluster } from './redis-cluster.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -138,6 +139,8 @@ const RESERVED_PORT_KEYS = Object.freeze(/** @type {const} */ (['web']));
  * @property {null | { issuer: string, clientId: string, audience: string, jwksUrl: string, signingKeyFile: string, users: DevIdpUser[], script: string }} devIdp
  *   the development OpenID provider; null when started with `devIdp: false`
  * @property {{ origin: string, port: number }} web  where the web app is to be served
+ * @property {null | import('./redis-cluster.mjs').RedisClusterState} redisCluster
+ *   a Redis Cluster (3 masters, 3 replicas) beside the single Redis; null unless started with `redisCluster: true`
  * @property {string} startedAt
  */
 
@@ -421,6 +424,7 @@ class ServiceStartError extends Error {
  * @param {DevIdpOptions | false} [options.devIdp]  false starts no OpenID provider (apps then use a shared secret)
  * @param {MailOptions | false} [options.mail]  false starts no MailDev
  * @param {string} options.rootDomain  the hosted zone the emulator creates
+ * @param {boolean} [options.redisCluster]  also start a Redis Cluster on free ports (REDIS_CLUSTER=true)
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<StackState>}
  */
@@ -431,6 +435,7 @@ export async function startStack({
   devIdp = {},
   mail = {},
   rootDomain,
+  redisCluster = false,
   log = ignore,
 }) {
   const fixedPorts = ports === 'free' ? null : ports === 'fixed' ? DEV_PORTS : ports;
@@ -466,6 +471,10 @@ export async function startStack({
       }
       await startWithRetries(state, name, { freePorts: !fixedPorts, log });
     }
+    if (redisCluster) {
+      state.redisCluster = await startRedisCluster({ dataDir: dir, log });
+      await saveState(state);
+    }
   } catch (error) {
     // The start failure is the error worth reporting; stopping is best effort.
     await stopStack(state).catch(ignore);
@@ -481,6 +490,10 @@ export async function startStack({
  */
 export async function stopStack(state, { removeData = false } = {}) {
   const failures = [];
+  if (state.redisCluster) {
+    await stopRedisCluster(state.redisCluster).catch((error) => failures.push(error));
+    await saveState(state).catch(ignore);
+  }
   for (const name of [...SERVICE_NAMES].reverse()) {
     try {
       await stopService(state, name);
@@ -680,6 +693,7 @@ function createState({ dataDir, ports, password, emulator, devIdp, mail, rootDom
         }
       : null,
     web: { origin: `http://${HOST}:${ports.web}`, port: ports.web },
+    redisCluster: null,
     startedAt: new Date().toISOString(),
   };
   for (const name of SERVICE_NAMES) SERVICES[name].applyPorts(state, ports);

@@ -232,3 +232,53 @@ function httpsGet(url, ca) {
       .on('error', reject);
   });
 }
+
+describe('the local Redis Cluster (up --redis-cluster)', { timeout: 90_000 }, () => {
+  /** @type {import('./stack.mjs').StackState} */
+  let state;
+
+  after(async () => {
+    if (state) await stopStack(state, { removeData: true });
+  });
+
+  it('joins 3 masters and 3 replicas on free ports, and CLUSTER INFO says ok on every node', async (t) => {
+    const started = performance.now();
+    state = await startStack({
+      dataDir: path.join(REPO_ROOT, '.var', `test-cluster-${process.pid}`),
+      ports: 'free',
+      emulator: false,
+      devIdp: false,
+      mail: false,
+      rootDomain: 'starchart.test',
+      redisCluster: true,
+    });
+    t.diagnostic(`startStack with a cluster took ${Math.round(performance.now() - started)} ms`);
+    const cluster = state.redisCluster;
+    assert.ok(cluster, 'stack.json records the cluster');
+    assert.equal(cluster.nodes.length, 6);
+    assert.deepEqual((await loadState(state.dataDir)).redisCluster, cluster);
+    const roles = [];
+    for (const node of cluster.nodes) {
+      const cli = (/** @type {string[]} */ ...args) =>
+        run(BIN.redisCli, ['-h', '127.0.0.1', '-p', String(node.port), ...args]);
+      const info = (await cli('CLUSTER', 'INFO')).stdout;
+      assert.match(info, /^cluster_state:ok\r?$/m);
+      assert.match(info, /^cluster_slots_ok:16384\r?$/m);
+      assert.match(info, /^cluster_known_nodes:6\r?$/m);
+      assert.match((await cli('CONFIG', 'GET', 'cluster-node-timeout')).stdout, /^1000$/m);
+      roles.push((await cli('ROLE')).stdout.split('\n')[0]);
+    }
+    assert.deepEqual(roles.sort(), ['master', 'master', 'master', 'slave', 'slave', 'slave']);
+  });
+
+  it('stops every node of the cluster with the stack', async () => {
+    assert.ok(state.redisCluster);
+    const pids = state.redisCluster.nodes.map((node) => node.pid);
+    assert.ok(pids.every((pid) => typeof pid === 'number'));
+    await stopStack(state, { removeData: true });
+    for (const pid of pids)
+      assert.equal(fs.existsSync(`/proc/${pid}`), false, `pid ${pid} is gone`);
+    assert.equal(fs.existsSync(state.dataDir), false);
+    state = /** @type {any} */ (undefined);
+  });
+});

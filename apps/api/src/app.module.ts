@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CertFlowModule } from '@starchart/cert-flow';
 import { DnsFlowModule } from '@starchart/dns-flow';
+import { redisTargetOf } from '@starchart/flow-runtime';
 import { PersistenceModule } from '@starchart/persistence';
 import { AdminAudit } from './admin/admin-audit';
 import { AdminAuditController } from './admin/admin-audit.controller';
@@ -61,7 +62,7 @@ export class AppModule {
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
-        { provide: ApiRedis, useFactory: () => new ApiRedis(config.queue.redisUrl) },
+        { provide: ApiRedis, useFactory: () => new ApiRedis(redisTargetOf(config.queue)) },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config.jwt) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: DatabaseReadyGuard },

@@ -5,7 +5,7 @@ import type { BoardOptions } from '@bull-board/api/typings/app';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@starchart/flow-runtime/redis';
 import { basicAuth } from './auth/basic-auth.middleware';
 import type { BoardConfig } from './config/board-config';
 import { healthRoute } from './health/health.route';
@@ -50,7 +50,7 @@ function bullBoardRouter(queues: readonly Queue[], readOnly: boolean): Express {
 }
 
 /** Logs each distinct Redis error once per outage instead of once per queue per reconnect. */
-function reportRedisErrors(redis: Redis, queues: readonly Queue[]): void {
+function reportRedisErrors(redis: RedisClient, queues: readonly Queue[]): void {
   let lastMessage: string | undefined;
   redis.on('ready', () => {
     lastMessage = undefined;
@@ -65,12 +65,16 @@ function reportRedisErrors(redis: Redis, queues: readonly Queue[]): void {
 
 export function createBoardServer(config: BoardConfig): BoardServer {
   // One connection for every queue: the board only issues short commands, never blocking ones.
-  const redis = new Redis(config.queue.redisUrl, {
-    connectionName: 'starchart-board',
-    // Closing during an outage, ioredis waits this long for a 'close' that the already failed
-    // socket never emits again (default 2 s), holding a stopping board open for nothing.
-    disconnectTimeout: 100,
-  });
+  const redis = createRedisClient(
+    { url: config.queue.redisUrl, cluster: config.queue.redisCluster },
+    {
+      connectionName: 'starchart-board',
+      maxRetriesPerRequest: 20,
+      // Closing during an outage, ioredis waits this long for a 'close' that the already failed
+      // socket never emits again (default 2 s), holding a stopping board open for nothing.
+      disconnectTimeoutMs: 100,
+    },
+  );
   const queues = openBoardQueues(redis, config.queue.prefix);
   reportRedisErrors(redis, queues);
 

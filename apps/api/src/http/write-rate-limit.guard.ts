@@ -23,7 +23,7 @@ export class WriteRateLimitGuard implements CanActivate {
   ) {
     const points = config.rateLimitPerMinute;
     this.limiter = new RateLimiterRedis({
-      storeClient: redis,
+      storeClient: redis.client,
       keyPrefix: KEY_PREFIX,
       points,
       duration: 60,

@@ -30,7 +30,7 @@ describe('loadBoardConfig', () => {
       host: '127.0.0.1',
       port: 3002,
       readOnly: false,
-      queue: { redisUrl: 'redis://127.0.0.1:6379', prefix: '{starchart}' },
+      queue: { redisUrl: 'redis://127.0.0.1:6379', redisCluster: false, prefix: '{starchart}' },
       credentials: { username: 'operator', passwordHash: { cost: 1024, blockSize: 8 } },
     });
   });

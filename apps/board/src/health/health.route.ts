@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@starchart/flow-runtime/redis';
 
 export interface BoardHealth {
   status: 'ok' | 'error';
@@ -17,7 +17,7 @@ function within<T>(ms: number, fallback: T, work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+function readyWithin(redis: RedisClient, ms: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   let onReady: (() => void) | undefined;
   const ready = new Promise<boolean>((resolve) => {
@@ -29,7 +29,7 @@ function readyWithin(redis: Redis, ms: number): Promise<boolean> {
   });
 }
 
-async function redisIsUp(redis: Redis): Promise<boolean> {
+async function redisIsUp(redis: RedisClient): Promise<boolean> {
   // A PING sent while disconnected would wait in ioredis' offline queue, piling up during an
   // outage; only ping a connection that is ready.
   if (!(await readyWithin(redis, HEALTH_TIMEOUT_MS))) return false;
@@ -41,7 +41,7 @@ async function redisIsUp(redis: Redis): Promise<boolean> {
 }
 
 /** The board's own health: it is useful exactly when it can read the queues in Redis. */
-export function healthRoute(redis: Redis): RequestHandler {
+export function healthRoute(redis: RedisClient): RequestHandler {
   return async (_request, response) => {
     const up = await redisIsUp(redis);
     const body: BoardHealth = { status: up ? 'ok' : 'error', redis: { up } };

@@ -2,7 +2,7 @@ import { CERT_QUEUE_REGISTRY } from '@starchart/cert-flow/queues';
 import { DNS_QUEUE_REGISTRY } from '@starchart/dns-flow/queues';
 import { NOTIFICATION_QUEUE_REGISTRY } from '@starchart/notifications/queues';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@starchart/flow-runtime/redis';
 
 // The only place the board learns which queues exist: every flow lib exports its registry and
 // is listed here once, so a queue added to a lib appears on the board without a board change.
@@ -39,6 +39,6 @@ export function boardQueueNames(
  * sharing one client costs nothing, and the prefix must be the workers' own or the board sees
  * empty queues.
  */
-export function openBoardQueues(connection: Redis, prefix: string): Queue[] {
+export function openBoardQueues(connection: RedisClient, prefix: string): Queue[] {
   return boardQueueNames().map((name) => new Queue(name, { connection, prefix }));
 }

@@ -1,5 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { flowWorkerModule } from '@starchart/flow-runtime';
+import {
+  createRedisClient,
+  flowWorkerModule,
+  redisTargetOf,
+  type RedisClient,
+} from '@starchart/flow-runtime';
 import { DnsFlowQueues, REDIS_CLIENT, WORKER_CONNECTION } from './dns-flow-queues';
 import { DnsFlowService } from './dns-flow.service';
 import { DnsRecordSteps } from './dns-record-steps.service';
@@ -26,9 +31,22 @@ import {
   type DnsFlowWorkerOptions,
 } from './worker-options';
 
-/** Where Route 53's shared state (rate limit, change status cache) lives: beside the queues. */
-export function route53RedisOptions(queue: QueueConfig): { url: string; keyPrefix: string } {
-  return { url: queue.redisUrl, keyPrefix: `${queue.prefix}:` };
+/**
+ * Where Route 53's shared state (rate limit, change status cache) lives: beside the queues, in
+ * their hash tag's slot, on a client of its own from the one factory.
+ */
+export function route53RedisOptions(queue: QueueConfig): {
+  open: () => RedisClient;
+  keyPrefix: string;
+} {
+  return {
+    open: () =>
+      createRedisClient(redisTargetOf(queue), {
+        connectionName: 'starchart-route53',
+        maxRetriesPerRequest: 20,
+      }),
+    keyPrefix: `${queue.prefix}:`,
+  };
 }
 
 /**

@@ -1,12 +1,18 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { FlowProducer, Queue, type Telemetry } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { QueueRegistry } from './flow-table';
-import { closeRedisConnection, createRedisConnection } from './redis-connection';
+import {
+  closeRedisConnection,
+  createRedisConnection,
+  type RedisClient,
+  type RedisTarget,
+} from './redis-connection';
 
-/** Where a library's queues live (REDIS_URL, QUEUE_PREFIX). */
+/** Where a library's queues live (REDIS_URL, REDIS_CLUSTER, QUEUE_PREFIX). */
 export interface QueueConnectionConfig {
   redisUrl: string;
+  /** REDIS_URL names one node of a Redis Cluster. */
+  redisCluster?: boolean;
   /** A Redis Cluster hash tag (`{starchart}`): every queue of a flow must live in one slot. */
   prefix: string;
   /** BullMQ's OpenTelemetry hooks when the app traces; every queue, producer and worker gets them. */
@@ -18,12 +24,12 @@ export interface QueueConnectionConfig {
  * registry, on one shared connection. Each flow lib names its own subclass (a Nest token).
  */
 export class FlowQueues<Q extends string> implements OnApplicationShutdown {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly flowProducer: FlowProducer;
   private readonly queues: ReadonlyMap<Q, Queue>;
 
   constructor(registry: QueueRegistry<Q>, config: QueueConnectionConfig, redisClient: string) {
-    this.connection = createRedisConnection(config.redisUrl, 'producer', redisClient);
+    this.connection = createRedisConnection(redisTargetOf(config), 'producer', redisClient);
     const options = {
       connection: this.connection,
       prefix: config.prefix,
@@ -71,4 +77,9 @@ export class FlowQueues<Q extends string> implements OnApplicationShutdown {
 /** The queue names of a registry, in its order. */
 export function queueNames<Q extends string>(registry: QueueRegistry<Q>): Q[] {
   return Object.keys(registry).filter((name): name is Q => name in registry);
+}
+
+/** The Redis of a library's queues, for the other clients that live beside them. */
+export function redisTargetOf(config: QueueConnectionConfig): RedisTarget {
+  return { url: config.redisUrl, cluster: config.redisCluster ?? false };
 }

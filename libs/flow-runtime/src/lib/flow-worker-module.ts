@@ -1,12 +1,10 @@
 import { BullModule, Processor } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, ModuleRef } from '@nestjs/core';
-import type { Redis } from 'ioredis';
-import type { QueueConnectionConfig } from './flow-queues';
-import { queueNames } from './flow-queues';
+import { queueNames, redisTargetOf, type QueueConnectionConfig } from './flow-queues';
 import { workerOptionsFor, type QueueRegistry } from './flow-table';
 import { FlowWorkers } from './flow-workers';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection, type RedisClient } from './redis-connection';
 
 export interface FlowWorkerModuleOptions<Q extends string> {
   /** The flow library's module class. */
@@ -44,8 +42,8 @@ export function flowWorkerModule<Q extends string>(
     providers: [
       {
         provide: options.connectionToken,
-        useFactory: (): Redis =>
-          createRedisConnection(options.queue.redisUrl, 'worker', options.redisClient),
+        useFactory: (): RedisClient =>
+          createRedisConnection(redisTargetOf(options.queue), 'worker', options.redisClient),
       },
     ],
     exports: [options.connectionToken],
@@ -60,7 +58,7 @@ export function flowWorkerModule<Q extends string>(
           name,
           imports: [connection],
           inject: [options.connectionToken],
-          useFactory: (redis: Redis) => ({
+          useFactory: (redis: RedisClient) => ({
             connection: redis,
             prefix: options.queue.prefix,
             telemetry: options.queue.telemetry,
@@ -73,7 +71,7 @@ export function flowWorkerModule<Q extends string>(
       {
         provide: FlowWorkers,
         inject: [DiscoveryService, ModuleRef, options.connectionToken],
-        useFactory: (discovery: DiscoveryService, moduleRef: ModuleRef, redis: Redis) =>
+        useFactory: (discovery: DiscoveryService, moduleRef: ModuleRef, redis: RedisClient) =>
           new FlowWorkers(discovery, moduleRef, redis, {
             label: options.label,
             registry: options.registry,

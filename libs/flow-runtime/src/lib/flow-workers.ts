@@ -7,11 +7,10 @@ import {
 import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
 import type { DiscoveryService, ModuleRef } from '@nestjs/core';
 import type { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { FlowError } from './errors';
 import { queueNames } from './flow-queues';
 import type { QueueRegistry } from './flow-table';
-import { closeRedisConnection } from './redis-connection';
+import { closeRedisConnection, type RedisClient } from './redis-connection';
 
 export class WorkerRegistryError extends FlowError {
   readonly retryable = false;
@@ -54,7 +53,7 @@ export class FlowWorkers<Q extends string>
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly spec: FlowWorkersSpec<Q>,
   ) {}
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { Test } from '@nestjs/testing';
 import { testStack, uniqueId } from '@starchart/testing';
 import { EmulatorControl } from '../../test/support/emulator';
@@ -23,7 +24,7 @@ describe('Route53Module', () => {
       imports: [
         Route53Module.forRoot({
           config: testConfig(stack.emulator.apiUrl, zone.id),
-          redis: { url: stack.redis.url, keyPrefix },
+          redis: { open: () => new Redis(stack.redis.url), keyPrefix },
         }),
       ],
     }).compile();

@@ -1,6 +1,6 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { bareId, Route53Api, type RecordSetCursor, type RecordSetLimit } from './api/route53-api';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './api/retry-policy';
 import { ChangeBatcher } from './batching/change-batcher';
@@ -20,8 +20,12 @@ import { ChangeStatusCache } from './status/change-status-cache';
 
 export interface Route53ServiceOptions {
   config: Route53Config;
-  /** `keyPrefix` starts every key this library writes, e.g. 'starchart:'. */
-  redis: { url: string; keyPrefix: string };
+  /**
+   * `open` makes the service's own Redis client (the app's one factory: a Redis or a Redis
+   * Cluster), closed with the service. `keyPrefix` starts every key this library writes, e.g.
+   * '{starchart}:': each key is touched alone, by one command or one single-key script.
+   */
+  redis: { open: () => Redis | Cluster; keyPrefix: string };
   /** Replaces the default backoff (8 attempts, 100 ms doubling up to 5 s). */
   retryPolicy?: RetryPolicy;
   /** Told of every call, batch and rate-limit wait (the worker's metrics). */
@@ -38,7 +42,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 interface Route53ServiceParts {
   hostedZoneId: string;
   client: Route53Client;
-  redis: Redis;
+  redis: Redis | Cluster;
   api: Route53Api;
   /** Undefined in naive mode (`batching: false`). */
   batcher: ChangeBatcher | undefined;
@@ -76,7 +80,7 @@ export class Route53Service implements OnApplicationShutdown {
         throwOnRequestTimeout: true,
       },
     });
-    const redis = new Redis(options.redis.url, { connectionName: 'starchart-route53' });
+    const redis = options.redis.open();
     const limiter = new SharedRateLimiter(redis, {
       keyPrefix: options.redis.keyPrefix,
       ratePerSecond: config.ratePerSecond,

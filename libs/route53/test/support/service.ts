@@ -38,7 +38,10 @@ export function createService(options: {
   useDummyCredentials();
   return Route53Service.create({
     config: options.config,
-    redis: { url: options.redisUrl, keyPrefix: options.keyPrefix },
+    redis: {
+      open: () => new Redis(options.redisUrl, { connectionName: 'starchart-route53' }),
+      keyPrefix: options.keyPrefix,
+    },
     retryPolicy: options.retryPolicy,
     observer: options.observer,
   });

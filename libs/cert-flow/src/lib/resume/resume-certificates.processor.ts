@@ -2,7 +2,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { RegistryProcessor, runExclusively } from '@starchart/flow-runtime';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@starchart/flow-runtime';
 import { CERT_WORKER_CONNECTION } from '../cert-flow-queues';
 import type { ResumeCertificatesResult } from '../job-data';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
@@ -13,7 +13,7 @@ import { CertificateResumer } from './certificate-resumer.service';
 export class ResumeCertificatesProcessor extends WorkerHost {
   constructor(
     private readonly resumer: CertificateResumer,
-    @Inject(CERT_WORKER_CONNECTION) private readonly redis: Redis,
+    @Inject(CERT_WORKER_CONNECTION) private readonly redis: RedisClient,
   ) {
     super();
   }

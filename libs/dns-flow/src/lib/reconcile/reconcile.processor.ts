@@ -7,7 +7,7 @@ import {
   toJobFailure,
 } from '@starchart/flow-runtime';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@starchart/flow-runtime';
 import { z } from 'zod';
 import { WORKER_CONNECTION } from '../dns-flow-queues';
 import { DNS_QUEUE_REGISTRY, RECONCILE_QUEUE } from '../queues';
@@ -21,7 +21,7 @@ export const RECONCILE_LOCK_TTL_MS = 30_000;
 export class ReconcileProcessor extends WorkerHost {
   constructor(
     private readonly reconciler: ReconcilerService,
-    @Inject(WORKER_CONNECTION) private readonly redis: Redis,
+    @Inject(WORKER_CONNECTION) private readonly redis: RedisClient,
   ) {
     super();
   }

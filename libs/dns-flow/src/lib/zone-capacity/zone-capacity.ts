@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@starchart/flow-runtime';
 import { z } from 'zod';
 
 /** What the workers last learned of a full hosted zone, from Route 53's GetHostedZoneLimit. */
@@ -36,7 +36,7 @@ export class ZoneCapacity {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     queuePrefix: string,
   ) {
     this.key = `${queuePrefix}:zone-full`;

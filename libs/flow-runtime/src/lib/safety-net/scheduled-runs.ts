@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, type Job, type JobsOptions, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection';
 import type { QueueRow } from '../flow-table';
 import { toJobFailure } from '../errors';
 import { RunLock } from './run-lock';
@@ -87,7 +87,7 @@ export interface RunLockSettings {
 export async function runExclusively<T>(
   job: Job,
   token: string | undefined,
-  redis: Redis,
+  redis: RedisClient,
   lock: RunLockSettings,
   work: () => Promise<T>,
 ): Promise<T> {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Route53UnavailableError } from '../errors';
 
@@ -29,7 +29,7 @@ export class SharedRateLimiter {
   /** Callers of one process queue here, so that only the head of the line polls Redis. */
   private line: Promise<void> = Promise.resolve();
 
-  constructor(redis: Redis, options: SharedRateLimiterOptions) {
+  constructor(redis: Redis | Cluster, options: SharedRateLimiterOptions) {
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${options.keyPrefix}route53:rate`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { Route53Error, Route53UnavailableError } from '../errors';
 import type { ChangeStatus } from '../record-set';
 
@@ -40,7 +40,7 @@ export class ChangeStatusCache {
   private readonly waitIntervalMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly fetch: (changeId: string) => Promise<ChangeStatus>,
     private readonly options: ChangeStatusCacheOptions,
   ) {
