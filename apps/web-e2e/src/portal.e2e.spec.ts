@@ -268,6 +268,33 @@ describe('the web portal in a browser', () => {
     expect(await page.getByRole('link', { name: fqdn('www') }).count()).toBe(0);
   });
 
+  it('works with the keyboard alone: the skip link first, a record created without a mouse', async () => {
+    await page.goto(`${portal.webUrl}/records/new`);
+    await shows(page.getByRole('heading', { name: 'New record' }));
+    const focused = () =>
+      page.evaluate(() => ({
+        id: document.activeElement?.id ?? '',
+        text: document.activeElement?.textContent ?? '',
+      }));
+    await page.keyboard.press('Tab');
+    expect((await focused()).text).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    const tabTo = async (id: string) => {
+      for (let presses = 0; presses < 15; presses += 1) {
+        if ((await focused()).id === id) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached #${id}`);
+    };
+    await tabTo('record-name');
+    await page.keyboard.type('kbd');
+    await tabTo('record-value');
+    await page.keyboard.type('192.0.2.60');
+    await page.keyboard.press('Enter');
+    await shows(page.getByRole('heading', { name: fqdn('kbd') }));
+    await shows(page.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+  });
+
   it('shows her certificate issued and hands out a full chain with her two names', async () => {
     await page.goto(`${portal.webUrl}/certificate`);
     await shows(page.getByText('Issued'), undefined, CERTIFICATE_TIMEOUT);
