@@ -1,9 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TestStack } from './stack';
+import type { RedisClusterState, TestStack } from './stack';
 
 const STACK_MODULE = resolve(__dirname, '../../../stack/stack.mjs');
+const CLUSTER_MODULE = resolve(__dirname, '../../../stack/redis-cluster.mjs');
 
 export type StackServiceName = 'redis' | 'mariadb' | 'emulator' | 'pebble' | 'maildev';
 
@@ -15,6 +16,7 @@ interface StackModule {
     rootDomain: string;
     emulator?: { insyncDelayMs?: number; rps?: number };
     devIdp?: false;
+    redisCluster?: boolean;
   }): Promise<TestStack>;
   stopStack(state: TestStack, options: { removeData: boolean }): Promise<void>;
   startService(state: TestStack, name: StackServiceName): Promise<void>;
@@ -25,17 +27,35 @@ interface StackModule {
   ): Promise<void>;
 }
 
+/** What a test needs of tools/stack/redis-cluster.mjs. */
+interface ClusterModule {
+  stopNode(
+    cluster: RedisClusterState,
+    node: RedisClusterState['nodes'][number],
+    options?: { kill?: boolean },
+  ): Promise<void>;
+  waitForClusterOk(cluster: RedisClusterState, timeoutMs: number): Promise<void>;
+}
+
 /** A throwaway stack of its own, for a test that stops and starts services (outages). */
 export interface PrivateStack {
   state: TestStack;
+  /** SIGKILLs the cluster node on `port` (a crash: it says goodbye to no one). */
+  killClusterNode(port: number): Promise<void>;
+  /** Resolves once every running node says cluster_state:ok again. */
+  clusterOk(timeoutMs: number): Promise<void>;
   stop(name: StackServiceName, options?: { kill?: boolean }): Promise<void>;
   start(name: StackServiceName): Promise<void>;
   /** Stops every service and removes the data. */
   down(): Promise<void>;
 }
 
-export async function startPrivateStack(rootDomain = 'outage.test'): Promise<PrivateStack> {
+export async function startPrivateStack(
+  rootDomain = 'outage.test',
+  options: { redisCluster?: boolean } = {},
+): Promise<PrivateStack> {
   const stack: StackModule = await import(STACK_MODULE);
+  const clusterModule: ClusterModule = await import(CLUSTER_MODULE);
   const dataDir = await mkdtemp(join(tmpdir(), 'starchart-stack-'));
   const state = await stack.startStack({
     dataDir,
@@ -44,9 +64,20 @@ export async function startPrivateStack(rootDomain = 'outage.test'): Promise<Pri
     emulator: { insyncDelayMs: 200, rps: 0 },
     // No OpenID provider: outage tests sign their tokens with a shared secret.
     devIdp: false,
+    redisCluster: options.redisCluster ?? false,
   });
+  const cluster = (): RedisClusterState => {
+    if (!state.redisCluster) throw new Error('this private stack has no Redis Cluster');
+    return state.redisCluster;
+  };
   return {
     state,
+    async killClusterNode(port) {
+      const node = cluster().nodes.find((candidate) => candidate.port === port);
+      if (!node) throw new Error(`no cluster node on port ${port}`);
+      await clusterModule.stopNode(cluster(), node, { kill: true });
+    },
+    clusterOk: (timeoutMs) => clusterModule.waitForClusterOk(cluster(), timeoutMs),
     stop: (name, options) => stack.stopService(state, name, options),
     start: (name) => stack.startService(state, name),
     down: () => stack.stopStack(state, { removeData: true }),

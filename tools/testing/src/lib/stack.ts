@@ -29,6 +29,16 @@ export interface TestStack {
   mail: { smtpUrl: string; webUrl: string };
   /** Where the web app is served: the stack reserves the port, the dev-idp and CORS allow the origin. */
   web: { origin: string; port: number };
+  /** A Redis Cluster beside the single Redis, when the stack was started with one. */
+  redisCluster?: RedisClusterState | null;
+}
+
+/** tools/stack/redis-cluster.mjs: 3 masters and 3 replicas on loopback. */
+export interface RedisClusterState {
+  dir: string;
+  /** Any node; a cluster client learns the others from it. */
+  url: string;
+  nodes: { port: number; busPort: number; pid: number | null }[];
 }
 
 let cached: TestStack | undefined;
