@@ -15,6 +15,16 @@ const reconcileReportSchema = z
       .meta({ description: 'Records and names left alone because a flow works on them.' }),
     failed: z.number().int().meta({ description: 'Changes that failed; the next run retries.' }),
     durationMs: z.number().int(),
+    zone: z
+      .object({
+        recordSets: z.number().int().meta({ description: 'Record sets in the hosted zone.' }),
+        quota: z
+          .number()
+          .int()
+          .meta({ description: 'Record sets it may hold (MAX_RRSETS_BY_ZONE).' }),
+      })
+      .nullable()
+      .meta({ description: 'Read at the end of the run; null when Route 53 did not answer.' }),
   })
   .meta({ id: 'ReconcileReport' });
 

@@ -43,6 +43,7 @@ const reconcileReportSchema = z.object({
   deleted: z.number(),
   requeued: z.number(),
   failed: z.number(),
+  zone: z.object({ recordSets: z.number(), quota: z.number() }).nullable().optional(),
 });
 
 /** The worker's metrics that exist before Nest starts: the Route 53 client is built with one. */

@@ -662,6 +662,13 @@ export interface components {
             /** @description Changes that failed; the next run retries. */
             failed: number;
             durationMs: number;
+            /** @description Read at the end of the run; null when Route 53 did not answer. */
+            zone: {
+                /** @description Record sets in the hosted zone. */
+                recordSets: number;
+                /** @description Record sets it may hold (MAX_RRSETS_BY_ZONE). */
+                quota: number;
+            } | null;
         };
         AdminUserPage: {
             items: components["schemas"]["AdminUser"][];

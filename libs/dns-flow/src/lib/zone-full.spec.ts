@@ -60,7 +60,8 @@ describe('the DNS record flow in a zone that fills up', () => {
     });
 
     // A reconcile run reads the zone's quota and finds it full again.
-    await h.app.get(ReconcilerService).reconcile();
+    const report = await h.app.get(ReconcilerService).reconcile();
+    expect(report.zone).toEqual({ recordSets: 4, quota: 4 });
     await expect(capacity.full()).resolves.toMatchObject({ count: 4, max: 4 });
   });
 });

@@ -28,6 +28,11 @@ export interface ReconcileReport {
   /** Changes Route 53 refused or that kept failing; the next run tries again. */
   failed: number;
   durationMs: number;
+  /**
+   * The hosted zone's record sets and quota (MAX_RRSETS_BY_ZONE) as GetHostedZoneLimit read them
+   * at the end of the run; null when they could not be read.
+   */
+  zone: { recordSets: number; quota: number } | null;
 }
 
 export type ReconcileJobOptions = Pick<

@@ -61,7 +61,8 @@ export class ReconcileRequests {
       jobId,
       trigger: job.data.trigger,
       state: await job.getState(),
-      report: job.returnvalue ?? null,
+      // A run retained from before reports carried the zone's reading has none.
+      report: job.returnvalue ? { ...job.returnvalue, zone: job.returnvalue.zone ?? null } : null,
       failedReason: job.failedReason || null,
       queuedAt: new Date(job.timestamp),
       finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,

@@ -75,6 +75,7 @@ export class ReconcilerService {
       skippedInFlight: 0,
       failed: 0,
       durationMs: 0,
+      zone: null,
     };
     const zoneName = await this.route53.zoneName;
     // The zone is read before the database: a set a flow writes meanwhile then has its row
@@ -119,9 +120,10 @@ export class ReconcilerService {
     }
 
     await this.apply(planned, report);
-    await this.readCapacity();
+    report.zone = await this.readCapacity();
     report.durationMs = Date.now() - started;
-    this.logger.log({ msg: 'reconciled', zone: zoneName, ...report });
+    const { zone: reading, ...counts } = report;
+    this.logger.log({ msg: 'reconciled', zone: zoneName, ...counts, ...reading });
     return report;
   }
 
@@ -129,11 +131,14 @@ export class ReconcilerService {
    * One GetHostedZoneLimit a run tells the api whether the zone is full, so that creates are
    * refused before their flows start; a run that cannot read it still counts as done.
    */
-  private async readCapacity(): Promise<void> {
+  private async readCapacity(): Promise<ReconcileReport['zone']> {
     try {
-      await this.capacity.record(await this.route53.recordSetLimit());
+      const { count, max } = await this.route53.recordSetLimit();
+      await this.capacity.record({ count, max });
+      return { recordSets: count, quota: max };
     } catch (error) {
       this.logger.warn({ msg: 'zone capacity not read', error: String(error) });
+      return null;
     }
   }
 
