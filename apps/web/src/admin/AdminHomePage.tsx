@@ -134,6 +134,12 @@ function RunReport({ run }: { run: ReconcileRun }) {
           <dd>{run.report.skippedInFlight}</dd>
           <dt>Failed</dt>
           <dd>{run.report.failed}</dd>
+          <dt>Hosted zone</dt>
+          <dd>
+            {run.report.zone
+              ? `${run.report.zone.recordSets} of ${run.report.zone.quota} record sets`
+              : 'not read'}
+          </dd>
         </>
       ) : null}
       {run.failedReason ? (
