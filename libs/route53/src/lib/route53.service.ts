@@ -35,6 +35,8 @@ export interface Route53ServiceOptions {
 /** A refusal that may be the record set quota (the emulator: "…quota of N resource record sets (MAX_RRSETS_BY_ZONE)…"). */
 const QUOTA_WORDING = /MAX_RRSETS_BY_ZONE|(quota|limit)\b.*\brecord|record.*\b(quota|limit)\b/i;
 
+const LIMIT_READING_REUSE_MS = 5_000;
+
 /** Route 53 returns at most 300 record sets per ListResourceRecordSets page. */
 const LIST_PAGE_SIZE = 300;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -58,6 +60,7 @@ export class Route53Service implements OnApplicationShutdown {
   /** The bare id, without '/hostedzone/'. */
   readonly hostedZoneId: string;
   private zoneNameRead: Promise<string> | undefined;
+  private limitRead: { startedAt: number; reading: Promise<RecordSetLimit> } | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly parts: Route53ServiceParts) {
@@ -159,7 +162,7 @@ export class Route53Service implements OnApplicationShutdown {
       QUOTA_WORDING.test(error.message);
     if (!candidate) return error;
     try {
-      const { count, max } = await this.parts.api.getRecordSetLimit();
+      const { count, max } = await this.sharedLimitReading();
       return count >= max ? new ZoneFullError(error.message, count, max, { cause: error }) : error;
     } catch {
       return error;
@@ -213,6 +216,24 @@ export class Route53Service implements OnApplicationShutdown {
       throw error;
     });
     return this.zoneNameRead;
+  }
+
+  /**
+   * The refusals of one burst share one GetHostedZoneLimit: a batch bisected into N changes the
+   * zone has no room for costs one reading, not N. Reusing it for a few seconds is safe, since a
+   * refusal that names the quota means the zone was full when it was refused.
+   */
+  private sharedLimitReading(): Promise<RecordSetLimit> {
+    const now = Date.now();
+    if (this.limitRead && now - this.limitRead.startedAt < LIMIT_READING_REUSE_MS) {
+      return this.limitRead.reading;
+    }
+    const reading = this.parts.api.getRecordSetLimit();
+    this.limitRead = { startedAt: now, reading };
+    reading.catch(() => {
+      if (this.limitRead?.reading === reading) this.limitRead = undefined;
+    });
+    return reading;
   }
 
   /** Settles every change already submitted, then closes the SDK client and the Redis connection. */

@@ -1,5 +1,5 @@
 import { testStack, uniqueId } from '@starchart/testing';
-import { EmulatorControl } from '../../test/support/emulator';
+import { EmulatorControl, startPrivateEmulator } from '../../test/support/emulator';
 import { createService, deleteKeys, testConfig } from '../../test/support/service';
 import { InvalidChangeError, ZoneFullError } from './errors';
 import type { RecordChange } from './record-set';
@@ -76,5 +76,44 @@ describe('Route53Service in a zone that fills up', () => {
     await expect(service.submitChange(a('UPSERT', 'f'))).resolves.toEqual({
       changeId: expect.any(String),
     });
+  });
+});
+
+// Counting calls needs an emulator of this file's own: the shared one serves every test file.
+describe('Route53Service refusing a burst for a full zone', () => {
+  it('reads the quota once for all the changes of one burst it has no room for', async () => {
+    const emulator = await startPrivateEmulator({ rps: 0, burst: 5, insyncDelayMs: 0 });
+    const keyPrefix = `${uniqueId('r53burst')}:`;
+    const redisUrl = testStack().redis.url;
+    const zone = await emulator.control.createZone(`${uniqueId('burst')}.test`, {
+      maxRecordSets: 2,
+    });
+    const zoneName = zone.name.replace(/\.$/, '');
+    const service = createService({
+      config: testConfig(emulator.apiUrl, zone.id, { ratePerSecond: 50 }),
+      redisUrl,
+      keyPrefix,
+    });
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          service.submitChange({
+            action: 'UPSERT',
+            recordSet: { name: `r${i}.${zoneName}`, type: 'A', ttl: 60, values: ['192.0.2.1'] },
+          }),
+        ),
+      );
+      expect(
+        results.map((r) => r.status === 'rejected' && r.reason instanceof ZoneFullError),
+      ).toEqual(Array.from({ length: 8 }, () => true));
+      const { requests } = await emulator.control.counters();
+      // Bisected down to each change alone: 1 + 2 + 4 + 8 batches, and one reading of the quota.
+      expect(requests['ChangeResourceRecordSets']).toBe(15);
+      expect(requests['GetHostedZoneLimit']).toBe(1);
+    } finally {
+      await service.close();
+      await emulator.close();
+      await deleteKeys(redisUrl, keyPrefix);
+    }
   });
 });
