@@ -74,8 +74,19 @@ describe('every notice is mailed exactly once (two workers, two runs, a worker k
     const pid = await pidOfLocalPort(held?.clientPort ?? 0);
     const victim = workers.find((worker) => worker.pid === pid);
     if (!victim) throw new Error(`the held connection (pid ${pid}) is no worker's`);
+    // Every message the victim has in the middle of sending, not only the first one seen.
+    const victimPorts: number[] = [];
+    for (const { clientPort } of proxy.held())
+      if ((await pidOfLocalPort(clientPort)) === pid) victimPorts.push(clientPort);
     // ...and kill it there: its messages never reach the server; its jobs stall.
     await victim.kill();
+    // The proxy drops a dead client's message once it sees the socket close, which can come
+    // a moment after the process is gone: release the survivor's messages only then.
+    const closing = Date.now() + 5_000;
+    while (proxy.held().some(({ clientPort }) => victimPorts.includes(clientPort))) {
+      if (Date.now() > closing) throw new Error('the killed worker’s connections stayed open');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     proxy.release();
 
     // The survivor picks the stalled jobs up once their locks expire (10 s).

@@ -111,9 +111,10 @@ export class Route53Service implements OnApplicationShutdown {
           async (changes) => {
             const { changeId, status } = await api.changeResourceRecordSets(changes);
             // Route 53 may answer INSYNC at once (a zone that propagates instantly): then no
-            // record of the batch needs a GetChange to learn it. Not awaited: this process's
-            // later reads go through the same connection, after it.
-            if (status === 'INSYNC') void statusCache.remember(changeId, status);
+            // record of the batch needs a GetChange to learn it. Awaited (one Redis write per
+            // batch), so that a caller reading the status right after sees it whatever
+            // connection, pipeline or cluster node serves the read.
+            if (status === 'INSYNC') await statusCache.remember(changeId, status);
             return changeId;
           },
           { windowMs: config.batchWindowMs, busyIntervalMs: config.busyBatchIntervalMs },
