@@ -151,7 +151,7 @@ function printSummary(state) {
   if (cluster) {
     const running = cluster.nodes.filter((node) => isNodeRunning(cluster, node)).length;
     console.log(
-      `  ${'cluster'.padEnd(9)} ${`${running}/${cluster.nodes.length} nodes`.padEnd(20)} ${cluster.url} (REDIS_CLUSTER=true; nodes ${cluster.nodes.map((node) => node.port).join(', ')})`,
+      `  ${'cluster'.padEnd(9)} ${`${running}/${cluster.nodes.length} nodes`.padEnd(20)} ${cluster.url} (REDIS_CLUSTER=true REDIS_CLUSTER_NODES=${cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',')})`,
     );
   }
 }

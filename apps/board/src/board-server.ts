@@ -5,7 +5,7 @@ import type { BoardOptions } from '@bull-board/api/typings/app';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
-import { createRedisClient, type RedisClient } from '@starchart/flow-runtime/redis';
+import { createRedisClient, redisTargetOf, type RedisClient } from '@starchart/flow-runtime/redis';
 import { basicAuth } from './auth/basic-auth.middleware';
 import type { BoardConfig } from './config/board-config';
 import { healthRoute } from './health/health.route';
@@ -65,16 +65,13 @@ function reportRedisErrors(redis: RedisClient, queues: readonly Queue[]): void {
 
 export function createBoardServer(config: BoardConfig): BoardServer {
   // One connection for every queue: the board only issues short commands, never blocking ones.
-  const redis = createRedisClient(
-    { url: config.queue.redisUrl, cluster: config.queue.redisCluster },
-    {
-      connectionName: 'starchart-board',
-      maxRetriesPerRequest: 20,
-      // Closing during an outage, ioredis waits this long for a 'close' that the already failed
-      // socket never emits again (default 2 s), holding a stopping board open for nothing.
-      disconnectTimeoutMs: 100,
-    },
-  );
+  const redis = createRedisClient(redisTargetOf(config.queue), {
+    connectionName: 'starchart-board',
+    maxRetriesPerRequest: 20,
+    // Closing during an outage, ioredis waits this long for a 'close' that the already failed
+    // socket never emits again (default 2 s), holding a stopping board open for nothing.
+    disconnectTimeoutMs: 100,
+  });
   const queues = openBoardQueues(redis, config.queue.prefix);
   reportRedisErrors(redis, queues);
 

@@ -3,7 +3,12 @@ import {
   toEncryptionConfig,
   type EncryptionConfig,
 } from '@starchart/cert-flow';
-import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow';
+import {
+  queueEnvCheck,
+  queueEnvSchema,
+  toQueueConfig,
+  type QueueConfig,
+} from '@starchart/dns-flow';
 import {
   databaseEnvSchema,
   DEFAULT_RECORD_LIFETIME_DAYS,
@@ -104,6 +109,7 @@ const apiEnvSchema = z
       .optional(),
   })
   // Checked even when other variables are bad (`when`), so one run names every problem.
+  .refine(...queueEnvCheck)
   .refine((env) => env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined, {
     path: ['JWT_SECRET'],
     error: 'set JWT_SECRET (HS256) or JWT_JWKS_URL (an identity provider), one of the two',

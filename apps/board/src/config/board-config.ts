@@ -1,4 +1,9 @@
-import { queueEnvSchema, toQueueConfig, type QueueConfig } from '@starchart/dns-flow/queues';
+import {
+  queueEnvCheck,
+  queueEnvSchema,
+  toQueueConfig,
+  type QueueConfig,
+} from '@starchart/dns-flow/queues';
 import { z } from 'zod';
 import type { BoardCredentials } from '../auth/basic-auth.middleware';
 import { InvalidPasswordHashError, parsePasswordHash } from '../auth/password-hash';
@@ -6,30 +11,32 @@ import { InvalidPasswordHashError, parsePasswordHash } from '../auth/password-ha
 const required = (hint: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? `is required: ${hint}` : undefined;
 
-const boardEnvSchema = z.object({
-  ...queueEnvSchema.shape,
-  BOARD_HOST: z.string().min(1).default('127.0.0.1'),
-  BOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-  BOARD_USERNAME: z
-    .string({ error: required('the board does not start without credentials') })
-    .min(1)
-    // Basic auth splits user and password at the first colon.
-    .refine((username) => !username.includes(':'), 'must not contain a colon'),
-  BOARD_PASSWORD_HASH: z
-    .string({
-      error: required('create one with `node dist/apps/board/main.js hash-password`'),
-    })
-    .transform((encoded, context) => {
-      try {
-        return parsePasswordHash(encoded);
-      } catch (error) {
-        if (!(error instanceof InvalidPasswordHashError)) throw error;
-        context.addIssue({ code: 'custom', message: error.message });
-        return z.NEVER;
-      }
-    }),
-  BOARD_READ_ONLY: z.stringbool().default(false),
-});
+const boardEnvSchema = z
+  .object({
+    ...queueEnvSchema.shape,
+    BOARD_HOST: z.string().min(1).default('127.0.0.1'),
+    BOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    BOARD_USERNAME: z
+      .string({ error: required('the board does not start without credentials') })
+      .min(1)
+      // Basic auth splits user and password at the first colon.
+      .refine((username) => !username.includes(':'), 'must not contain a colon'),
+    BOARD_PASSWORD_HASH: z
+      .string({
+        error: required('create one with `node dist/apps/board/main.js hash-password`'),
+      })
+      .transform((encoded, context) => {
+        try {
+          return parsePasswordHash(encoded);
+        } catch (error) {
+          if (!(error instanceof InvalidPasswordHashError)) throw error;
+          context.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      }),
+    BOARD_READ_ONLY: z.stringbool().default(false),
+  })
+  .refine(...queueEnvCheck);
 
 export interface BoardConfig {
   host: string;

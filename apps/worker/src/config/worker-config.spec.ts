@@ -70,6 +70,30 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it('talks to a Redis Cluster with REDIS_CLUSTER=true, from REDIS_URL and the REDIS_CLUSTER_NODES seeds', () => {
+    expect(loadWorkerConfig(env).queue).toMatchObject({ redisCluster: false });
+    const config = loadWorkerConfig({
+      ...env,
+      REDIS_CLUSTER: 'true',
+      REDIS_CLUSTER_NODES: 'redis-node-2:6379, redis-node-3:6379',
+    });
+    expect(config.queue).toEqual({
+      redisUrl: env.REDIS_URL,
+      redisCluster: true,
+      redisClusterNodes: ['redis-node-2:6379', 'redis-node-3:6379'],
+      prefix: '{starchart}',
+    });
+    expect(() => loadWorkerConfig({ ...env, REDIS_CLUSTER: 'cluster' })).toThrow(
+      /REDIS_CLUSTER: must be true or false/,
+    );
+    expect(() =>
+      loadWorkerConfig({ ...env, REDIS_CLUSTER: 'true', REDIS_CLUSTER_NODES: 'redis-node-2' }),
+    ).toThrow(/REDIS_CLUSTER_NODES: "redis-node-2" is not host:port/);
+    expect(() => loadWorkerConfig({ ...env, REDIS_CLUSTER_NODES: 'redis-node-2:6379' })).toThrow(
+      /REDIS_CLUSTER_NODES: names cluster nodes, but REDIS_CLUSTER is not true/,
+    );
+  });
+
   it('names every bad variable in one error', () => {
     const load = (): unknown =>
       loadWorkerConfig({

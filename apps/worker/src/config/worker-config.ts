@@ -10,6 +10,7 @@ import {
 import {
   DNS_FLOW,
   DNS_QUEUE_REGISTRY,
+  queueEnvCheck,
   queueEnvSchema,
   toQueueConfig,
   type QueueConfig,
@@ -76,50 +77,52 @@ const concurrencySchema = z
     return concurrency;
   });
 
-const workerEnvSchema = z.object({
-  ...queueEnvSchema.shape,
-  ...databaseEnvSchema.shape,
-  ...route53EnvSchema.shape,
-  ...acmeEnvSchema.shape,
-  ...notificationEnvSchema.shape,
-  WORKER_CONCURRENCY: concurrencySchema,
-  // Up to a day: a reconciler that runs less often than that is not a safety net.
-  RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
-  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
-  // How often the expiry run looks for expired records (and records to warn about); 0: never.
-  RECORD_EXPIRY_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
-  // Days before expiry at which owners are warned, e.g. "30,7"; empty: no warnings.
-  RECORD_EXPIRY_WARNING_DAYS: z
-    .string()
-    .default('30,7')
-    .transform((text) =>
-      text
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .map(Number),
-    )
-    .pipe(
-      z
-        .array(z.number().int().min(1).max(3_650), { error: 'want whole days, e.g. 30,7' })
-        .refine((days) => new Set(days).size === days.length, 'names a day twice'),
-    ),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
-  // Off: no counters, no listener (the benchmark's baseline for the cost of measuring).
-  METRICS: z.enum(['on', 'off']).default('on'),
-  // Unset: no listener. Loopback by default: the metrics are for the operator's Prometheus only.
-  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  METRICS_PATH: z
-    .string()
-    .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'want a path such as /metrics')
-    .refine((path) => path !== '/health', 'is where the health check answers')
-    .default('/metrics'),
-  // The standard OpenTelemetry variable: the OTLP/HTTP collector's base URL. Unset: no tracing.
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url({ protocol: /^https?$/, error: 'must be the http(s) URL of an OTLP/HTTP collector' })
-    .optional(),
-});
+const workerEnvSchema = z
+  .object({
+    ...queueEnvSchema.shape,
+    ...databaseEnvSchema.shape,
+    ...route53EnvSchema.shape,
+    ...acmeEnvSchema.shape,
+    ...notificationEnvSchema.shape,
+    WORKER_CONCURRENCY: concurrencySchema,
+    // Up to a day: a reconciler that runs less often than that is not a safety net.
+    RECONCILE_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+    RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
+    // How often the expiry run looks for expired records (and records to warn about); 0: never.
+    RECORD_EXPIRY_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+    // Days before expiry at which owners are warned, e.g. "30,7"; empty: no warnings.
+    RECORD_EXPIRY_WARNING_DAYS: z
+      .string()
+      .default('30,7')
+      .transform((text) =>
+        text
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map(Number),
+      )
+      .pipe(
+        z
+          .array(z.number().int().min(1).max(3_650), { error: 'want whole days, e.g. 30,7' })
+          .refine((days) => new Set(days).size === days.length, 'names a day twice'),
+      ),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    // Off: no counters, no listener (the benchmark's baseline for the cost of measuring).
+    METRICS: z.enum(['on', 'off']).default('on'),
+    // Unset: no listener. Loopback by default: the metrics are for the operator's Prometheus only.
+    METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PATH: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'want a path such as /metrics')
+      .refine((path) => path !== '/health', 'is where the health check answers')
+      .default('/metrics'),
+    // The standard OpenTelemetry variable: the OTLP/HTTP collector's base URL. Unset: no tracing.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'must be the http(s) URL of an OTLP/HTTP collector' })
+      .optional(),
+  })
+  .refine(...queueEnvCheck);
 
 export interface WorkerConfig {
   queue: QueueConfig;

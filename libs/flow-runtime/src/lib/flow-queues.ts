@@ -4,15 +4,17 @@ import type { QueueRegistry } from './flow-table';
 import {
   closeRedisConnection,
   createRedisConnection,
+  redisTargetOf,
   type RedisClient,
-  type RedisTarget,
 } from './redis-connection';
 
-/** Where a library's queues live (REDIS_URL, REDIS_CLUSTER, QUEUE_PREFIX). */
+/** Where a library's queues live (REDIS_URL, REDIS_CLUSTER, REDIS_CLUSTER_NODES, QUEUE_PREFIX). */
 export interface QueueConnectionConfig {
   redisUrl: string;
   /** REDIS_URL names one node of a Redis Cluster. */
   redisCluster?: boolean;
+  /** More nodes of the cluster to start from (`host:port`). */
+  redisClusterNodes?: readonly string[];
   /** A Redis Cluster hash tag (`{starchart}`): every queue of a flow must live in one slot. */
   prefix: string;
   /** BullMQ's OpenTelemetry hooks when the app traces; every queue, producer and worker gets them. */
@@ -77,9 +79,4 @@ export class FlowQueues<Q extends string> implements OnApplicationShutdown {
 /** The queue names of a registry, in its order. */
 export function queueNames<Q extends string>(registry: QueueRegistry<Q>): Q[] {
   return Object.keys(registry).filter((name): name is Q => name in registry);
-}
-
-/** The Redis of a library's queues, for the other clients that live beside them. */
-export function redisTargetOf(config: QueueConnectionConfig): RedisTarget {
-  return { url: config.redisUrl, cluster: config.redisCluster ?? false };
 }

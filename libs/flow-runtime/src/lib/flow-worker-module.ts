@@ -1,10 +1,10 @@
 import { BullModule, Processor } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, ModuleRef } from '@nestjs/core';
-import { queueNames, redisTargetOf, type QueueConnectionConfig } from './flow-queues';
+import { queueNames, type QueueConnectionConfig } from './flow-queues';
 import { workerOptionsFor, type QueueRegistry } from './flow-table';
 import { FlowWorkers } from './flow-workers';
-import { createRedisConnection, type RedisClient } from './redis-connection';
+import { createRedisConnection, redisTargetOf, type RedisClient } from './redis-connection';
 
 export interface FlowWorkerModuleOptions<Q extends string> {
   /** The flow library's module class. */

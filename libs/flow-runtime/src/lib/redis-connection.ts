@@ -3,11 +3,26 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 /** Every Redis client of Starchart: one server, or a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
 
-/** Where Redis is (REDIS_URL, REDIS_CLUSTER). */
+/** Where Redis is (REDIS_URL, REDIS_CLUSTER, REDIS_CLUSTER_NODES). */
 export interface RedisTarget {
   url: string;
   /** The URL names one node of a Redis Cluster; the client learns the others from it. */
   cluster?: boolean;
+  /** More nodes to start from (`host:port`), so that a client can reconnect while one is down. */
+  seeds?: readonly string[];
+}
+
+/** The Redis of a library's queues (their REDIS_* settings), for every client beside them. */
+export function redisTargetOf(config: {
+  redisUrl: string;
+  redisCluster?: boolean;
+  redisClusterNodes?: readonly string[];
+}): RedisTarget {
+  return {
+    url: config.redisUrl,
+    cluster: config.redisCluster ?? false,
+    ...(config.redisClusterNodes && { seeds: config.redisClusterNodes }),
+  };
 }
 
 /** How one client behaves while Redis, or a node of the cluster, is away. */
@@ -75,7 +90,14 @@ export function createRedisClient(target: RedisTarget, options: RedisClientOptio
     // the configured host, so nodes are reached by address as announced, without a lookup.
     ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
   };
-  return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], cluster);
+  const seeds = [`${url.hostname}:${url.port || 6379}`, ...(target.seeds ?? [])];
+  return new Cluster(
+    [...new Set(seeds)].map((seed) => {
+      const separator = seed.lastIndexOf(':');
+      return { host: seed.slice(0, separator), port: Number(seed.slice(separator + 1)) };
+    }),
+    cluster,
+  );
 }
 
 export type RedisRole = 'worker' | 'producer';
