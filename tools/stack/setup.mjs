@@ -26,6 +26,7 @@ const SYSTEM_PACKAGES = [
   { name: 'openssl', files: [BIN.openssl] },
   { name: 'dnsutils', files: [BIN.dig] },
   { name: 'iproute2', files: [BIN.ss] },
+  { name: 'haproxy', files: [BIN.haproxy] },
   { name: 'prometheus', files: [PROMETHEUS_BIN.prometheus, PROMETHEUS_BIN.promtool] },
 ];
 const BROWSER_PACKAGE = { name: 'chromium', files: ['/usr/bin/chromium'] };

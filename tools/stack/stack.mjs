@@ -53,6 +53,8 @@ export const BIN = Object.freeze({
   dig: '/usr/bin/dig',
   // The exactly-once mail test finds the worker in the middle of a send by its socket.
   ss: '/usr/bin/ss',
+  // The load balancer in front of several api processes (the scale-out test).
+  haproxy: '/usr/sbin/haproxy',
 });
 
 /**
