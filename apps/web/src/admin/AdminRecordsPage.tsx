@@ -9,7 +9,7 @@ import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
 import { displayValue, formatDateTime, timeAgo } from '../records/format';
-import { Pager } from './Pager';
+import { Pager } from '../components/Pager';
 import { RetryButton } from './RetryButton';
 import { useCursorPages } from './use-cursor-pages';
 

@@ -8,7 +8,7 @@ import { useDocumentTitle } from '../app/use-document-title';
 import { Empty, Loading } from '../components/States';
 import { FailurePage } from '../pages/ErrorPages';
 import { formatDateTime } from '../records/format';
-import { Pager } from './Pager';
+import { Pager } from '../components/Pager';
 import { useCursorPages } from './use-cursor-pages';
 
 const PAGE_SIZE = 50;

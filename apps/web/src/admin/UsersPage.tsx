@@ -9,7 +9,7 @@ import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
 import { formatDateTime, timeAgo } from '../records/format';
-import { Pager } from './Pager';
+import { Pager } from '../components/Pager';
 import { useCursorPages } from './use-cursor-pages';
 
 const PAGE_SIZE = 25;

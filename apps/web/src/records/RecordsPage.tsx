@@ -6,6 +6,7 @@ import { useResource } from '../api/use-resource';
 import { useServices } from '../app/services';
 import { useDocumentTitle } from '../app/use-document-title';
 import { CopyButton } from '../components/CopyButton';
+import { Pager } from '../components/Pager';
 import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
@@ -160,27 +161,14 @@ function RecordsTable({
           </tbody>
         </table>
       </div>
-      <nav className="pager" aria-label="Pages of records">
-        <button
-          type="button"
-          className="button button--quiet"
-          disabled={pageNumber <= 1}
-          onClick={onPrevious}
-        >
-          ← Previous
-        </button>
-        <span>
-          Page {pageNumber} of {pages} · {page.total} {page.total === 1 ? 'record' : 'records'}
-        </span>
-        <button
-          type="button"
-          className="button button--quiet"
-          disabled={!page.nextCursor}
-          onClick={() => page.nextCursor && onNext(page.nextCursor)}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager
+        label="Pages of records"
+        pageNumber={pageNumber}
+        nextCursor={page.nextCursor}
+        onPrevious={onPrevious}
+        onNext={onNext}
+        summary={`Page ${pageNumber} of ${pages} · ${page.total} ${page.total === 1 ? 'record' : 'records'}`}
+      />
     </>
   );
 }

@@ -1,16 +1,23 @@
-/** Previous and next for keyset pages: the api tells whether a next page exists, not how many. */
+import type { ReactNode } from 'react';
+
+/**
+ * Previous and next for keyset pages: the api tells whether a next page exists. Between them,
+ * "Page N", or what the page knows besides (the records list also knows the total).
+ */
 export function Pager({
   label,
   pageNumber,
   nextCursor,
   onPrevious,
   onNext,
+  summary = `Page ${pageNumber}`,
 }: {
   label: string;
   pageNumber: number;
   nextCursor: string | null;
   onPrevious: () => void;
   onNext: (cursor: string) => void;
+  summary?: ReactNode;
 }) {
   return (
     <nav className="pager" aria-label={label}>
@@ -22,7 +29,7 @@ export function Pager({
       >
         ← Previous
       </button>
-      <span>Page {pageNumber}</span>
+      <span>{summary}</span>
       <button
         type="button"
         className="button button--quiet"
