@@ -16,6 +16,8 @@ const SETUP_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 90_000;
 const QUOTA = 10;
 const WRITES_PER_MINUTE = 30;
+// Route 53 as the emulator enforces it, and the one budget all three workers share through Redis.
+const ROUTE53_RPS = 4;
 
 interface Answer {
   status: number;
@@ -102,9 +104,13 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
         REDIS_CLUSTER_NODES: cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
         RECORD_QUOTA: String(QUOTA),
         RATE_LIMIT_PER_MINUTE: String(WRITES_PER_MINUTE),
+        ROUTE53_RATE_PER_SECOND: String(ROUTE53_RPS),
+        // One call per record (no batching): three workers on their own would send 3 × 4 calls/s.
+        ROUTE53_BATCHING: 'off',
         LOG_LEVEL: 'error',
       },
     });
+    await emulator('POST', 'config', { rps: ROUTE53_RPS, burst: ROUTE53_RPS });
     // The second api: the built app on the same database, queues and Redis Cluster.
     const secondPort = await freePort();
     const secondEnv = {
@@ -160,6 +166,16 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
     await api?.close().catch(() => undefined);
     await own?.down();
   }, SETUP_TIMEOUT_MS);
+
+  async function emulator(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${own?.state.emulator.apiUrl ?? ''}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status}`);
+    return response.json();
+  }
 
   async function post(
     token: string,
@@ -246,6 +262,15 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
       ])) as { id: string }[];
       expect(idemRows).toHaveLength(1);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null, null]);
+      // The shared Route 53 budget held across the three workers: the emulator throttled nothing.
+      const counters = (await emulator('GET', 'counters')) as {
+        requests: Record<string, number>;
+        throttled: number;
+      };
+      const calls = Object.values(counters.requests).reduce((sum, n) => sum + n, 0);
+      process.stdout.write(`scale-out: ${calls} Route 53 calls, ${counters.throttled} throttled\n`);
+      expect(counters.throttled).toBe(0);
+      expect(counters.requests['ChangeResourceRecordSets']).toBeGreaterThanOrEqual(QUOTA + 1);
     },
     TEST_TIMEOUT_MS,
   );
