@@ -59,7 +59,16 @@ export function appEnv(stack, { apiPort = 3000, boardPort = 3002, board } = {}) 
   const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'log',
-    REDIS_URL: redis.url,
+    // A stack started with a Redis Cluster (`npm start -- --redis-cluster`) puts the apps on it.
+    ...(stack.redisCluster
+      ? {
+          REDIS_URL: stack.redisCluster.url,
+          REDIS_CLUSTER: 'true',
+          REDIS_CLUSTER_NODES: stack.redisCluster.nodes
+            .map((/** @type {{ port: number }} */ node) => `127.0.0.1:${node.port}`)
+            .join(','),
+        }
+      : { REDIS_URL: redis.url }),
     QUEUE_PREFIX: '{starchart}',
     DATABASE_URL: `mysql://${encodeURIComponent(mysql.user)}:${encodeURIComponent(mysql.password)}@${mysql.host}:${mysql.port}/${mysql.database}`,
     ROOT_DOMAIN: emulator.rootDomain,

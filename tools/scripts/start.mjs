@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: set up, start the local stack, the api, worker and board and the web portal, print
 // their URLs,
-// and stop everything on Ctrl-C.
+// and stop everything on Ctrl-C. `npm start -- --redis-cluster` puts the apps on a local Redis
+// Cluster (3 masters, 3 replicas, free ports, fresh at each start) instead of the single Redis.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,7 @@ const stack = await startStack({
   ports: 'fixed',
   rootDomain: 'starchart.localhost',
   emulator: { insyncDelayMs: 2000, rps: 5, burst: 5 },
+  redisCluster: process.argv.includes('--redis-cluster'),
   log: (line) => console.log(`    ${line}`),
 });
 
@@ -131,7 +133,7 @@ Starchart is starting:
   route53  ${stack.emulator.apiUrl}        (emulator; DNS on 127.0.0.1:${stack.emulator.dnsPort}, zone ${stack.emulator.rootDomain})
   acme     ${stack.pebble.directoryUrl} (Pebble)
   mail     ${stack.mail.webUrl}        (MailDev inbox: every mail Starchart sends; SMTP ${stack.mail.smtpUrl})
-  redis    ${stack.redis.url}
+  redis    ${env.REDIS_URL}${stack.redisCluster ? ` (Redis Cluster: ${env.REDIS_CLUSTER_NODES})` : ''}
   mysql    ${env.DATABASE_URL}
   dev-idp  ${stack.devIdp.issuer}        (OpenID provider; the api trusts its tokens, audience ${stack.devIdp.audience})
 
