@@ -14,11 +14,13 @@ import { memory } from './scenarios/memory';
 import { RAW_WORKER_COMMAND, runRawWorker } from './scenarios/raw-bullmq';
 import { reconcile } from './scenarios/reconcile';
 import { scale } from './scenarios/scale';
+import { scaleOut } from './scenarios/scale-out';
 import { throughput } from './scenarios/throughput';
 
 const SCENARIOS: Record<string, (context: BenchContext) => Promise<ScenarioResult>> = {
   throughput,
   scale,
+  'scale-out': scaleOut,
   latency,
   memory,
   certificates,
@@ -63,6 +65,7 @@ async function bench(argv: string[]): Promise<number> {
     emulator: { insyncDelayMs: 0, rps: 0 },
     // The bench signs its own HS256 tokens with the development secret.
     devIdp: false,
+    redisCluster: selected.includes('scale-out'),
   });
   const results: ScenarioResult[] = [];
   const failures: Failure[] = [];
@@ -78,7 +81,8 @@ async function bench(argv: string[]): Promise<number> {
   try {
     const context = await BenchContext.create(
       stack,
-      appEnvModule.appEnv(stack),
+      // Every scenario runs on the single Redis; scale-out puts some runs on the cluster itself.
+      appEnvModule.appEnv({ ...stack, redisCluster: null }),
       appEnvModule.DEV_JWT_SECRET,
       (app) => appEnvModule.nodeOptionsFor(app),
     );

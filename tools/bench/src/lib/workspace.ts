@@ -10,6 +10,8 @@ export interface StackState {
   mysql: { host: string; port: number; user: string; password: string; database: string };
   emulator: { apiUrl: string; dnsPort: number; zoneId: string | null; rootDomain: string } | null;
   pebble: { directoryUrl: string };
+  /** Started only for the scenarios that compare it with the single Redis (scale-out). */
+  redisCluster?: { url: string; nodes: { port: number }[] } | null;
 }
 
 interface StartStackOptions {
@@ -19,6 +21,7 @@ interface StartStackOptions {
   emulator: { insyncDelayMs?: number; rps?: number; burst?: number };
   /** false: no OpenID provider; the apps then verify tokens with the development secret. */
   devIdp: false;
+  redisCluster?: boolean;
   log?: (line: string) => void;
 }
 
