@@ -208,6 +208,47 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     expect(flows).toHaveLength(1);
   });
 
+  it('tries a failed renewal again after its backoff, the current certificate still served', async () => {
+    const sql = 'SELECT status, version, flow_id FROM certificates WHERE id = ?';
+    const [before] = (await api.sql(sql, [issued.id])) as {
+      status: string;
+      version: number;
+      flow_id: string;
+    }[];
+    await makeDue(api, issued.id);
+    // Two renewals failed in a row: the next one waits 2 h (1 h doubling) after the last.
+    const failed = (minutesAgo: number): Promise<unknown> =>
+      api.sql(
+        "UPDATE certificates SET status = 'failed', status_reason = 'the CA said no', " +
+          'renewal_failures = 2, updated_at = NOW(3) - INTERVAL ? MINUTE WHERE id = ?',
+        [minutesAgo, issued.id],
+      );
+    await failed(115);
+    await withRenewals(
+      api,
+      async (renewals) => expect(await renewals.renewDue()).toEqual([]),
+      () => Promise.reject(new Error('nothing is due')),
+    );
+    const served = `/api/v1/certificates/${issued.id}/fullchain.pem`;
+    expect((await api.request('GET', served, { token })).status).toBe(200);
+    await failed(125);
+    await withRenewals(
+      api,
+      async (renewals) => expect(await renewals.renewDue()).toEqual([issued.id]),
+      () => Promise.resolve('not added in this test'),
+    );
+    expect(await api.sql(sql, [issued.id])).toEqual([
+      expect.objectContaining({ status: 'renewing', version: (before?.version ?? 0) + 1 }),
+    ]);
+    expect((await api.request('GET', served, { token })).status).toBe(200);
+    // Back as it was, for the next test.
+    await api.sql(
+      'UPDATE certificates SET status = ?, status_reason = NULL, renewal_failures = 0, ' +
+        'version = ?, flow_id = ?, updated_at = NOW(3) - INTERVAL 1 HOUR WHERE id = ?',
+      [before?.status, before?.version, before?.flow_id, issued.id],
+    );
+  });
+
   it('deletes an issued certificate', async () => {
     const path = `/api/v1/certificates/${issued.id}`;
     expect((await api.request('DELETE', path, { token })).status).toBe(204);

@@ -143,8 +143,12 @@ describe('mails about certificates: issued, failed, renewal failed, expiring (Pe
     expect(renewal?.text).toContain(`stays valid until ${validTo.toUTCString()}`);
 
     // The next renewal runs find it ending within 14 days with no renewal: one mail for both.
+    // Neither tries the renewal again: the first retry waits an hour after the failure.
     await runRenewals();
     await runRenewals();
+    expect(
+      await api.sql('SELECT status, renewal_failures FROM certificates WHERE id = ?', [id]),
+    ).toEqual([{ status: 'failed', renewal_failures: 1 }]);
     const all = await inbox.waitFor([aliceMail], 3, { settleMs: 2_000 });
     expect(all.map((mail) => mail.subject)).toEqual([
       `[Starchart] Your certificate for ${issued.domains.join(', ')} is ready`,

@@ -148,6 +148,8 @@ describe('loadWorkerConfig', () => {
         keyType: 'ecdsa-p256',
         renewBeforeDays: 30,
         renewEveryMs: 6 * 3_600_000,
+        renewJitterMs: 2 * 86_400_000,
+        renewRetry: { firstMs: 3_600_000, maxMs: 32 * 3_600_000 },
         resume: { everyMs: 300_000, graceMs: 120_000, maxResumes: 3 },
       });
     });
@@ -163,6 +165,9 @@ describe('loadWorkerConfig', () => {
         ACME_DNS_CHECK_SERVER: '127.0.0.1:1053',
         CERT_RENEW_BEFORE_DAYS: '20',
         CERT_RENEW_EVERY: '30m',
+        CERT_RENEW_JITTER: '12h',
+        CERT_RENEW_RETRY_FIRST: '30m',
+        CERT_RENEW_RETRY_MAX: '8h',
       }).certificates;
       expect(config).toMatchObject({
         acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
@@ -171,6 +176,8 @@ describe('loadWorkerConfig', () => {
         dnsCheckServer: '127.0.0.1:1053',
         renewBeforeDays: 20,
         renewEveryMs: 1_800_000,
+        renewJitterMs: 43_200_000,
+        renewRetry: { firstMs: 1_800_000, maxMs: 8 * 3_600_000 },
       });
     });
 

@@ -9,6 +9,7 @@ import {
   type EncryptionConfig,
 } from './cert-flow-options';
 import { encryptionKeySchema } from './key-cipher';
+import type { RenewalRetry } from './renewal/renewal-schedule';
 
 const optionalString = z
   .string()
@@ -18,6 +19,24 @@ const optionalString = z
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `6h`, `30m`, `2d`... in ms, at least `minMs`. */
+function duration(fallback: string, minMs: number) {
+  return z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const match = DURATION.exec(text);
+      const ms = match?.[1] && match[2] ? Number(match[1]) * (UNIT_MS[match[2]] ?? 0) : -1;
+      if (ms < minMs)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration of ${minMs === 0 ? '0s' : `${minMs / 1_000}s`} or more, e.g. 6h or 30m`,
+        });
+      return ms;
+    });
+}
 
 /** Environment fragment of every app that reads or writes certificate private keys (api, worker). */
 export const certEncryptionEnvSchema = z.object({
@@ -56,20 +75,12 @@ export const acmeEnvSchema = z.object({
       .optional(),
   ),
   CERT_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
-  CERT_RENEW_EVERY: z
-    .string()
-    .trim()
-    .default('6h')
-    .transform((text, ctx) => {
-      const match = DURATION.exec(text);
-      const ms = match?.[1] && match[2] ? Number(match[1]) * (UNIT_MS[match[2]] ?? 0) : 0;
-      if (ms < 1_000)
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be a duration of 1s or more, e.g. 6h or 30m',
-        });
-      return ms;
-    }),
+  CERT_RENEW_EVERY: duration('6h', 1_000),
+  // Renewal times spread over this window, per certificate (0: all at two thirds).
+  CERT_RENEW_JITTER: duration('2d', 0),
+  // A failed renewal is tried again after the first, doubling up to the max.
+  CERT_RENEW_RETRY_FIRST: duration('1h', 1_000),
+  CERT_RENEW_RETRY_MAX: duration('32h', 1_000),
   // The safety net: up to a day between runs (0: off), like RECONCILE_EVERY_MS.
   CERT_RESUME_EVERY_MS: z.coerce
     .number()
@@ -96,6 +107,8 @@ export interface CertWorkerConfig {
   dnsCheckServer?: string;
   renewBeforeDays: number;
   renewEveryMs: number;
+  renewJitterMs: number;
+  renewRetry: RenewalRetry;
   resume: CertResumeSettings;
 }
 
@@ -143,6 +156,11 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
     ...(env.ACME_DNS_CHECK_SERVER !== undefined && { dnsCheckServer: env.ACME_DNS_CHECK_SERVER }),
     renewBeforeDays: env.CERT_RENEW_BEFORE_DAYS,
     renewEveryMs: env.CERT_RENEW_EVERY,
+    renewJitterMs: env.CERT_RENEW_JITTER,
+    renewRetry: {
+      firstMs: env.CERT_RENEW_RETRY_FIRST,
+      maxMs: Math.max(env.CERT_RENEW_RETRY_FIRST, env.CERT_RENEW_RETRY_MAX),
+    },
     resume: {
       everyMs: env.CERT_RESUME_EVERY_MS,
       graceMs: env.CERT_RESUME_GRACE_MS,

@@ -1,4 +1,5 @@
 import type { QueueConnectionConfig } from '@starchart/flow-runtime';
+import { DEFAULT_RENEWAL_RETRY, type RenewalRetry } from './renewal/renewal-schedule';
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
 export type CertQueueConfig = QueueConnectionConfig;
 
@@ -47,6 +48,10 @@ export interface CertFlowWorkerOptions {
   dnsCheckServer?: string;
   renewBeforeDays: number;
   renewEveryMs: number;
+  /** Renewal times of certificates are spread over this window (default 2 days). */
+  renewJitterMs?: number;
+  /** A failed renewal is tried again after firstMs, doubling to maxMs (default 1 h to 32 h). */
+  renewRetry?: RenewalRetry;
   resume?: CertResumeSettings;
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
@@ -61,12 +66,17 @@ export interface CertStepSettings {
   dnsCheckServer: string | undefined;
   renewBeforeDays: number;
   renewEveryMs: number;
+  renewJitterMs: number;
+  renewRetry: RenewalRetry;
   propagationDeadlineMs: number;
   orderDeadlineMs: number;
   resume: CertResumeSettings;
 }
 
 export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
+
+// 1,000 certificates issued in one minute renew over two days rather than in one run.
+export const DEFAULT_RENEW_JITTER_MS = 2 * 86_400_000;
 
 // Route 53 takes about a minute to reach INSYNC; ten is generous.
 const DEFAULT_PROPAGATION_DEADLINE_MS = 10 * 60_000;
@@ -79,6 +89,8 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     dnsCheckServer: options.dnsCheckServer,
     renewBeforeDays: options.renewBeforeDays,
     renewEveryMs: options.renewEveryMs,
+    renewJitterMs: options.renewJitterMs ?? DEFAULT_RENEW_JITTER_MS,
+    renewRetry: options.renewRetry ?? DEFAULT_RENEWAL_RETRY,
     propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
     resume: options.resume ?? DEFAULT_CERT_RESUME,

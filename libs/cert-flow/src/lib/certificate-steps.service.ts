@@ -246,6 +246,7 @@ export class CertificateSteps {
       const { affected } = await this.certificates.update(current, {
         status: 'issued',
         statusReason: null,
+        renewalFailures: 0,
       });
       return {
         outcome: affected ? 'issued' : 'gone',
@@ -257,6 +258,8 @@ export class CertificateSteps {
     const { affected } = await this.certificates.update(current, {
       status: 'failed',
       statusReason: reason,
+      // The renewal run waits longer after each renewal that failed in a row.
+      ...(job.op === 'renew' && { renewalFailures: () => 'renewal_failures + 1' }),
     });
     return { outcome: affected ? 'failed' : 'gone', reason, removedChallengeValues: removed };
   }

@@ -45,6 +45,7 @@ describe('persistence', () => {
       'RecordLifecycle1767744000000',
       'CertificateResumes1767830400000',
       'Notifications1767916800000',
+      'CertificateRenewalFailures1768003300000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

@@ -7,6 +7,7 @@ import { RecordsSearchIndex1767660000000 } from './1767660000000-records-search-
 import { RecordLifecycle1767744000000 } from './1767744000000-record-lifecycle';
 import { CertificateResumes1767830400000 } from './1767830400000-certificate-resumes';
 import { Notifications1767916800000 } from './1767916800000-notifications';
+import { CertificateRenewalFailures1768003300000 } from './1768003300000-certificate-renewal-failures';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RecordLifecycle1767744000000,
   CertificateResumes1767830400000,
   Notifications1767916800000,
+  CertificateRenewalFailures1768003300000,
 ];

@@ -1,14 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CertificateEntity, CertificatesRepository } from '@starchart/persistence';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
 import { CertFlowService, toCertJobData } from '../cert-flow.service';
-
-const DAY_MS = 86_400_000;
+import {
+  DEFAULT_RENEWAL_LIFETIME_FRACTION,
+  renewalRetryDelay,
+  renewalTime,
+  type RenewalSubject,
+  type RenewalTiming,
+} from './renewal-schedule';
 
 /**
- * Finds issued certificates that expire within the renewal window and starts one renewal flow
- * for each. Safe to run twice at once: the status moves from issued to renewing (the next
+ * Finds issued certificates whose renewal time has come (`renewalTime`: two thirds of the
+ * lifetime, spread per certificate, at the latest `renewBeforeDays` before the end) and starts
+ * one renewal flow for each, the earliest due first. Safe to run twice at once: the status moves from issued to renewing (the next
  * version) only for the run whose conditional update wins, and the flow's job ids derive from
  * the certificate's id and that version, so a second add adds nothing.
  */
@@ -25,17 +31,59 @@ export class CertificateRenewals {
 
   /** Returns the ids of the certificates it started renewing. */
   async renewDue(now = Date.now()): Promise<string[]> {
-    const horizon = new Date(now + this.settings.renewBeforeDays * DAY_MS);
-    const due = await this.dataSource.getRepository(CertificateEntity).find({
-      where: { status: 'issued', validTo: LessThan(horizon) },
-      order: { validTo: 'ASC' },
+    const timing: RenewalTiming = {
+      lifetimeFraction: DEFAULT_RENEWAL_LIFETIME_FRACTION,
+      jitterMs: this.settings.renewJitterMs,
+      renewBeforeDays: this.settings.renewBeforeDays,
+    };
+    const current = await this.dataSource.getRepository(CertificateEntity).find({
+      // The PEMs and the sealed key stay in the database: a run reads every certificate served.
+      select: {
+        id: true,
+        username: true,
+        domains: true,
+        status: true,
+        statusReason: true,
+        version: true,
+        flowId: true,
+        validFrom: true,
+        validTo: true,
+        renewalFailures: true,
+        updatedAt: true,
+      },
+      where: { status: In(['issued', 'failed']), certificatePem: Not(IsNull()) },
     });
+    const due = current
+      .flatMap(({ validFrom, validTo, ...rest }) =>
+        validFrom && validTo ? [{ ...rest, validFrom, validTo }] : [],
+      )
+      .map((certificate) => ({ certificate, at: this.dueAt(certificate, timing) }))
+      .filter(({ at }) => at <= now)
+      .sort((a, b) => a.at - b.at)
+      .map(({ certificate }) => certificate);
     const started: string[] = [];
     for (const certificate of due) {
       if (await this.renew(certificate)) started.push(certificate.id);
     }
     if (started.length > 0) this.logger.log(`renewing ${started.length} certificate(s)`);
     return started;
+  }
+
+  /**
+   * When the certificate is due: its renewal time; after a renewal failed (the certificate still
+   * served, its status failed), no earlier than the backoff after that failure.
+   */
+  private dueAt(
+    certificate: Pick<CertificateEntity, 'status' | 'renewalFailures' | 'updatedAt'> &
+      RenewalSubject,
+    timing: RenewalTiming,
+  ): number {
+    const at = renewalTime(certificate, timing).getTime();
+    if (certificate.status !== 'failed') return at;
+    const failures = Math.max(1, certificate.renewalFailures);
+    const retryAt =
+      certificate.updatedAt.getTime() + renewalRetryDelay(failures, this.settings.renewRetry);
+    return Math.max(at, retryAt);
   }
 
   private async renew(certificate: CertificateEntity): Promise<boolean> {
@@ -52,13 +100,16 @@ export class CertificateRenewals {
     try {
       await this.flows.start(data);
     } catch (error) {
-      // Back to issued, so that the next run tries again.
-      await this.dataSource
-        .getRepository(CertificateEntity)
-        .update(
-          { id: certificate.id, status: 'renewing', flowId },
-          { status: 'issued', flowId: certificate.flowId, version: certificate.version },
-        );
+      // Back as it was, so that the next run tries again.
+      await this.dataSource.getRepository(CertificateEntity).update(
+        { id: certificate.id, status: 'renewing', flowId },
+        {
+          status: certificate.status,
+          statusReason: certificate.statusReason,
+          flowId: certificate.flowId,
+          version: certificate.version,
+        },
+      );
       throw error;
     }
     return true;

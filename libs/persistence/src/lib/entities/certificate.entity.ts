@@ -52,6 +52,10 @@ export class CertificateEntity {
   @Column({ type: 'int', unsigned: true, default: 0 })
   resumes!: number;
 
+  /** Renewals that failed in a row; 0 once one is issued. The renewal run backs off by it. */
+  @Column({ name: 'renewal_failures', type: 'int', unsigned: true, default: 0 })
+  renewalFailures!: number;
+
   /** The leaf certificate (PEM), once issued. */
   @Column({ name: 'certificate_pem', type: 'text', nullable: true })
   certificatePem!: string | null;
