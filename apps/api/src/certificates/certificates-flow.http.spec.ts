@@ -177,6 +177,7 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     expect(schedulers.map((scheduler) => scheduler.key)).toContain(RENEWAL_SCHEDULER_ID);
 
     const before = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
+    const keyBefore = await pem(api, token, issued.id, 'privkey.pem');
     await makeDue(api, issued.id);
 
     const rowsAtStart = await withRenewals(api, async (renewals) => {
@@ -202,10 +203,36 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     expect(renewed.validTo).toBe(new Date(after.validTo).toISOString());
     const key = await pem(api, token, issued.id, 'privkey.pem');
     expect(after.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    // A renewal gets a new private key by default.
+    expect(key).not.toBe(keyBefore);
+    expect(after.publicKey.export({ type: 'spki', format: 'der' })).not.toEqual(
+      before.publicKey.export({ type: 'spki', format: 'der' }),
+    );
     const flows = (await api.queueKeys()).filter((key) =>
       /:cleanup-challenge:renew-[^:]+$/.test(key),
     );
     expect(flows).toHaveLength(1);
+  });
+
+  it('keeps the private key on renewal with CERT_RENEW_REUSE_KEY=true', async () => {
+    await worker.stop();
+    worker = await startWorker({ ...api.env, CERT_RENEW_REUSE_KEY: 'true' });
+    try {
+      const before = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
+      const keyBefore = await pem(api, token, issued.id, 'privkey.pem');
+      await makeDue(api, issued.id);
+      await withRenewals(api, async (renewals) =>
+        expect(await renewals.renewDue()).toEqual([issued.id]),
+      );
+      await waitForCertificate(api, token, issued.id, 'issued', worker);
+      const after = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'));
+      expect(after.serialNumber).not.toBe(before.serialNumber);
+      expect(await pem(api, token, issued.id, 'privkey.pem')).toBe(keyBefore);
+      expect(after.checkPrivateKey(createPrivateKey(keyBefore))).toBe(true);
+    } finally {
+      await worker.stop();
+      worker = await startWorker(api.env);
+    }
   });
 
   it('tries a failed renewal again after its backoff, the current certificate still served', async () => {

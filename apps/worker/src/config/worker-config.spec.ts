@@ -150,6 +150,7 @@ describe('loadWorkerConfig', () => {
         renewEveryMs: 6 * 3_600_000,
         renewJitterMs: 2 * 86_400_000,
         renewRetry: { firstMs: 3_600_000, maxMs: 32 * 3_600_000 },
+        renewReuseKey: false,
         resume: { everyMs: 300_000, graceMs: 120_000, maxResumes: 3 },
       });
     });
@@ -168,6 +169,7 @@ describe('loadWorkerConfig', () => {
         CERT_RENEW_JITTER: '12h',
         CERT_RENEW_RETRY_FIRST: '30m',
         CERT_RENEW_RETRY_MAX: '8h',
+        CERT_RENEW_REUSE_KEY: 'true',
       }).certificates;
       expect(config).toMatchObject({
         acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
@@ -178,6 +180,7 @@ describe('loadWorkerConfig', () => {
         renewEveryMs: 1_800_000,
         renewJitterMs: 43_200_000,
         renewRetry: { firstMs: 1_800_000, maxMs: 8 * 3_600_000 },
+        renewReuseKey: true,
       });
     });
 

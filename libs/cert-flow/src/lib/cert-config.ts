@@ -81,6 +81,8 @@ export const acmeEnvSchema = z.object({
   // A failed renewal is tried again after the first, doubling up to the max.
   CERT_RENEW_RETRY_FIRST: duration('1h', 1_000),
   CERT_RENEW_RETRY_MAX: duration('32h', 1_000),
+  // A renewal gets a new private key unless this is true (the key then stays the same).
+  CERT_RENEW_REUSE_KEY: z.stringbool({ error: 'must be true or false' }).default(false),
   // The safety net: up to a day between runs (0: off), like RECONCILE_EVERY_MS.
   CERT_RESUME_EVERY_MS: z.coerce
     .number()
@@ -109,6 +111,7 @@ export interface CertWorkerConfig {
   renewEveryMs: number;
   renewJitterMs: number;
   renewRetry: RenewalRetry;
+  renewReuseKey: boolean;
   resume: CertResumeSettings;
 }
 
@@ -161,6 +164,7 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
       firstMs: env.CERT_RENEW_RETRY_FIRST,
       maxMs: Math.max(env.CERT_RENEW_RETRY_FIRST, env.CERT_RENEW_RETRY_MAX),
     },
+    renewReuseKey: env.CERT_RENEW_REUSE_KEY,
     resume: {
       everyMs: env.CERT_RESUME_EVERY_MS,
       graceMs: env.CERT_RESUME_GRACE_MS,

@@ -52,6 +52,8 @@ export interface CertFlowWorkerOptions {
   renewJitterMs?: number;
   /** A failed renewal is tried again after firstMs, doubling to maxMs (default 1 h to 32 h). */
   renewRetry?: RenewalRetry;
+  /** A renewal keeps the certificate's private key instead of a new one (default false). */
+  renewReuseKey?: boolean;
   resume?: CertResumeSettings;
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
@@ -68,6 +70,7 @@ export interface CertStepSettings {
   renewEveryMs: number;
   renewJitterMs: number;
   renewRetry: RenewalRetry;
+  renewReuseKey: boolean;
   propagationDeadlineMs: number;
   orderDeadlineMs: number;
   resume: CertResumeSettings;
@@ -91,6 +94,7 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     renewEveryMs: options.renewEveryMs,
     renewJitterMs: options.renewJitterMs ?? DEFAULT_RENEW_JITTER_MS,
     renewRetry: options.renewRetry ?? DEFAULT_RENEWAL_RETRY,
+    renewReuseKey: options.renewReuseKey ?? false,
     propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
     resume: options.resume ?? DEFAULT_CERT_RESUME,

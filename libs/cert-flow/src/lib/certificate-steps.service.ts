@@ -184,14 +184,15 @@ export class CertificateSteps {
     job: CertJobData,
     checked: CreateAcmeOrderResult,
   ): Promise<FinalizeCertificateResult> {
-    await this.currentRow(job);
-    return this.account.withClient((client) => this.finalizeWith(client, job, checked));
+    const row = await this.currentRow(job);
+    return this.account.withClient((client) => this.finalizeWith(client, job, checked, row));
   }
 
   private async finalizeWith(
     client: acme.Client,
     job: CertJobData,
     checked: CreateAcmeOrderResult,
+    row: CertificateEntity,
   ): Promise<FinalizeCertificateResult> {
     let order = await client.getOrder(toOrder(checked.order));
     if (order.status === 'processing' || order.status === 'valid')
@@ -200,7 +201,7 @@ export class CertificateSteps {
       );
     if (order.status !== 'ready')
       throw new OrderInvalidError(`the order is ${order.status}, not ready; order again`);
-    const key = await createKey(this.settings.keyType);
+    const key = await this.keyFor(job, row);
     const [, csr] = await acme.crypto.createCsr(
       { commonName: job.domains[0], altNames: job.domains },
       key,
@@ -230,6 +231,16 @@ export class CertificateSteps {
     );
     if (!affected) throw new CertificateGoneError(job.certificateId);
     return { validFrom: validFrom.toISOString(), validTo: validTo.toISOString() };
+  }
+
+  /**
+   * A new private key, unless this is a renewal and CERT_RENEW_REUSE_KEY keeps the current one
+   * (then the key type stays the current key's, whatever CERT_KEY_TYPE says now).
+   */
+  private async keyFor(job: CertJobData, row: CertificateEntity): Promise<Buffer> {
+    if (job.op === 'renew' && this.settings.renewReuseKey && row.privateKeyEncrypted !== null)
+      return Buffer.from(this.cipher.decrypt(row.privateKeyEncrypted));
+    return createKey(this.settings.keyType);
   }
 
   /**
