@@ -4,6 +4,8 @@ export interface EmulatorConfig {
   insyncDelayMs: number;
   rps: number;
   burst: number;
+  /** MAX_RRSETS_BY_ZONE of every zone without a quota of its own. */
+  maxRecordSetsPerZone: number;
 }
 
 export interface EmulatorCounters {
