@@ -3,7 +3,7 @@ import { messageIdOf, testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
-import { mailEnv, stackInbox } from '../support/mail';
+import { mailEnv, stackInbox, seedPeopleWithExpiringRecords } from '../support/mail';
 import {
   pidOfLocalPort,
   startSmtpHoldingProxy,
@@ -13,7 +13,6 @@ import { startWorker, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(90_000);
 
-const DAY_MS = 86_400_000;
 const PEOPLE = 4;
 // Per person: one record expired, one 5 days and one 20 days from its expiry.
 const MAILS_EACH = 3;
@@ -35,21 +34,15 @@ describe('every notice is mailed exactly once (two workers, two runs, a worker k
     workers.push(...(await Promise.all([startWorker(env), startWorker(env)])));
     redis = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
     expiryQueue = new Queue(EXPIRE_RECORDS_QUEUE, { connection: redis, prefix: api.queuePrefix });
-    for (const [index, username] of people.entries()) {
-      const token = await api.token(username, { email: addresses[index] });
-      expect((await api.request('GET', '/api/v1/me/notifications', { token })).status).toBe(200);
-      for (const [name, days] of [
+    await seedPeopleWithExpiringRecords(
+      api,
+      people.map((username, index) => ({ username, email: addresses[index] ?? '' })),
+      [
         ['gone', -1],
         ['soon', 5],
         ['later', 20],
-      ] as const) {
-        const id = await api.seedRecord(username, { name });
-        await api.sql('UPDATE dns_records SET expires_at = ? WHERE id = ?', [
-          new Date(Date.now() + days * DAY_MS),
-          id,
-        ]);
-      }
-    }
+      ],
+    );
   });
 
   afterAll(async () => {

@@ -3,14 +3,12 @@ import { messageIdOf, testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
-import { mailEnv } from '../support/mail';
+import { mailEnv, seedPeopleWithExpiringRecords } from '../support/mail';
 import { sample, scrape } from '../support/prometheus-text';
 import { startMailDev, type MailDevProcess } from '../support/maildev-process';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(90_000);
-
-const DAY_MS = 86_400_000;
 
 describe('mail while the mail server is down (MailDev stopped, then started again)', () => {
   let api: ApiHarness;
@@ -31,20 +29,14 @@ describe('mail while the mail server is down (MailDev stopped, then started agai
     });
     redis = new Redis(testStack().redis.url, { maxRetriesPerRequest: null });
     expiryQueue = new Queue(EXPIRE_RECORDS_QUEUE, { connection: redis, prefix: api.queuePrefix });
-    for (const [index, username] of people.entries()) {
-      const token = await api.token(username, { email: addresses[index] });
-      expect((await api.request('GET', '/api/v1/me/notifications', { token })).status).toBe(200);
-      for (const [name, days] of [
+    await seedPeopleWithExpiringRecords(
+      api,
+      people.map((username, index) => ({ username, email: addresses[index] ?? '' })),
+      [
         ['gone', -1],
         ['soon', 5],
-      ] as const) {
-        const id = await api.seedRecord(username, { name });
-        await api.sql('UPDATE dns_records SET expires_at = ? WHERE id = ?', [
-          new Date(Date.now() + days * DAY_MS),
-          id,
-        ]);
-      }
-    }
+      ],
+    );
   });
 
   afterAll(async () => {
