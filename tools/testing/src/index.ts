@@ -7,3 +7,4 @@ export * from './lib/dev-idp';
 export * from './lib/sign-in';
 export * from './lib/maildev';
 export * from './lib/chromium';
+export * from './lib/ports';

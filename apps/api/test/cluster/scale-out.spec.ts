@@ -1,8 +1,7 @@
-import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
+import { freePort, type PrivateStack, startPrivateStack, uniqueId } from '@starchart/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { readEvents } from '../support/sse';
@@ -26,18 +25,6 @@ interface Answer {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 interface Child {
   child: ChildProcess;

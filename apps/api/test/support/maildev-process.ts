@@ -1,7 +1,6 @@
-import { MailDevInbox } from '@starchart/testing';
+import { freePort, MailDevInbox } from '@starchart/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
 const MAILDEV = resolve(__dirname, '../../../../node_modules/maildev/dist/bin/maildev.js');
@@ -12,15 +11,6 @@ export interface MailDevProcess {
   inbox: MailDevInbox;
   stop(): Promise<void>;
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export async function startMailDev(): Promise<MailDevProcess> {

@@ -1,7 +1,6 @@
-import { mysqlUrl, testStack, uniqueId, type TestStack } from '@starchart/testing';
+import { freePort, mysqlUrl, testStack, type TestStack, uniqueId } from '@starchart/testing';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
@@ -38,15 +37,6 @@ export interface Portal {
   /** Everything the api and the worker printed, for a failing test's message. */
   output(): string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 async function onDatabaseServer(stack: TestStack, sql: string): Promise<void> {
