@@ -96,4 +96,20 @@ describe('certificates when the CA forgets or deactivates the ACME account', () 
     expect(after.accountUrl).not.toBe(before.accountUrl);
     expect(worker.output()).toContain(`refuses the ACME account ${before.accountUrl} and its key`);
   });
+
+  it('keeps issuing with a configured ACME_ACCOUNT_KEY across worker restarts and a Pebble restart', async () => {
+    // An operator's own account key: the first worker registers it, every later one finds the
+    // account the CA already has for it, and after a Pebble restart it is registered again.
+    const accountKey = (await acme.crypto.createPrivateKey()).toString();
+    const keyed = { ...api.env, ACME_ACCOUNT_KEY: accountKey };
+    await worker.stop();
+    worker = await startWorker(keyed);
+    await orderAndWait();
+    await worker.stop();
+    worker = await startWorker(keyed);
+    await orderAndWait();
+    await stack.stop('pebble');
+    await stack.start('pebble');
+    await orderAndWait();
+  });
 });

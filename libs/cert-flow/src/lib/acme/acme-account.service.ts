@@ -135,10 +135,20 @@ export class AcmeAccountService {
     });
   }
 
-  /** Registers `accountKey` (the CA answers with the account it has for it, or a new one). */
+  /**
+   * The account the CA has for `accountKey`, registered first if it has none. Asked with
+   * `onlyReturnExisting` (RFC 8555 §7.3.1): registering a known key again makes acme-client
+   * follow up with an account update that, without a change in it, a CA may refuse (Pebble
+   * answers "Use POST-as-GET … instead of doing an empty update").
+   */
   private async createAccount(accountKey: string): Promise<acme.Client> {
     const client = new acme.Client({ directoryUrl: this.config.directoryUrl, accountKey });
-    await client.createAccount(this.accountRequest());
+    try {
+      await client.createAccount({ onlyReturnExisting: true });
+    } catch (error) {
+      if (!isAccountDoesNotExist(error)) throw error;
+      await client.createAccount(this.accountRequest());
+    }
     return client;
   }
 
@@ -175,4 +185,12 @@ export class AcmeAccountService {
 
 async function newAccountKey(): Promise<string> {
   return (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+}
+
+/** The CA's answer to `onlyReturnExisting` for a key it has no account for. */
+function isAccountDoesNotExist(error: unknown): boolean {
+  return (
+    error instanceof AcmeAccountRefusedError &&
+    error.message.includes('urn:ietf:params:acme:error:accountDoesNotExist')
+  );
 }
