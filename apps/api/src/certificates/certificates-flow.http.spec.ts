@@ -15,7 +15,7 @@ import {
 import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createPrivateKey, generateKeyPairSync, randomUUID, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -529,31 +529,6 @@ describe('a certificate order while the CA cannot be reached', () => {
       attempts: 1,
       failedReason: expect.stringContaining('the ACME server cannot be reached: ECONNREFUSED'),
     });
-  });
-
-  it('deletes nothing (503) when the CA cannot be reached to revoke an issued certificate', async () => {
-    const offline = await startApi({
-      env: { ...certEnv(), ACME_DIRECTORY_URL: await closedPortUrl() },
-    });
-    try {
-      const username = uniqueId('frank');
-      const token = await offline.token(username);
-      const id = randomUUID();
-      await offline.sql(
-        "INSERT INTO certificates (id, username, domains, status, version, certificate_pem) VALUES (?, ?, '[]', 'issued', 1, ?)",
-        [id, username, '-----BEGIN CERTIFICATE-----\nnot reached\n-----END CERTIFICATE-----'],
-      );
-      const answer = await offline.request('DELETE', `/api/v1/certificates/${id}`, { token });
-      expect(answer.status).toBe(503);
-      expect(answer.json).toMatchObject({
-        detail: expect.stringContaining('The CA cannot be reached to revoke the certificate'),
-      });
-      expect(
-        await offline.sql('SELECT status, status_reason FROM certificates WHERE id = ?', [id]),
-      ).toEqual([{ status: 'issued', status_reason: null }]);
-    } finally {
-      await offline.close();
-    }
   });
 });
 
