@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { CertFlowModule, CertRevocationModule } from '@starchart/cert-flow';
+import { CertFlowModule } from '@starchart/cert-flow';
 import { DnsFlowModule } from '@starchart/dns-flow';
 import { redisTargetOf } from '@starchart/flow-runtime';
 import { PersistenceModule } from '@starchart/persistence';
@@ -49,10 +49,6 @@ export class AppModule {
         // Producer side only: the api adds flows, the worker app processes them.
         DnsFlowModule.forRoot({ queue: config.queue }),
         CertFlowModule.forRoot({ queue: config.queue }),
-        // The ACME account, to revoke a certificate before it is deleted.
-        ...(config.acme && config.certEncryption
-          ? [CertRevocationModule.forRoot({ acme: config.acme, encryption: config.certEncryption })]
-          : []),
       ],
       controllers: [
         HealthController,

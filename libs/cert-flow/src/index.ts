@@ -10,8 +10,3 @@ export * from './lib/queues';
 export { CertificateRenewals } from './lib/renewal/certificate-renewals.service';
 export { RENEWAL_SCHEDULER_ID, RESUME_SCHEDULER_ID } from './lib/cert-schedules';
 export { CertFlowQueues } from './lib/cert-flow-queues';
-export {
-  CertificateRevoker,
-  CertRevocationModule,
-  RevocationRefusedError,
-} from './lib/acme/certificate-revoker';

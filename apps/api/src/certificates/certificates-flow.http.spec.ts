@@ -15,14 +15,13 @@ import {
 import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { type ApiHarness, startApi } from '../../test/support/api-harness';
 import {
   certEnv,
-  pebbleCertStatus,
   pebbleIssuers,
   waitForCertificate,
   type CertificateBody,
@@ -277,14 +276,10 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     );
   });
 
-  it('revokes an issued certificate at the CA (cessationOfOperation), then deletes it', async () => {
+  it('deletes an issued certificate', async () => {
     const path = `/api/v1/certificates/${issued.id}`;
-    const serial = new X509Certificate(await pem(api, token, issued.id, 'certificate.pem'))
-      .serialNumber;
-    expect(await pebbleCertStatus(serial)).toMatchObject({ Status: 'Valid' });
     expect((await api.request('DELETE', path, { token })).status).toBe(204);
     expect((await api.request('GET', path, { token })).status).toBe(404);
-    expect(await pebbleCertStatus(serial)).toMatchObject({ Status: 'Revoked', Reason: 5 });
   });
 });
 
@@ -336,54 +331,6 @@ async function withRenewals(
     await dataSource.destroy();
   }
 }
-
-describe('deleting a certificate the CA refuses to revoke', () => {
-  let api: ApiHarness;
-  let worker: WorkerProcess;
-
-  beforeAll(async () => {
-    // The api revokes with an ACME account of its own, which did not order the certificate:
-    // Pebble refuses it (unauthorized) even after the api registers that account again.
-    const otherAccount = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
-      .toString();
-    api = await startApi({ env: { ...certEnv(), ACME_ACCOUNT_KEY: otherAccount } });
-    const workerEnv = { ...api.env };
-    delete workerEnv['ACME_ACCOUNT_KEY'];
-    worker = await startWorker(workerEnv);
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
-
-  it('keeps the certificate, served, with the CA’s reason, and answers 409 problem+json', async () => {
-    const token = await api.token(uniqueId('carol'));
-    const ordered = await api.request('POST', '/api/v1/certificates', { token });
-    const { id } = ordered.json as CertificateBody;
-    await waitForCertificate(api, token, id, 'issued', worker);
-    const serial = new X509Certificate(await pem(api, token, id, 'certificate.pem')).serialNumber;
-
-    const answer = await api.request('DELETE', `/api/v1/certificates/${id}`, { token });
-    expect(answer.status).toBe(409);
-    expect(answer.headers.get('content-type')).toContain('application/problem+json');
-    expect(answer.json).toMatchObject({
-      detail: expect.stringMatching(
-        /^Not deleted: the CA refused to revoke the certificate: .*403 urn:ietf:params:acme:error:unauthorized/,
-      ),
-    });
-    const kept = await api.request('GET', `/api/v1/certificates/${id}`, { token });
-    expect(kept.json).toMatchObject({
-      status: 'issued',
-      statusReason: (answer.json as { detail: string }).detail,
-    });
-    expect(
-      (await api.request('GET', `/api/v1/certificates/${id}/fullchain.pem`, { token })).status,
-    ).toBe(200);
-    expect(await pebbleCertStatus(serial)).toMatchObject({ Status: 'Valid' });
-  });
-});
 
 describe('a certificate order that fails', () => {
   let api: ApiHarness;

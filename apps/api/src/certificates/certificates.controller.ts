@@ -157,16 +157,10 @@ export class CertificatesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({
-    summary: 'Revoke the certificate at the CA, then delete it',
-    description:
-      'An issued certificate is revoked first (reason cessationOfOperation); one never issued is only deleted. ' +
-      'If the CA refuses, the certificate stays, with the reason in statusReason.',
-  })
-  @ApiResponse({ status: 204, description: 'Revoked and deleted.' })
+  @ApiOperation({ summary: 'Delete the stored certificate' })
+  @ApiResponse({ status: 204, description: 'Deleted.' })
   @ApiProblem(404, 'No such certificate, or not yours.')
-  @ApiProblem(409, 'An order is still running, or the CA refused to revoke the certificate.')
-  @ApiProblem(503, 'The CA or the queue cannot be reached; nothing was deleted.')
+  @ApiProblem(409, 'An order is still running.')
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
     await this.certificates.remove(principal, id);
   }

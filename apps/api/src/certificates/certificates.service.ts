@@ -1,12 +1,9 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  AcmeUnavailableError,
   CertFlowService,
   certificateDomains,
-  CertificateRevoker,
   KeyCipher,
-  RevocationRefusedError,
   toCertJobData,
   type CertFlowStepView,
   type CertJobData,
@@ -17,7 +14,6 @@ import {
   CertificateEntity,
   CertificatesRepository,
   isDuplicateKey,
-  MAX_CERTIFICATE_REASON_LENGTH,
 } from '@starchart/persistence';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
@@ -29,7 +25,6 @@ import {
   CertificateExistsError,
   CertificateNotFoundError,
   CertificateNotIssuedError,
-  CertificateRevocationRefusedError,
   ForbiddenError,
   ServiceUnavailableError,
 } from '../problems/api-errors';
@@ -55,8 +50,6 @@ export class CertificatesService {
     private readonly orders: CertificatesRepository,
     private readonly flows: CertFlowService,
     private readonly flowStarter: FlowStarter,
-    // Absent when the api has no ACME_DIRECTORY_URL: a delete then only deletes.
-    @Optional() private readonly revoker?: CertificateRevoker,
   ) {
     const encryption = config.certEncryption;
     this.cipher = encryption && new KeyCipher(encryption.key, encryption.retiredKeys);
@@ -156,40 +149,10 @@ export class CertificatesService {
     await this.removeAsRead(await this.findVisible(principal, id));
   }
 
-  /**
-   * Revokes the certificate at the CA (cessationOfOperation), then removes it as read (an admin
-   * deleting its owner), unless an order is being worked on (409). A certificate never issued is
-   * only removed. When the CA refuses, the certificate stays with the CA's reason in its
-   * statusReason (409); when the CA cannot be reached, nothing changes (503).
-   */
+  /** Removes the certificate as read (an admin deleting its owner), unless an order is being worked on (409). */
   async removeAsRead(certificate: CertificateEntity): Promise<void> {
     await this.assertNotWorkedOn(certificate);
-    if (certificate.certificatePem !== null && this.revoker)
-      await this.revoke(this.revoker, certificate, certificate.certificatePem);
     if (!(await this.orders.deleteAsRead(certificate))) throw busy();
-  }
-
-  private async revoke(
-    revoker: CertificateRevoker,
-    certificate: CertificateEntity,
-    certificatePem: string,
-  ): Promise<void> {
-    try {
-      await revoker.revoke(certificatePem);
-    } catch (error) {
-      if (error instanceof AcmeUnavailableError)
-        throw new ServiceUnavailableError(
-          'The CA cannot be reached to revoke the certificate, so nothing was deleted. Try again later.',
-        );
-      if (!(error instanceof RevocationRefusedError)) throw error;
-      const reason = `Not deleted: the CA refused to revoke the certificate: ${error.message}`;
-      this.logger.warn({ msg: 'revocation refused', certificateId: certificate.id, reason });
-      await this.certificates.update(
-        { id: certificate.id, version: certificate.version, status: certificate.status },
-        { statusReason: reason.slice(0, MAX_CERTIFICATE_REASON_LENGTH) },
-      );
-      throw new CertificateRevocationRefusedError(reason);
-    }
   }
 
   /**

@@ -1,9 +1,6 @@
 import {
-  acmeAccountEnvSchema,
   certEncryptionEnvSchema,
-  toAcmeConfig,
   toEncryptionConfig,
-  type AcmeConfig,
   type EncryptionConfig,
 } from '@starchart/cert-flow';
 import {
@@ -46,7 +43,6 @@ const apiEnvSchema = z
     ...databaseEnvSchema.shape,
     ...queueEnvSchema.shape,
     ...certEncryptionEnvSchema.shape,
-    ...acmeAccountEnvSchema.shape,
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     NODE_ENV: z
@@ -182,11 +178,6 @@ export interface ApiConfig {
   flowStartTimeoutMs: number;
   /** Opens certificate private keys for their download; undefined: the download is refused. */
   certEncryption: EncryptionConfig | undefined;
-  /**
-   * The CA the worker orders from (ACME_DIRECTORY_URL...): the api revokes a certificate there
-   * before deleting it. undefined (no URL or no CERT_ENCRYPTION_KEY): a delete only deletes.
-   */
-  acme: AcmeConfig | undefined;
   /** undefined: METRICS=off. */
   metrics: ApiMetricsConfig | undefined;
   /** Where spans go over OTLP; undefined: OTEL_EXPORTER_OTLP_ENDPOINT unset, no tracing. */
@@ -234,7 +225,6 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     // Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
     flowStartTimeoutMs: 5_000,
     certEncryption: toEncryptionConfig(e),
-    acme: toEncryptionConfig(e) && toAcmeConfig(e),
     metrics:
       e.METRICS === 'off'
         ? undefined

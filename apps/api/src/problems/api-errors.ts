@@ -266,14 +266,6 @@ export class CertificateBusyError extends ApiError {
   readonly retryable = true;
 }
 
-/** The CA refused to revoke the certificate, so it was not deleted; the detail has the CA's reason. */
-export class CertificateRevocationRefusedError extends ApiError {
-  readonly status = 409;
-  readonly kind = 'certificate-revocation-refused';
-  readonly title = 'The CA refused to revoke the certificate';
-  readonly retryable = false;
-}
-
 /** The user already holds an issued certificate; it renews by itself. */
 export class CertificateExistsError extends ApiError {
   readonly status = 409;

@@ -141,34 +141,19 @@ export function certConfigProblems(env: AcmeEnv): { path: string; message: strin
   return problems;
 }
 
-/** The ACME fragment the api reads too: it revokes a certificate before deleting it. */
-export const acmeAccountEnvSchema = acmeEnvSchema.pick({
-  ACME_DIRECTORY_URL: true,
-  ACME_CA_CERT_PATH: true,
-  ACME_CONTACT_EMAIL: true,
-  ACME_ACCOUNT_KEY: true,
-});
-
-/** The CA and account; undefined without ACME_DIRECTORY_URL. */
-export function toAcmeConfig(env: z.infer<typeof acmeAccountEnvSchema>): AcmeConfig | undefined {
-  if (env.ACME_DIRECTORY_URL === undefined) return undefined;
-  return {
-    directoryUrl: env.ACME_DIRECTORY_URL,
-    ...(env.ACME_CA_CERT_PATH !== undefined && {
-      caCertPem: readFileSync(env.ACME_CA_CERT_PATH, 'utf8'),
-    }),
-    ...(env.ACME_CONTACT_EMAIL !== undefined && { contactEmail: env.ACME_CONTACT_EMAIL }),
-    ...(env.ACME_ACCOUNT_KEY !== undefined && { accountKeyPem: env.ACME_ACCOUNT_KEY }),
-  };
-}
-
 /** undefined when the worker issues no certificates (no ACME_DIRECTORY_URL). */
 export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
   const encryption = toEncryptionConfig(env);
-  const acme = toAcmeConfig(env);
-  if (acme === undefined || encryption === undefined) return undefined;
+  if (env.ACME_DIRECTORY_URL === undefined || encryption === undefined) return undefined;
   return {
-    acme,
+    acme: {
+      directoryUrl: env.ACME_DIRECTORY_URL,
+      ...(env.ACME_CA_CERT_PATH !== undefined && {
+        caCertPem: readFileSync(env.ACME_CA_CERT_PATH, 'utf8'),
+      }),
+      ...(env.ACME_CONTACT_EMAIL !== undefined && { contactEmail: env.ACME_CONTACT_EMAIL }),
+      ...(env.ACME_ACCOUNT_KEY !== undefined && { accountKeyPem: env.ACME_ACCOUNT_KEY }),
+    },
     encryption,
     keyType: env.CERT_KEY_TYPE,
     ...(env.ACME_DNS_CHECK_SERVER !== undefined && { dnsCheckServer: env.ACME_DNS_CHECK_SERVER }),
