@@ -1,8 +1,9 @@
-import type { DnsRecord, Problem } from '@starchart/api-client';
+import type { Problem } from '@starchart/api-client';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiFailure } from '../api/api-failure';
+import { aRecord } from '../test-support/fake-api';
 import { RecordForm } from './RecordForm';
 
 const problem = (status: number, kind: string, fields: Partial<Problem> = {}): ApiFailure =>
@@ -149,21 +150,7 @@ describe('the record form', () => {
   });
 
   it('edits value and TTL of a record whose name and type stay as they are', async () => {
-    const record: DnsRecord = {
-      id: '0b6d2f5e-2b9e-4c55-9a43-0c3c1f7e0a11',
-      username: 'alice',
-      name: 'www',
-      fqdn: 'www.alice.starchart.test',
-      type: 'A',
-      value: '192.0.2.10',
-      priority: null,
-      ttl: 300,
-      status: 'active',
-      statusReason: null,
-      createdAt: '2026-12-03T10:00:00.000Z',
-      updatedAt: '2026-12-03T10:00:00.000Z',
-      expiresAt: '2027-06-01T10:00:00.000Z',
-    };
+    const record = aRecord();
     const onUpdate = vi.fn().mockResolvedValue(undefined);
     render(<RecordForm mode="edit" record={record} draftKey="test-edit" onUpdate={onUpdate} />);
     const user = userEvent.setup();
