@@ -8,3 +8,4 @@ export * from './lib/sign-in';
 export * from './lib/maildev';
 export * from './lib/chromium';
 export * from './lib/ports';
+export * from './lib/ca-proxy';
