@@ -61,7 +61,7 @@ describe('OpenAPI document and Swagger UI', () => {
       additionalProperties: false,
       required: ['name', 'type', 'value'],
       properties: {
-        type: { enum: ['A', 'AAAA', 'CNAME', 'MX', 'TXT'] },
+        type: { enum: ['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'SRV', 'TXT'] },
         ttl: { minimum: 60, maximum: 86400 },
       },
     });

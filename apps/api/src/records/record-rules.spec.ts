@@ -3,6 +3,7 @@ import {
   checkHostname,
   checkName,
   checkRelativeName,
+  checkSrvName,
   checkValue,
   toFqdn,
 } from './record-rules';
@@ -91,6 +92,23 @@ describe('record values', () => {
     ['MX', 'mail.example.com', 'mail.example.com'],
     ['TXT', 'v=spf1 -all', 'v=spf1 -all'],
     ['TXT', '"quoted" \\ text', '"quoted" \\ text'],
+    ['SRV', 'Sip.Example.com.', 'sip.example.com'],
+    ['SRV', '.', '.'],
+    ['CAA', '0 issue "letsencrypt.org"', '0 issue "letsencrypt.org"'],
+    ['CAA', ' 128\tIssueWild   ";" ', '128 issuewild ";"'],
+    ['CAA', '0 issue ""', '0 issue ""'],
+    [
+      'CAA',
+      '0 issue "letsencrypt.org; validationmethods=dns-01"',
+      '0 issue "letsencrypt.org; validationmethods=dns-01"',
+    ],
+    ['CAA', '0 issue "letsencrypt.org;"', '0 issue "letsencrypt.org;"'],
+    ['CAA', '0 iodef "mailto:security@example.com"', '0 iodef "mailto:security@example.com"'],
+    [
+      'CAA',
+      '0 iodef "https://iodef.example.com/report"',
+      '0 iodef "https://iodef.example.com/report"',
+    ],
   ] as const)('accepts %s %j', (type, input, expected) => {
     expect(accepted(checkValue(type, input))).toBe(expected);
   });
@@ -113,6 +131,22 @@ describe('record values', () => {
     ['TXT', '', 'must not be empty'],
     ['TXT', 'line\nbreak', 'printable ASCII'],
     ['TXT', 'emoji 🙂', 'printable ASCII'],
+    ['SRV', 'sip', 'fully qualified'],
+    ['SRV', '192.0.2.1', 'not an IP address'],
+    ['CAA', 'issue "letsencrypt.org"', 'flags, a tag and a quoted value'],
+    ['CAA', '256 issue "letsencrypt.org"', 'from 0 to 255'],
+    ['CAA', '-1 issue "letsencrypt.org"', 'from 0 to 255'],
+    ['CAA', '1 issue "letsencrypt.org"', 'reserved'],
+    ['CAA', '0 contactemail "a@example.com"', 'one of issue, issuewild, iodef'],
+    ['CAA', '0 issue letsencrypt.org', 'double quotes'],
+    ['CAA', '0 issue "letsencrypt.org', 'double quotes'],
+    ['CAA', '0 issue "lets"encrypt.org"', 'without quotes'],
+    ['CAA', '0 issue "letsencrypt"', 'issuer'],
+    ['CAA', '0 issue "lets encrypt.org"', 'issuer'],
+    ['CAA', '0 issue "letsencrypt.org; dns-01"', 'parameter'],
+    ['CAA', '0 iodef "security@example.com"', 'mailto:'],
+    ['CAA', '0 iodef "mailto:nobody"', 'mailto:'],
+    ['CAA', '0 iodef "ftp://example.com/x"', 'mailto:'],
   ] as const)('refuses %s %j', (type, input, reason) => {
     const check = checkValue(type, input);
     expect(check.ok).toBe(false);
@@ -128,5 +162,17 @@ describe('record values', () => {
 
   it('refuses a host name longer than 253 characters', () => {
     expect(checkHostname(`${'a.'.repeat(127)}com`).ok).toBe(false);
+  });
+});
+
+describe('SRV names', () => {
+  it.each(['_sip._tcp', '_minecraft._tcp.games', '_xmpp-server._tcp'])('accepts %j', (name) => {
+    expect(checkSrvName(name).ok).toBe(true);
+  });
+
+  it.each(['sip', '_sip', 'sip._tcp', '_sip.tcp', '@', '*._tcp'])('refuses %j', (name) => {
+    const check = checkSrvName(name);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.message).toContain('_service._protocol');
   });
 });

@@ -122,6 +122,106 @@ export function checkHostname(input: string): Check<string> {
 // Printable ASCII: what Route 53 stores in a TXT string without octal escapes.
 const TXT_CHARS = /^[\x20-\x7e]*$/;
 
+/** The CAA property tags RFC 8659 defines, and the only ones Route 53 takes. */
+export const CAA_TAGS = ['issue', 'issuewild', 'iodef'] as const;
+export type CaaTag = (typeof CAA_TAGS)[number];
+/** RFC 8659 4.1: bit 0 (128) is the issuer critical flag; every other bit is reserved and clear. */
+export const CAA_CRITICAL_FLAG = 128;
+const CAA_FORMAT = /^([^ \t]+)[ \t]+([^ \t]+)[ \t]+(.*)$/;
+// RFC 8659 4.2: issuer-domain-name *(";" parameter), a parameter being tag=value.
+const CAA_LABEL = /^[a-z0-9](?:-*[a-z0-9])*$/i;
+const CAA_PARAMETER = /^[a-z0-9](?:-*[a-z0-9])*[ \t]*=[ \t]*[\x21-\x3a\x3c-\x7e]*$/i;
+
+/**
+ * A CAA value as zone files and Route 53 write it: `0 issue "letsencrypt.org"`,
+ * `0 issuewild ";"`, `0 iodef "mailto:security@example.com"`. The result has single spaces
+ * and a lower-case tag.
+ */
+export function checkCaaValue(input: string): Check<string> {
+  const match = CAA_FORMAT.exec(input.trim());
+  const [, flagsText = '', tagText = '', quoted = ''] = match ?? [];
+  if (!match) {
+    return fail('must be flags, a tag and a quoted value, such as 0 issue "letsencrypt.org"');
+  }
+  if (!/^[0-9]{1,3}$/.test(flagsText) || Number(flagsText) > 255) {
+    return fail(
+      `has the flags "${flagsText}"; flags are a number from 0 to 255 (0, or 128 for critical)`,
+    );
+  }
+  const flags = Number(flagsText);
+  if ((flags & ~CAA_CRITICAL_FLAG) !== 0) {
+    return fail(
+      `has the flags ${flags}; only 0 and 128 (critical) are allowed, the other bits are reserved (RFC 8659)`,
+    );
+  }
+  const tag = tagText.toLowerCase();
+  if (!(CAA_TAGS as readonly string[]).includes(tag)) {
+    return fail(`has the tag "${tagText}"; a CAA tag is one of ${CAA_TAGS.join(', ')}`);
+  }
+  if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"')) {
+    return fail(`must have its value in double quotes, as in ${flags} ${tag} "letsencrypt.org"`);
+  }
+  const value = quoted.slice(1, -1);
+  if (!TXT_CHARS.test(value) || /["\\]/.test(value)) {
+    return fail('must have a value of printable ASCII characters without quotes or backslashes');
+  }
+  const problem = tag === 'iodef' ? iodefProblem(value) : issuerProblem(value);
+  return problem ? fail(problem) : ok(`${flags} ${tag} "${value}"`);
+}
+
+/** RFC 8659 4.2: an issuer domain name, parameters, both, or neither (no CA may issue). */
+function issuerProblem(value: string): string | undefined {
+  const [domain = '', ...parameters] = value.split(';').map((part) => part.trim());
+  if (domain !== '') {
+    const labels = domain.split('.');
+    if (labels.length < 2 || labels.some((label) => !CAA_LABEL.test(label))) {
+      return `names the issuer "${domain}"; an issuer is a CA's domain name such as letsencrypt.org, or ";" for none`;
+    }
+  }
+  // "letsencrypt.org;" and ";" end with an empty parameter list, which the grammar allows.
+  const list = parameters.length === 1 && parameters[0] === '' ? [] : parameters;
+  const bad = list.find((parameter) => !CAA_PARAMETER.test(parameter));
+  return bad === undefined
+    ? undefined
+    : `has the parameter "${bad}"; parameters are name=value, separated by ";"`;
+}
+
+/** RFC 8659 4.4: where a CA reports a refused request, a mailto: or http(s): URL. */
+function iodefProblem(value: string): string | undefined {
+  const refused =
+    'must be a mailto: or https:// URL for iodef, such as "mailto:security@example.com"';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refused;
+  }
+  if (url.protocol === 'mailto:') {
+    return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(url.pathname) ? undefined : refused;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== ''
+    ? undefined
+    : refused;
+}
+
+/**
+ * RFC 2782: an SRV record lives at `_service._proto.<name>`; its name here starts with those two
+ * labels, as in `_sip._tcp` or `_minecraft._tcp.games`.
+ */
+export function checkSrvName(name: string): Check<string> {
+  const [service, proto] = name.split('.');
+  return service?.startsWith('_') && proto?.startsWith('_')
+    ? ok(name)
+    : fail(
+        'must start with _service._protocol for an SRV record (RFC 2782), as in "_sip._tcp" or "_minecraft._tcp.games"',
+      );
+}
+
+/** An SRV target: a host name, or "." for "this service is decidedly not offered here". */
+export function checkSrvTarget(input: string): Check<string> {
+  return input.trim() === '.' ? ok('.') : checkHostname(input);
+}
+
 export function checkValue(type: DnsRecordType, input: string): Check<string> {
   switch (type) {
     case 'A':
@@ -135,6 +235,10 @@ export function checkValue(type: DnsRecordType, input: string): Check<string> {
     case 'CNAME':
     case 'MX':
       return checkHostname(input);
+    case 'SRV':
+      return checkSrvTarget(input);
+    case 'CAA':
+      return checkCaaValue(input);
     case 'TXT':
       if (input.length === 0) return fail('must not be empty');
       if (input.length > TXT_MAX_LENGTH) {

@@ -20,6 +20,8 @@ export function toRecordView(record: DnsRecordEntity): RecordView {
     type: record.type,
     value: record.value,
     priority: record.priority,
+    weight: record.weight,
+    port: record.port,
     ttl: record.ttl,
     status: record.status,
     statusReason: record.statusReason,

@@ -27,6 +27,8 @@ describe('create record body', () => {
       value: '192.0.2.10',
       ttl: 300,
       priority: null,
+      weight: null,
+      port: null,
     });
   });
 
@@ -39,7 +41,62 @@ describe('create record body', () => {
       value: 'mail.example.com',
       ttl: 3600,
       priority: 10,
+      weight: null,
+      port: null,
     });
+  });
+
+  it('keeps the priority, weight, port and target of an SRV record at _service._proto', () => {
+    expect(
+      create({
+        name: '_Sip._TCP',
+        type: 'SRV',
+        value: 'SIP.example.com.',
+        priority: 10,
+        weight: 5,
+        port: 5060,
+      }),
+    ).toEqual({
+      name: '_sip._tcp',
+      type: 'SRV',
+      value: 'sip.example.com',
+      ttl: 300,
+      priority: 10,
+      weight: 5,
+      port: 5060,
+    });
+  });
+
+  it('refuses an SRV record without its numbers, out of range, or away from _service._proto', () => {
+    const srv = { name: '_sip._tcp', type: 'SRV', value: 'sip.example.com' };
+    expect(fieldErrors(() => create(srv))).toEqual([
+      { field: 'priority', message: 'is required for an SRV record' },
+      { field: 'weight', message: 'is required for an SRV record' },
+      { field: 'port', message: 'is required for an SRV record' },
+    ]);
+    expect(
+      fieldErrors(() => create({ ...srv, priority: 65_536, weight: -1, port: 70_000 })),
+    ).toEqual([
+      { field: 'priority', message: 'must be at most 65535' },
+      { field: 'weight', message: 'must be at least 0' },
+      { field: 'port', message: 'must be at most 65535' },
+    ]);
+    expect(
+      fieldErrors(() =>
+        create({ ...srv, name: 'sip', value: '192.0.2.1', priority: 1, weight: 1, port: 1 }),
+      ).map((error) => error.field),
+    ).toEqual(['name', 'value']);
+  });
+
+  it('normalises a CAA value and refuses weight or port on it', () => {
+    expect(create({ name: '@', type: 'CAA', value: '0  ISSUE   "letsencrypt.org"' })).toEqual(
+      expect.objectContaining({ type: 'CAA', value: '0 issue "letsencrypt.org"' }),
+    );
+    expect(
+      fieldErrors(() =>
+        create({ name: '@', type: 'CAA', value: '0 issue "letsencrypt.org"', port: 1 }),
+      ),
+    ).toEqual([{ field: 'port', message: 'is only allowed on SRV records' }]);
   });
 
   it('names every missing field', () => {
@@ -71,8 +128,8 @@ describe('create record body', () => {
   });
 
   it('refuses an unknown record type', () => {
-    expect(fieldErrors(() => create({ name: 'www', type: 'SRV', value: 'x' }))).toEqual([
-      { field: 'type', message: 'must be one of A, AAAA, CNAME, MX, TXT' },
+    expect(fieldErrors(() => create({ name: 'www', type: 'NAPTR', value: 'x' }))).toEqual([
+      { field: 'type', message: 'must be one of A, AAAA, CAA, CNAME, MX, SRV, TXT' },
     ]);
   });
 
@@ -114,7 +171,7 @@ describe('create record body', () => {
   it('refuses a priority on other types', () => {
     expect(
       fieldErrors(() => create({ name: 'www', type: 'A', value: '192.0.2.1', priority: 1 })),
-    ).toEqual([{ field: 'priority', message: 'is only allowed on MX records' }]);
+    ).toEqual([{ field: 'priority', message: 'is only allowed on MX and SRV records' }]);
   });
 
   it('checks the value against the type', () => {
@@ -149,7 +206,7 @@ describe('update record body', () => {
 
   it('refuses an empty change', () => {
     expect(fieldErrors(() => update({}))).toEqual([
-      { field: 'body', message: 'send at least one of value, ttl and priority' },
+      { field: 'body', message: 'send at least one of value, ttl, priority, weight and port' },
     ]);
   });
 
@@ -157,7 +214,7 @@ describe('update record body', () => {
     expect(fieldErrors(() => update({ name: 'other', type: 'TXT' }))).toEqual([
       { field: 'name', message: 'is not a known field' },
       { field: 'type', message: 'is not a known field' },
-      { field: 'body', message: 'send at least one of value, ttl and priority' },
+      { field: 'body', message: 'send at least one of value, ttl, priority, weight and port' },
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { usernameProblem } from '../auth/principal';
 import {
   checkName,
+  checkSrvName,
   checkValue,
   PRIORITY_MAX,
   PRIORITY_MIN,
@@ -34,10 +35,25 @@ const prioritySchema = z
   .int({ error: 'must be a whole number' })
   .min(PRIORITY_MIN, { error: `must be at least ${PRIORITY_MIN}` })
   .max(PRIORITY_MAX, { error: `must be at most ${PRIORITY_MAX}` })
-  .meta({ description: 'MX only: lower is preferred.', example: 10 });
+  .meta({ description: 'MX and SRV only: lower is preferred.', example: 10 });
+
+/** An SRV record's 16-bit weight or port (RFC 2782). */
+const uint16Schema = (description: string, example: number) =>
+  z
+    .number({ error: expecting('must be a number') })
+    .int({ error: 'must be a whole number' })
+    .min(PRIORITY_MIN, { error: `must be at least ${PRIORITY_MIN}` })
+    .max(PRIORITY_MAX, { error: `must be at most ${PRIORITY_MAX}` })
+    .meta({ description, example });
+
+const weightSchema = uint16Schema(
+  'SRV only: how targets of equal priority share the load (0: no preference).',
+  5,
+);
+const portSchema = uint16Schema('SRV only: the port the service listens on.', 5060);
 
 const valueSchema = z.string({ error: expecting('must be a string') }).meta({
-  description: `A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; TXT: up to ${TXT_MAX_LENGTH} printable ASCII characters.`,
+  description: `A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; SRV: the target host name ("." for none); TXT: up to ${TXT_MAX_LENGTH} printable ASCII characters; CAA: flags, tag (issue, issuewild, iodef) and quoted value, as in 0 issue "letsencrypt.org".`,
   example: '192.0.2.10',
 });
 
@@ -55,11 +71,23 @@ const nameSchema = z
     example: 'www',
   });
 
-/** Priority belongs to MX records and to them only. */
-function priorityIssue(type: DnsRecordType, priority: number | undefined): string | undefined {
-  if (type === 'MX' && priority === undefined) return 'is required for an MX record';
-  if (type !== 'MX' && priority !== undefined) return 'is only allowed on MX records';
-  return undefined;
+/** The number fields each type has: priority for MX and SRV, weight and port for SRV. */
+const NUMBER_FIELDS = {
+  priority: ['MX', 'SRV'],
+  weight: ['SRV'],
+  port: ['SRV'],
+} as const satisfies Record<string, readonly DnsRecordType[]>;
+export type NumberField = keyof typeof NUMBER_FIELDS;
+
+/** Why `field` may not be given (or must be) on a record of `type`, or undefined. */
+export function numberFieldIssue(
+  field: NumberField,
+  type: DnsRecordType,
+  given: boolean,
+): string | undefined {
+  const types: readonly DnsRecordType[] = NUMBER_FIELDS[field];
+  if (types.includes(type)) return given ? undefined : `is required for an ${type} record`;
+  return given ? `is only allowed on ${types.join(' and ')} records` : undefined;
 }
 
 export const createRecordSchema = z
@@ -71,35 +99,51 @@ export const createRecordSchema = z
     value: valueSchema,
     ttl: ttlSchema.default(TTL_DEFAULT),
     priority: prioritySchema.optional(),
+    weight: weightSchema.optional(),
+    port: portSchema.optional(),
   })
   .transform((input, ctx) => {
+    let valid = true;
+    const issue = (path: string, message: string) => {
+      ctx.addIssue({ code: 'custom', path: [path], message });
+      valid = false;
+    };
+    if (input.type === 'SRV') {
+      const name = checkSrvName(input.name);
+      if (!name.ok) issue('name', name.message);
+    }
     const value = checkValue(input.type, input.value);
-    if (!value.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: value.message });
-    const priorityProblem = priorityIssue(input.type, input.priority);
-    if (priorityProblem)
-      ctx.addIssue({ code: 'custom', path: ['priority'], message: priorityProblem });
-    if (!value.ok || priorityProblem) return z.NEVER;
+    if (!value.ok) issue('value', value.message);
+    for (const field of ['priority', 'weight', 'port'] as const) {
+      const problem = numberFieldIssue(field, input.type, input[field] !== undefined);
+      if (problem) issue(field, problem);
+    }
+    if (!valid || !value.ok) return z.NEVER;
     return {
       name: input.name,
       type: input.type,
       value: value.value,
       ttl: input.ttl,
       priority: input.priority ?? null,
+      weight: input.weight ?? null,
+      port: input.port ?? null,
     };
   })
   .meta({ id: 'CreateRecord' });
 
 export type CreateRecordInput = z.output<typeof createRecordSchema>;
 
-/** Value, TTL and priority can change; name and type cannot (delete and create instead). */
+/** Value, TTL, priority, weight and port can change; name and type cannot (delete and create instead). */
 export const updateRecordSchema = z
   .strictObject({
     value: valueSchema.optional(),
     ttl: ttlSchema.optional(),
     priority: prioritySchema.optional(),
+    weight: weightSchema.optional(),
+    port: portSchema.optional(),
   })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
-    error: 'send at least one of value, ttl and priority',
+    error: 'send at least one of value, ttl, priority, weight and port',
   })
   .meta({ id: 'UpdateRecord' });
 
@@ -158,7 +202,13 @@ export const recordViewSchema = z
     fqdn: z.string().meta({ example: 'www.alice.starchart.example.com' }),
     type: z.enum(DNS_RECORD_TYPES),
     value: z.string(),
-    priority: z.number().int().nullable().meta({ description: 'MX only; null for other types.' }),
+    priority: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'MX and SRV only; null for other types.' }),
+    weight: z.number().int().nullable().meta({ description: 'SRV only; null for other types.' }),
+    port: z.number().int().nullable().meta({ description: 'SRV only; null for other types.' }),
     ttl: z.number().int(),
     status: z.enum(RECORD_STATUSES).meta({
       description:

@@ -174,6 +174,59 @@ describe('records end to end, with the worker and the Route 53 emulator', () => 
     expect(await queryDns(txt.fqdn, 'TXT')).toEqual({ rcode: 'NOERROR', data: [longText] });
   });
 
+  it('publishes SRV and CAA records that dig sees, and changes an SRV port', async () => {
+    const srvBody = {
+      name: '_sip._tcp',
+      type: 'SRV',
+      value: 'SIP.example.com.',
+      priority: 10,
+      weight: 5,
+      port: 5060,
+    };
+    const caaBody = { name: '@', type: 'CAA', value: '0 issue "letsencrypt.org"' };
+    const srvAnswer = await api.request('POST', '/api/v1/records', { token, body: srvBody });
+    const caaAnswer = await api.request('POST', '/api/v1/records', { token, body: caaBody });
+    expect(srvAnswer.status).toBe(202);
+    expect(caaAnswer.status).toBe(202);
+    const srv = srvAnswer.json as RecordBody;
+    const caa = caaAnswer.json as RecordBody;
+    expect(srv).toMatchObject({ value: 'sip.example.com', priority: 10, weight: 5, port: 5060 });
+    expect(caa).toMatchObject({ value: '0 issue "letsencrypt.org"', priority: null, port: null });
+    await waitForStatus(srv.id, 'active');
+    await waitForStatus(caa.id, 'active');
+    expect(await queryDns(srv.fqdn, 'SRV')).toEqual({
+      rcode: 'NOERROR',
+      data: ['10 5 5060 sip.example.com'],
+    });
+    expect(await queryDns(caa.fqdn, 'CAA')).toEqual({
+      rcode: 'NOERROR',
+      data: ['0 issue "letsencrypt.org"'],
+    });
+
+    const patched = await api.request('PATCH', `/api/v1/records/${srv.id}`, {
+      token,
+      body: { port: 5061, weight: 0 },
+    });
+    expect(patched.status).toBe(202);
+    await waitForStatus(srv.id, 'active');
+    expect(await queryDns(srv.fqdn, 'SRV')).toEqual({
+      rcode: 'NOERROR',
+      data: ['10 0 5061 sip.example.com'],
+    });
+    const refused = await api.request('PATCH', `/api/v1/records/${caa.id}`, {
+      token,
+      body: { value: '0 issue letsencrypt.org', port: 1 },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      errors: [
+        { field: 'value', message: expect.stringContaining('double quotes') },
+        { field: 'port', message: 'is only allowed on SRV records' },
+      ],
+    });
+    expect(await queryDns(caa.fqdn, 'CAA')).toMatchObject({ data: ['0 issue "letsencrypt.org"'] });
+  });
+
   it('marks the record error when Route 53 refuses the change, and the stream says why', async () => {
     const fqdn = `clash.${alice}.${api.config.rootDomain}`;
     // Another tool's TXT record: Route 53 refuses a CNAME beside it.

@@ -37,7 +37,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   it.each([
     ['an unknown field', { name: 'www', type: 'A', value: '192.0.2.1', owner: 'x' }, 'owner'],
     ['a missing value', { name: 'www', type: 'A' }, 'value'],
-    ['an unknown type', { name: 'www', type: 'SRV', value: 'x' }, 'type'],
+    ['an unknown type', { name: 'www', type: 'NAPTR', value: 'x' }, 'type'],
     ['a name with a space', { name: 'w w', type: 'A', value: '192.0.2.1' }, 'name'],
     ['an underscore inside a label', { name: 'my_host', type: 'A', value: '192.0.2.1' }, 'name'],
     ['a wildcard in the middle', { name: 'a.*.b', type: 'A', value: '192.0.2.1' }, 'name'],
@@ -72,6 +72,80 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     ['a TTL that is text', { name: 'www', type: 'A', value: '192.0.2.1', ttl: '300' }, 'ttl'],
     ['TXT with a line break', { name: 'www', type: 'TXT', value: 'a\nb' }, 'value'],
     ['TXT over 4000 characters', { name: 'www', type: 'TXT', value: 'x'.repeat(4001) }, 'value'],
+    [
+      'CAA flags above 255',
+      { name: '@', type: 'CAA', value: '256 issue "letsencrypt.org"' },
+      'value',
+    ],
+    [
+      'CAA reserved flag bits',
+      { name: '@', type: 'CAA', value: '1 issue "letsencrypt.org"' },
+      'value',
+    ],
+    ['an unknown CAA tag', { name: '@', type: 'CAA', value: '0 issuemail "x.org"' }, 'value'],
+    [
+      'an unquoted CAA value',
+      { name: '@', type: 'CAA', value: '0 issue letsencrypt.org' },
+      'value',
+    ],
+    ['a CAA issuer that is no domain', { name: '@', type: 'CAA', value: '0 issue "le"' }, 'value'],
+    [
+      'an iodef that is not a mailto: or http(s): URL',
+      { name: '@', type: 'CAA', value: '0 iodef "javascript:alert(1)"' },
+      'value',
+    ],
+    [
+      'an SRV port out of range',
+      {
+        name: '_sip._tcp',
+        type: 'SRV',
+        value: 'sip.example.com',
+        priority: 1,
+        weight: 1,
+        port: 65536,
+      },
+      'port',
+    ],
+    [
+      'an SRV weight below 0',
+      {
+        name: '_sip._tcp',
+        type: 'SRV',
+        value: 'sip.example.com',
+        priority: 1,
+        weight: -1,
+        port: 1,
+      },
+      'weight',
+    ],
+    [
+      'an SRV priority out of range',
+      {
+        name: '_sip._tcp',
+        type: 'SRV',
+        value: 'sip.example.com',
+        priority: 65536,
+        weight: 1,
+        port: 1,
+      },
+      'priority',
+    ],
+    [
+      'an SRV target that is an address',
+      { name: '_sip._tcp', type: 'SRV', value: '192.0.2.1', priority: 1, weight: 1, port: 1 },
+      'value',
+    ],
+    [
+      'an SRV name not shaped _service._proto',
+      { name: 'sip', type: 'SRV', value: 'sip.example.com', priority: 1, weight: 1, port: 1 },
+      'name',
+    ],
+    [
+      'an SRV without port',
+      { name: '_sip._tcp', type: 'SRV', value: 'sip.example.com', priority: 1, weight: 1 },
+      'port',
+    ],
+    ['a port on a CAA record', { name: '@', type: 'CAA', value: '0 issue ";"', port: 1 }, 'port'],
   ])('refuses %s with 400 naming the field', async (_case, body, field) => {
     const sent: unknown = JSON.parse(JSON.stringify(body).replace('{zone}', zone));
     const answer = await api.request('POST', '/api/v1/records', { token, body: sent });

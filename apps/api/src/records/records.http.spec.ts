@@ -48,6 +48,8 @@ describe('records over HTTP (no worker running)', () => {
         type: 'A',
         value: '192.0.2.10',
         priority: null,
+        weight: null,
+        port: null,
         ttl: 300,
         status: 'pending',
         statusReason: null,

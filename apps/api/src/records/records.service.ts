@@ -46,6 +46,7 @@ import { decodeRecordCursor, encodeRecordCursor } from './record-cursor';
 import { checkFqdnLength, checkRelativeName, checkValue, toFqdn } from './record-rules';
 import {
   type CreateRecordInput,
+  numberFieldIssue,
   type ListRecordsQuery,
   type RecordView,
   recordViewSchema,
@@ -119,7 +120,9 @@ export class RecordsService {
       fqdn,
       type: input.type,
       value: input.value,
-      priority: input.priority ?? null,
+      priority: input.priority,
+      weight: input.weight,
+      port: input.port,
       ttl: input.ttl,
       status: 'pending',
       statusReason: null,
@@ -385,10 +388,12 @@ export class RecordsService {
         errors.push({ field: 'value', message: 'a CNAME cannot point at its own name' });
       } else changes.value = value.value;
     }
-    if (patch.priority !== undefined) {
-      if (record.type !== 'MX')
-        errors.push({ field: 'priority', message: 'is only allowed on MX records' });
-      else changes.priority = patch.priority;
+    for (const field of ['priority', 'weight', 'port'] as const) {
+      const given = patch[field];
+      if (given === undefined) continue;
+      const problem = numberFieldIssue(field, record.type, true);
+      if (problem) errors.push({ field, message: problem });
+      else changes[field] = given;
     }
     if (patch.ttl !== undefined) changes.ttl = patch.ttl;
     if (errors.length > 0) throw new InvalidInputError(errors);

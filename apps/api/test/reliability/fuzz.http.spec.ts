@@ -237,17 +237,42 @@ function requestBody(): fc.Arbitrary<string | Uint8Array> {
   const almostValid = fc.record(
     {
       name: fc.oneof(
-        fc.constantFrom('www', '@', '*', '_dmarc', 'a.b', '..', '*.*', '-x', 'x'.repeat(64)),
+        fc.constantFrom(
+          'www',
+          '@',
+          '*',
+          '_dmarc',
+          '_sip._tcp',
+          'a.b',
+          '..',
+          '*.*',
+          '-x',
+          'x'.repeat(64),
+        ),
         fc.string({ unit: 'grapheme', maxLength: 30 }),
       ),
-      type: fc.oneof(fc.constantFrom('A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SRV', 'a'), fc.anything()),
+      type: fc.oneof(
+        fc.constantFrom('A', 'AAAA', 'CAA', 'CNAME', 'MX', 'SRV', 'TXT', 'NAPTR', 'a'),
+        fc.anything(),
+      ),
       value: fc.oneof(
-        fc.constantFrom('192.0.2.1', '2001:db8::1', 'mail.example.com', 'text', '999.1.1.1'),
+        fc.constantFrom(
+          '192.0.2.1',
+          '2001:db8::1',
+          'mail.example.com',
+          'text',
+          '999.1.1.1',
+          '0 issue "letsencrypt.org"',
+          '256 issue "x.org"',
+          '0 iodef "javascript:alert(1)"',
+        ),
         fc.string({ unit: 'grapheme', maxLength: 100 }),
         fc.integer(),
       ),
       ttl: fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 5 }), fc.constant(null)),
       priority: fc.oneof(fc.integer(), fc.constant(-1), fc.constant(70_000)),
+      weight: fc.oneof(fc.integer(), fc.constant(-1), fc.constant(70_000), fc.string()),
+      port: fc.oneof(fc.integer(), fc.constant(-1), fc.constant(70_000), fc.constant(null)),
     },
     { requiredKeys: [] },
   );

@@ -11,7 +11,7 @@ export type { DnsAnswer };
 /** Asks the emulator's authoritative DNS server over UDP, as a resolver would. */
 export function queryDns(
   name: string,
-  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT',
+  type: 'A' | 'AAAA' | 'CAA' | 'CNAME' | 'MX' | 'SRV' | 'TXT',
 ): Promise<DnsAnswer> {
   return lookupDns(testStack().emulator.dnsPort, name, type);
 }

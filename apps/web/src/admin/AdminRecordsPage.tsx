@@ -9,13 +9,13 @@ import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
 import { displayValue, formatDateTime, timeAgo } from '../records/format';
+import { RECORD_TYPES } from '../records/record-rules';
 import { Pager } from '../components/Pager';
 import { RetryButton } from './RetryButton';
 import { useCursorPages } from './use-cursor-pages';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'active', 'error', 'deleting'] as const;
-const TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'] as const;
 const FILTERS = ['status', 'stuckForMinutes', 'name', 'type', 'username'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 
@@ -32,7 +32,7 @@ function filtersOf(params: URLSearchParams): Filters {
 
 function queryOf(filters: Filters): Omit<AdminRecordsQuery, 'limit' | 'cursor'> {
   const status = STATUSES.find((candidate) => candidate === filters.status);
-  const type = TYPES.find((candidate) => candidate === filters.type);
+  const type = RECORD_TYPES.find((candidate) => candidate === filters.type);
   return {
     ...(status && { status }),
     ...(type && { type }),
@@ -129,7 +129,7 @@ function FilteredRecords({
           <label htmlFor={`${id}-type`}>Type</label>
           <select {...field('type')}>
             <option value="">any</option>
-            {TYPES.map((type) => (
+            {RECORD_TYPES.map((type) => (
               <option key={type} value={type}>
                 {type}
               </option>

@@ -76,6 +76,59 @@ describe('the record form', () => {
     });
   });
 
+  it('asks for priority, weight and port for SRV and sends them as numbers', async () => {
+    const { user, onCreate } = renderCreate();
+    await user.selectOptions(screen.getByLabelText('Type'), 'SRV');
+    await user.type(screen.getByLabelText('Name'), 'sip');
+    await user.type(screen.getByLabelText('Target host name'), 'sip.example.com');
+    await user.type(screen.getByLabelText('Port'), '70000');
+    await user.click(screen.getByRole('button', { name: 'Create record' }));
+    expect(onCreate).not.toHaveBeenCalled();
+    expect(describedError(screen.getByLabelText('Name'))).toContain('_service._protocol');
+    expect(describedError(screen.getByLabelText('Port'))).toContain('at most 65535');
+
+    await user.clear(screen.getByLabelText('Name'));
+    await user.type(screen.getByLabelText('Name'), '_sip._tcp');
+    await user.clear(screen.getByLabelText('Port'));
+    await user.type(screen.getByLabelText('Port'), '5060');
+    await user.clear(screen.getByLabelText('Weight'));
+    await user.type(screen.getByLabelText('Weight'), '5');
+    await user.click(screen.getByRole('button', { name: 'Create record' }));
+    expect(onCreate).toHaveBeenCalledWith({
+      name: '_sip._tcp',
+      type: 'SRV',
+      value: 'sip.example.com',
+      ttl: 300,
+      priority: 10,
+      weight: 5,
+      port: 5060,
+    });
+  });
+
+  it('takes a CAA policy with a hint and says what is wrong with it', async () => {
+    const { user, onCreate } = renderCreate();
+    await user.selectOptions(screen.getByLabelText('Type'), 'CAA');
+    expect(screen.queryByLabelText('Port')).toBeNull();
+    expect(screen.queryByLabelText('Priority')).toBeNull();
+    await user.type(screen.getByLabelText('Name'), '@');
+    const policy = screen.getByLabelText('CAA policy');
+    expect(describedError(policy)).toContain('0 issuewild ";"');
+    await user.type(policy, '0 issue letsencrypt.org');
+    await user.click(screen.getByRole('button', { name: 'Create record' }));
+    expect(onCreate).not.toHaveBeenCalled();
+    expect(describedError(policy)).toContain('double quotes');
+
+    await user.clear(policy);
+    await user.type(policy, '0 issue "letsencrypt.org"');
+    await user.click(screen.getByRole('button', { name: 'Create record' }));
+    expect(onCreate).toHaveBeenCalledWith({
+      name: '@',
+      type: 'CAA',
+      value: '0 issue "letsencrypt.org"',
+      ttl: 300,
+    });
+  });
+
   it("shows the api's problem+json field errors next to their fields", async () => {
     const onCreate = vi.fn().mockRejectedValue(
       problem(400, 'invalid-input', {

@@ -9,10 +9,12 @@ import {
   PRIORITY_MIN,
   priorityProblem,
   RECORD_TYPES,
+  srvNameProblem,
   TTL_DEFAULT,
   TTL_MAX,
   TTL_MIN,
   ttlProblem,
+  uint16Problem,
   valueProblem,
 } from './record-rules';
 
@@ -22,6 +24,8 @@ interface RecordDraft {
   value: string;
   ttl: string;
   priority: string;
+  weight: string;
+  port: string;
 }
 
 const VALUE_HELP: Record<RecordType, { label: string; hint: string; placeholder: string }> = {
@@ -50,9 +54,26 @@ const VALUE_HELP: Record<RecordType, { label: string; hint: string; placeholder:
     hint: 'Printable ASCII text, such as a site verification token or an SPF policy.',
     placeholder: 'v=spf1 -all',
   },
+  SRV: {
+    label: 'Target host name',
+    hint: 'The host that offers the service, such as sip.example.com ("." if it is not offered).',
+    placeholder: 'sip.example.com',
+  },
+  CAA: {
+    label: 'CAA policy',
+    hint:
+      'Flags, tag and quoted value. 0 issue "letsencrypt.org": only Let\'s Encrypt may issue; ' +
+      '0 issuewild ";": no wildcard certificates; 0 iodef "mailto:you@example.com": where CAs report refusals.',
+    placeholder: '0 issue "letsencrypt.org"',
+  },
 };
 
-const FIELDS = ['name', 'type', 'value', 'ttl', 'priority'] as const;
+/** Which types have which number fields, as the api has them. */
+const HAS_PRIORITY: readonly RecordType[] = ['MX', 'SRV'];
+const NAME_HINT = 'Relative to your zone: "www", "_dmarc", "*.dev", or "@" for your own name.';
+const SRV_NAME_HINT = 'Starts with _service._protocol, as in "_sip._tcp" or "_minecraft._tcp".';
+
+const FIELDS = ['name', 'type', 'value', 'ttl', 'priority', 'weight', 'port'] as const;
 
 export type RecordFormProps =
   | { mode: 'create'; onCreate: (body: CreateRecord) => Promise<void>; draftKey: string }
@@ -75,12 +96,16 @@ export function RecordForm(props: RecordFormProps) {
       existing?.priority === null || existing?.priority === undefined
         ? '10'
         : String(existing.priority),
+    weight: String(existing?.weight ?? 0),
+    port: existing?.port === null || existing?.port === undefined ? '' : String(existing.port),
   });
   const [errors, setErrors] = useState<FormErrors>({ fields: {}, summary: null });
   const [sending, setSending] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
   const form = draft.value;
   const help = VALUE_HELP[form.type];
+  const isSrv = form.type === 'SRV';
+  const hasPriority = HAS_PRIORITY.includes(form.type);
 
   const change = (field: keyof RecordDraft, value: string) => {
     draft.update((previous) => ({ ...previous, [field]: value }));
@@ -91,10 +116,13 @@ export function RecordForm(props: RecordFormProps) {
 
   const browserChecks = (): Record<string, string> => {
     const problems: Record<string, string | undefined> = {
-      ...(props.mode === 'create' && { name: nameProblem(form.name) }),
+      ...(props.mode === 'create' && {
+        name: nameProblem(form.name) ?? (isSrv ? srvNameProblem(form.name) : undefined),
+      }),
       value: valueProblem(form.type, form.value),
       ttl: ttlProblem(form.ttl),
-      ...(form.type === 'MX' && { priority: priorityProblem(form.priority) }),
+      ...(hasPriority && { priority: priorityProblem(form.priority) }),
+      ...(isSrv && { weight: uint16Problem(form.weight), port: uint16Problem(form.port) }),
     };
     return Object.fromEntries(
       Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -118,21 +146,20 @@ export function RecordForm(props: RecordFormProps) {
     setErrors({ fields: {}, summary: null });
     setSending(true);
     try {
-      const priority = form.type === 'MX' ? Number(form.priority) : undefined;
+      const numbers = {
+        ...(hasPriority && { priority: Number(form.priority) }),
+        ...(isSrv && { weight: Number(form.weight), port: Number(form.port) }),
+      };
       if (props.mode === 'create') {
         await props.onCreate({
           name: form.name.trim(),
           type: form.type,
           value: form.value.trim(),
           ttl: Number(form.ttl),
-          ...(priority !== undefined && { priority }),
+          ...numbers,
         });
       } else {
-        await props.onUpdate({
-          value: form.value.trim(),
-          ttl: Number(form.ttl),
-          ...(priority !== undefined && { priority }),
-        });
+        await props.onUpdate({ value: form.value.trim(), ttl: Number(form.ttl), ...numbers });
       }
       draft.clear();
     } catch (error) {
@@ -178,7 +205,7 @@ export function RecordForm(props: RecordFormProps) {
           <Field
             id="record-name"
             label="Name"
-            hint='Relative to your zone: "www", "_dmarc", "*.dev", or "@" for your own name.'
+            hint={isSrv ? SRV_NAME_HINT : NAME_HINT}
             error={fieldError('name')}
           >
             {(control) => (
@@ -246,7 +273,7 @@ export function RecordForm(props: RecordFormProps) {
       </Field>
 
       <div className="form__row">
-        {form.type === 'MX' ? (
+        {hasPriority ? (
           <Field
             id="record-priority"
             label="Priority"
@@ -263,6 +290,42 @@ export function RecordForm(props: RecordFormProps) {
               />
             )}
           </Field>
+        ) : null}
+        {isSrv ? (
+          <>
+            <Field
+              id="record-weight"
+              label="Weight"
+              hint={`Share among targets of equal priority; 0 for none (${PRIORITY_MIN}–${PRIORITY_MAX}).`}
+              error={fieldError('weight')}
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  name="weight"
+                  inputMode="numeric"
+                  value={form.weight}
+                  onChange={(event) => change('weight', event.target.value)}
+                />
+              )}
+            </Field>
+            <Field
+              id="record-port"
+              label="Port"
+              hint={`The port the service listens on (${PRIORITY_MIN}–${PRIORITY_MAX}).`}
+              error={fieldError('port')}
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  name="port"
+                  inputMode="numeric"
+                  value={form.port}
+                  onChange={(event) => change('port', event.target.value)}
+                />
+              )}
+            </Field>
+          </>
         ) : null}
         <Field
           id="record-ttl"

@@ -1,10 +1,13 @@
 import type { DnsRecord } from '@starchart/api-client';
 
-/** The value as it reads in DNS: an MX record's priority comes first. */
-export function displayValue(record: Pick<DnsRecord, 'type' | 'value' | 'priority'>): string {
-  return record.type === 'MX' && record.priority !== null
-    ? `${record.priority} ${record.value}`
-    : record.value;
+/** The value as it reads in DNS: an MX record's priority first, an SRV's priority, weight and port. */
+export function displayValue(
+  record: Pick<DnsRecord, 'type' | 'value' | 'priority' | 'weight' | 'port'>,
+): string {
+  if (record.type === 'MX' && record.priority !== null) return `${record.priority} ${record.value}`;
+  if (record.type === 'SRV' && record.priority !== null)
+    return `${record.priority} ${record.weight ?? 0} ${record.port ?? 0} ${record.value}`;
+  return record.value;
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

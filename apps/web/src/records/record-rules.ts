@@ -16,7 +16,20 @@ const LABEL_CHARS = /^[a-z0-9_-]+$/;
 const TXT_CHARS = /^[\x20-\x7e]*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export const RECORD_TYPES: readonly RecordType[] = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'];
+export const RECORD_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'MX',
+  'SRV',
+  'TXT',
+];
+const CAA_TAGS = ['issue', 'issuewild', 'iodef'];
+const CAA_CRITICAL_FLAG = 128;
+const CAA_FORMAT = /^([^ \t]+)[ \t]+([^ \t]+)[ \t]+(.*)$/;
+const CAA_LABEL = /^[a-z0-9](?:-*[a-z0-9])*$/i;
+const CAA_PARAMETER = /^[a-z0-9](?:-*[a-z0-9])*[ \t]*=[ \t]*[\x21-\x3a\x3c-\x7e]*$/i;
 
 function labelProblem(label: string): string | undefined {
   if (label.length === 0) return 'has an empty label (two dots in a row, or a dot at an end)';
@@ -76,6 +89,65 @@ function hostnameProblem(input: string): string | undefined {
   return undefined;
 }
 
+/** RFC 2782: an SRV record's name starts with _service._protocol. */
+export function srvNameProblem(input: string): string | undefined {
+  const [service, proto] = input.trim().toLowerCase().split('.');
+  return service?.startsWith('_') && proto?.startsWith('_')
+    ? undefined
+    : 'must start with _service._protocol for an SRV record (RFC 2782), as in "_sip._tcp" or "_minecraft._tcp.games"';
+}
+
+function issuerProblem(value: string): string | undefined {
+  const [domain = '', ...parameters] = value.split(';').map((part) => part.trim());
+  if (domain !== '') {
+    const labels = domain.split('.');
+    if (labels.length < 2 || labels.some((label) => !CAA_LABEL.test(label)))
+      return `names the issuer "${domain}"; an issuer is a CA's domain name such as letsencrypt.org, or ";" for none`;
+  }
+  const list = parameters.length === 1 && parameters[0] === '' ? [] : parameters;
+  const bad = list.find((parameter) => !CAA_PARAMETER.test(parameter));
+  return bad === undefined
+    ? undefined
+    : `has the parameter "${bad}"; parameters are name=value, separated by ";"`;
+}
+
+function iodefProblem(value: string): string | undefined {
+  const refused =
+    'must be a mailto: or https:// URL for iodef, such as "mailto:security@example.com"';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refused;
+  }
+  if (url.protocol === 'mailto:')
+    return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(url.pathname) ? undefined : refused;
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== ''
+    ? undefined
+    : refused;
+}
+
+/** RFC 8659: flags (0, or 128 for critical), a tag and a quoted value. */
+function caaProblem(input: string): string | undefined {
+  const match = CAA_FORMAT.exec(input.trim());
+  const [, flagsText = '', tagText = '', quoted = ''] = match ?? [];
+  if (!match) return 'must be flags, a tag and a quoted value, such as 0 issue "letsencrypt.org"';
+  if (!/^[0-9]{1,3}$/.test(flagsText) || Number(flagsText) > 255)
+    return `has the flags "${flagsText}"; flags are a number from 0 to 255 (0, or 128 for critical)`;
+  const flags = Number(flagsText);
+  if ((flags & ~CAA_CRITICAL_FLAG) !== 0)
+    return `has the flags ${flags}; only 0 and 128 (critical) are allowed, the other bits are reserved (RFC 8659)`;
+  const tag = tagText.toLowerCase();
+  if (!CAA_TAGS.includes(tag))
+    return `has the tag "${tagText}"; a CAA tag is one of ${CAA_TAGS.join(', ')}`;
+  if (quoted.length < 2 || !quoted.startsWith('"') || !quoted.endsWith('"'))
+    return `must have its value in double quotes, as in ${flags} ${tag} "letsencrypt.org"`;
+  const value = quoted.slice(1, -1);
+  if (!TXT_CHARS.test(value) || /["\\]/.test(value))
+    return 'must have a value of printable ASCII characters without quotes or backslashes';
+  return tag === 'iodef' ? iodefProblem(value) : issuerProblem(value);
+}
+
 /** Why `input` cannot be the value of a record of `type`, or undefined. */
 export function valueProblem(type: RecordType, input: string): string | undefined {
   switch (type) {
@@ -86,6 +158,10 @@ export function valueProblem(type: RecordType, input: string): string | undefine
     case 'CNAME':
     case 'MX':
       return hostnameProblem(input);
+    case 'SRV':
+      return input.trim() === '.' ? undefined : hostnameProblem(input);
+    case 'CAA':
+      return caaProblem(input);
     case 'TXT':
       if (input.length === 0) return 'is required';
       if (input.length > TXT_MAX_LENGTH)
@@ -114,3 +190,5 @@ export const ttlProblem = (input: string) =>
   wholeNumberProblem(input, TTL_MIN, TTL_MAX, ' seconds');
 export const priorityProblem = (input: string) =>
   wholeNumberProblem(input, PRIORITY_MIN, PRIORITY_MAX, '');
+/** An SRV record's weight or port: 16 bits, as its priority. */
+export const uint16Problem = priorityProblem;

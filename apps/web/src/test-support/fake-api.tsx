@@ -100,6 +100,8 @@ export function aRecord(fields: Partial<DnsRecord> = {}): DnsRecord {
     type: 'A',
     value: '192.0.2.10',
     priority: null,
+    weight: null,
+    port: null,
     ttl: 300,
     status: 'active',
     statusReason: null,

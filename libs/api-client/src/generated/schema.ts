@@ -507,9 +507,9 @@ export interface components {
              */
             name: string;
             /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+            type: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "SRV" | "TXT";
             /**
-             * @description A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; TXT: up to 4000 printable ASCII characters.
+             * @description A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; SRV: the target host name ("." for none); TXT: up to 4000 printable ASCII characters; CAA: flags, tag (issue, issuewild, iodef) and quoted value, as in 0 issue "letsencrypt.org".
              * @example 192.0.2.10
              */
             value: string;
@@ -520,10 +520,20 @@ export interface components {
              */
             ttl: number;
             /**
-             * @description MX only: lower is preferred.
+             * @description MX and SRV only: lower is preferred.
              * @example 10
              */
             priority?: number;
+            /**
+             * @description SRV only: how targets of equal priority share the load (0: no preference).
+             * @example 5
+             */
+            weight?: number;
+            /**
+             * @description SRV only: the port the service listens on.
+             * @example 5060
+             */
+            port?: number;
         };
         DnsRecord: {
             /** Format: uuid */
@@ -535,10 +545,14 @@ export interface components {
             /** @example www.alice.starchart.example.com */
             fqdn: string;
             /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+            type: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "SRV" | "TXT";
             value: string;
-            /** @description MX only; null for other types. */
+            /** @description MX and SRV only; null for other types. */
             priority: number | null;
+            /** @description SRV only; null for other types. */
+            weight: number | null;
+            /** @description SRV only; null for other types. */
+            port: number | null;
             ttl: number;
             /**
              * @description pending: being created or changed; active: answering in DNS; error: see statusReason; deleting: being removed.
@@ -575,10 +589,14 @@ export interface components {
             /** @example www.alice.starchart.example.com */
             fqdn: string;
             /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+            type: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "SRV" | "TXT";
             value: string;
-            /** @description MX only; null for other types. */
+            /** @description MX and SRV only; null for other types. */
             priority: number | null;
+            /** @description SRV only; null for other types. */
+            weight: number | null;
+            /** @description SRV only; null for other types. */
+            port: number | null;
             ttl: number;
             /**
              * @description pending: being created or changed; active: answering in DNS; error: see statusReason; deleting: being removed.
@@ -614,7 +632,7 @@ export interface components {
         };
         UpdateRecord: {
             /**
-             * @description A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; TXT: up to 4000 printable ASCII characters.
+             * @description A: IPv4 address; AAAA: IPv6 address; CNAME and MX: a host name; SRV: the target host name ("." for none); TXT: up to 4000 printable ASCII characters; CAA: flags, tag (issue, issuewild, iodef) and quoted value, as in 0 issue "letsencrypt.org".
              * @example 192.0.2.10
              */
             value?: string;
@@ -624,10 +642,20 @@ export interface components {
              */
             ttl?: number;
             /**
-             * @description MX only: lower is preferred.
+             * @description MX and SRV only: lower is preferred.
              * @example 10
              */
             priority?: number;
+            /**
+             * @description SRV only: how targets of equal priority share the load (0: no preference).
+             * @example 5
+             */
+            weight?: number;
+            /**
+             * @description SRV only: the port the service listens on.
+             * @example 5060
+             */
+            port?: number;
         };
         EmptyBody: Record<string, never>;
         ReconcileAccepted: {
@@ -760,10 +788,14 @@ export interface components {
             /** @example www.alice.starchart.example.com */
             fqdn: string;
             /** @enum {string} */
-            type: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+            type: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "SRV" | "TXT";
             value: string;
-            /** @description MX only; null for other types. */
+            /** @description MX and SRV only; null for other types. */
             priority: number | null;
+            /** @description SRV only; null for other types. */
+            weight: number | null;
+            /** @description SRV only; null for other types. */
+            port: number | null;
             ttl: number;
             /**
              * @description pending: being created or changed; active: answering in DNS; error: see statusReason; deleting: being removed.
@@ -1924,7 +1956,7 @@ export interface operations {
                 stuckForMinutes?: number;
                 /** @description A prefix of the name (or of the full name). */
                 name?: string;
-                type?: "A" | "AAAA" | "CNAME" | "MX" | "TXT";
+                type?: "A" | "AAAA" | "CAA" | "CNAME" | "MX" | "SRV" | "TXT";
                 /** @description Only this owner’s records. */
                 username?: string;
                 /** @description The nextCursor of the previous page. */

@@ -50,12 +50,21 @@ describe('the DNS record flow', () => {
     await expect(h.lookup(record.fqdn, 'A')).resolves.toMatchObject({ rcode: 'NXDOMAIN' });
   });
 
-  it('publishes MX, AAAA and long TXT records as the user wrote them', async () => {
+  it('publishes MX, AAAA, long TXT, SRV and CAA records as the user wrote them', async () => {
     const txt = `v=spf1 ${'include:_spf.example.com '.repeat(14)}-all`;
     const records = [
       h.newRecord({ type: 'MX', value: 'mail.example.com', priority: 10 }),
       h.newRecord({ type: 'AAAA', value: '2001:db8::10' }),
       h.newRecord({ type: 'TXT', value: txt }),
+      h.newRecord({
+        name: '_sip._tcp',
+        type: 'SRV',
+        value: 'sip.example.com',
+        priority: 10,
+        weight: 5,
+        port: 5060,
+      }),
+      h.newRecord({ name: '@', type: 'CAA', value: '0 issue "letsencrypt.org"' }),
     ];
     await Promise.all(records.map((record) => h.submit('create', record)));
 
@@ -66,11 +75,17 @@ describe('the DNS record flow', () => {
         status: 'active',
       });
     }
-    const [mx, aaaa, long] = records.map((record) => record.fqdn);
+    const [mx, aaaa, long, srv, caa] = records.map((record) => record.fqdn);
     await expect(h.lookup(mx ?? '', 'MX')).resolves.toMatchObject({
       data: ['10 mail.example.com'],
     });
     await expect(h.lookup(aaaa ?? '', 'AAAA')).resolves.toMatchObject({ data: ['2001:db8::10'] });
     await expect(h.lookup(long ?? '', 'TXT')).resolves.toMatchObject({ data: [txt] });
+    await expect(h.lookup(srv ?? '', 'SRV')).resolves.toMatchObject({
+      data: ['10 5 5060 sip.example.com'],
+    });
+    await expect(h.lookup(caa ?? '', 'CAA')).resolves.toMatchObject({
+      data: ['0 issue "letsencrypt.org"'],
+    });
   });
 });

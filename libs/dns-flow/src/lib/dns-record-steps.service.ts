@@ -168,6 +168,8 @@ export class DnsRecordSteps {
         type: job.type,
         value: job.value,
         priority: job.priority,
+        weight: job.weight,
+        port: job.port,
         ttl: job.ttl,
         status: 'pending',
         statusReason: null,

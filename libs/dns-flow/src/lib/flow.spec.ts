@@ -12,6 +12,8 @@ const data: DnsRecordJobData = {
   type: 'A',
   value: '192.0.2.10',
   priority: null,
+  weight: null,
+  port: null,
   ttl: 300,
 };
 

@@ -14,6 +14,9 @@ const recordSnapshot = {
   type: z.enum(DNS_RECORD_TYPES),
   value: z.string(),
   priority: z.number().int().nonnegative().nullable(),
+  // Absent in jobs queued before SRV records existed.
+  weight: z.number().int().nonnegative().nullable().default(null),
+  port: z.number().int().nonnegative().nullable().default(null),
   ttl: z.number().int().nonnegative(),
 };
 
@@ -39,6 +42,8 @@ export function toJobData(op: FlowOp, record: DnsRecordEntity): DnsRecordJobData
     type: record.type,
     value: record.value,
     priority: record.priority,
+    weight: record.weight,
+    port: record.port,
     ttl: record.ttl,
   };
 }

@@ -152,17 +152,27 @@ export class FlowHarness {
 
   /** A record as the api writes it before answering 202: pending, its flow id already set. */
   newRecord(
-    fields: { type?: DnsRecordType; value?: string; priority?: number | null } = {},
+    fields: {
+      name?: string;
+      type?: DnsRecordType;
+      value?: string;
+      priority?: number | null;
+      weight?: number | null;
+      port?: number | null;
+    } = {},
   ): DnsRecordEntity {
     const username = uniqueId('u');
+    const name = fields.name ?? 'www';
     return this.records.create({
       id: randomUUID(),
       username,
-      name: 'www',
-      fqdn: `www.${username}.${this.zone.rootDomain}`,
+      name,
+      fqdn: `${name === '@' ? '' : `${name}.`}${username}.${this.zone.rootDomain}`,
       type: fields.type ?? 'A',
       value: fields.value ?? '192.0.2.10',
       priority: fields.priority ?? null,
+      weight: fields.weight ?? null,
+      port: fields.port ?? null,
       ttl: 60,
       status: 'pending',
       statusReason: null,

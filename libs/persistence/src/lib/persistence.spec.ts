@@ -46,6 +46,7 @@ describe('persistence', () => {
       'CertificateResumes1767830400000',
       'Notifications1767916800000',
       'CertificateRenewalFailures1768003300000',
+      'CaaSrvRecords1768091234000',
     ]);
     await expect(runMigrations(config)).resolves.toEqual([]);
   });

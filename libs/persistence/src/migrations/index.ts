@@ -8,6 +8,7 @@ import { RecordLifecycle1767744000000 } from './1767744000000-record-lifecycle';
 import { CertificateResumes1767830400000 } from './1767830400000-certificate-resumes';
 import { Notifications1767916800000 } from './1767916800000-notifications';
 import { CertificateRenewalFailures1768003300000 } from './1768003300000-certificate-renewal-failures';
+import { CaaSrvRecords1768091234000 } from './1768091234000-caa-srv-records';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CertificateResumes1767830400000,
   Notifications1767916800000,
   CertificateRenewalFailures1768003300000,
+  CaaSrvRecords1768091234000,
 ];

@@ -50,6 +50,8 @@ function flowData(index: number): DnsRecordJobData {
     type: 'A',
     value: '192.0.2.10',
     priority: null,
+    weight: null,
+    port: null,
     ttl: 300,
   };
 }

@@ -87,6 +87,10 @@ function answerText(answer: dnsPacket.Answer): string {
       const chunks = Array.isArray(answer.data) ? answer.data : [answer.data];
       return chunks.map((chunk) => chunk.toString()).join('');
     }
+    case 'SRV':
+      return `${answer.data.priority ?? 0} ${answer.data.weight ?? 0} ${answer.data.port ?? 0} ${answer.data.target}`;
+    case 'CAA':
+      return `${answer.data.flags ?? 0} ${answer.data.tag} "${answer.data.value}"`;
     default:
       return 'data' in answer ? String(answer.data) : '';
   }

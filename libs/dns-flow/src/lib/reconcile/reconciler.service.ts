@@ -226,7 +226,7 @@ function sameRecordSet(current: RecordSet, wanted: RecordSet): boolean {
   return wanted.values.every((value) => values.has(normalizeValue(wanted.type, value)));
 }
 
-/** Host names compare without case or trailing dot, as DNS compares them; TXT text exactly. */
+/** Host names compare without case or trailing dot, as DNS compares them; TXT and CAA exactly. */
 function normalizeValue(type: string, value: string): string {
-  return type === 'TXT' ? value : value.replace(/\.$/, '').toLowerCase();
+  return type === 'TXT' || type === 'CAA' ? value : value.replace(/\.$/, '').toLowerCase();
 }

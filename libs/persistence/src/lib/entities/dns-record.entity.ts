@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAtColumn, UpdatedAtColumn } from './timestamp-columns';
 
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT'] as const;
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'SRV', 'TXT'] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 /** A record's lifecycle; the same four words in the API, the jobs and this column. */
@@ -56,13 +56,21 @@ export class DnsRecordEntity {
   @Column({ type: 'enum', enum: DNS_RECORD_TYPES })
   type!: DnsRecordType;
 
-  /** A/AAAA address, CNAME/MX target host, TXT text. */
+  /** A/AAAA address, CNAME/MX/SRV target host, TXT text, CAA `<flags> <tag> "<value>"`. */
   @Column({ type: 'varchar', length: MAX_RECORD_VALUE_LENGTH })
   value!: string;
 
-  /** MX only. */
+  /** MX and SRV only. */
   @Column({ type: 'int', unsigned: true, nullable: true })
   priority!: number | null;
+
+  /** SRV only: the share among targets of equal priority (RFC 2782). */
+  @Column({ type: 'smallint', unsigned: true, nullable: true })
+  weight!: number | null;
+
+  /** SRV only: the port the service listens on. */
+  @Column({ type: 'smallint', unsigned: true, nullable: true })
+  port!: number | null;
 
   @Column({ type: 'int', unsigned: true })
   ttl!: number;

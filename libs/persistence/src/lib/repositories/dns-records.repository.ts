@@ -40,6 +40,8 @@ type ClaimableColumns = Pick<
   DnsRecordEntity,
   | 'value'
   | 'priority'
+  | 'weight'
+  | 'port'
   | 'ttl'
   | 'status'
   | 'statusReason'
@@ -154,12 +156,12 @@ export class DnsRecordsRepository {
   /** Puts a claimed record back as it was before the claim, unless it moved on from `claimedVersion`. */
   async restore(before: DnsRecordEntity, claimedVersion: number): Promise<boolean> {
     const { value, priority, ttl, status, statusReason, version, flowId, changeId } = before;
-    const { expiresAt, expiryWarnedDays } = before;
+    const { weight, port, expiresAt, expiryWarnedDays } = before;
     const { affected } = await this.records.update(
       { id: before.id, version: claimedVersion },
       {
         ...{ value, priority, ttl, status, statusReason, version, flowId, changeId },
-        ...{ expiresAt, expiryWarnedDays },
+        ...{ weight, port, expiresAt, expiryWarnedDays },
       },
     );
     return affected === 1;
