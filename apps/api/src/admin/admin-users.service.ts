@@ -168,7 +168,7 @@ export class AdminUsersService {
       };
       if (recordsLeft === 0) {
         result.certificate = await this.deleteCertificate(username);
-        if (result.certificate !== 'busy' && (await this.users.removeIfNoRecords(username)))
+        if (result.certificate === 'none' && (await this.users.removeIfNoRecords(username)))
           result.state = 'deleted';
       }
       return {
@@ -203,8 +203,9 @@ export class AdminUsersService {
     const certificate = await this.certificates.findOneBy({ username });
     if (!certificate) return 'none';
     try {
+      // Revoked and removed by a worker: the person goes once it is gone (a later call).
       await this.certificatesService.removeAsRead(certificate);
-      return 'deleted';
+      return 'deleting';
     } catch (error) {
       // An order or renewal is worked on: its flow would write to a missing row.
       if (error instanceof CertificateBusyError) return 'busy';

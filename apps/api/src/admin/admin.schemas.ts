@@ -212,7 +212,10 @@ export const userDeletionSchema = z
     }),
     deleteFlowsStarted: z.number().int(),
     recordsLeft: z.number().int(),
-    certificate: z.enum(['none', 'deleted', 'busy']),
+    certificate: z.enum(['none', 'deleting', 'busy']).meta({
+      description:
+        'none: no certificate (left); deleting: being revoked and removed by a worker (POST again once it is gone); busy: an order runs.',
+    }),
   })
   .meta({ id: 'AdminUserDeletion' });
 export type UserDeletionView = z.infer<typeof userDeletionSchema>;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CertificateEntity } from '@starchart/persistence';
+import { CertificateEntity, type CertificateStatus } from '@starchart/persistence';
 import type { Response } from 'express';
 import { Repository } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -8,7 +8,9 @@ import { ProgressStreams, type ProgressSnapshot } from '../http/progress-stream'
 import { toCertificateView } from './certificate-view';
 import { CertificatesService } from './certificates.service';
 
-/** A certificate's order as Server-Sent Events, until it is issued, failed or gone. */
+const SETTLED: readonly CertificateStatus[] = ['issued', 'failed', 'revocation-failed'];
+
+/** A certificate's order or delete as Server-Sent Events, until it is issued, failed or gone. */
 @Injectable()
 export class CertificateEventsService {
   constructor(
@@ -28,7 +30,7 @@ export class CertificateEventsService {
         view: row && toCertificateView(row),
         statusKey: JSON.stringify([latest.status, latest.statusReason, latest.flowId]),
         steps: (await this.certificatesService.stepsOf(latest)) ?? [],
-        settled: row === null || row.status === 'issued' || row.status === 'failed',
+        settled: row === null || SETTLED.includes(row.status),
         done: { status: row ? row.status : 'gone', statusReason: row ? row.statusReason : null },
       };
     };

@@ -1,4 +1,4 @@
-import { CERT_FLOW } from '@starchart/cert-flow';
+import { CERT_DELETE_FLOW, CERT_FLOW } from '@starchart/cert-flow';
 import { CERTIFICATE_STATUSES } from '@starchart/persistence';
 import { z } from 'zod';
 
@@ -9,7 +9,8 @@ export const certificateViewSchema = z
     domains: z.array(z.string()).meta({ example: ['alice.example.com', '*.alice.example.com'] }),
     status: z.enum(CERTIFICATE_STATUSES).meta({
       description:
-        'pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.',
+        'pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; ' +
+        'deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.',
     }),
     statusReason: z.string().nullable(),
     validFrom: z.iso.datetime().nullable(),
@@ -21,7 +22,7 @@ export const certificateViewSchema = z
 export type CertificateView = z.infer<typeof certificateViewSchema>;
 
 const certStepSchema = z.object({
-  step: z.enum(CERT_FLOW.stepNames),
+  step: z.enum([...CERT_FLOW.stepNames, ...CERT_DELETE_FLOW.stepNames]),
   jobId: z.string(),
   state: z.string(),
   attempts: z.number().int(),
@@ -42,3 +43,15 @@ export const certificateDetailSchema = certificateViewSchema
 export const certificateListSchema = z
   .object({ items: z.array(certificateViewSchema) })
   .meta({ id: 'CertificateList' });
+
+export const deleteCertificateQuerySchema = z.strictObject({
+  force: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((text) => text === 'true')
+    .meta({
+      description:
+        'true: remove a certificate in status revocation-failed without asking the CA again.',
+    }),
+});
+export type DeleteCertificateQuery = z.output<typeof deleteCertificateQuerySchema>;

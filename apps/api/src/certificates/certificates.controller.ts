@@ -1,4 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { CertFlowStepView } from '@starchart/cert-flow';
 import type { Response } from 'express';
@@ -11,7 +21,9 @@ import {
   certificateDetailSchema,
   certificateListSchema,
   certificateViewSchema,
+  deleteCertificateQuerySchema,
   type CertificateView,
+  type DeleteCertificateQuery,
 } from './certificate.schemas';
 import { CERTIFICATES_PATH, certificateLocation, toCertificateView } from './certificate-view';
 import { CertificatesService, type PemDocument } from './certificates.service';
@@ -82,10 +94,10 @@ export class CertificatesController {
 
   @Get(':id/events')
   @ApiOperation({
-    summary: 'Follow an order until it settles (Server-Sent Events)',
+    summary: 'Follow an order or a delete until it settles (Server-Sent Events)',
     description:
       'event: status (the certificate), event: step (a flow step), and a final event: done ' +
-      '{ status: issued | failed | gone, statusReason, timedOut }.',
+      '{ status: issued | failed | revocation-failed | gone, statusReason, timedOut }.',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'An event stream.' })
@@ -156,13 +168,32 @@ export class CertificatesController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the stored certificate' })
-  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Revoke the certificate at the CA, then delete it',
+    description:
+      'Sets status deleting and starts the delete flow: a worker revokes the certificate at the CA ' +
+      '(reason cessationOfOperation; one never issued is not revoked), then removes it, and it ' +
+      'disappears. If the CA refuses (or cannot be reached for about 20 minutes), it stays, served, ' +
+      'in status revocation-failed with the CA’s answer in statusReason: DELETE again to try again, ' +
+      'or with force=true to remove it without revoking. Follow /events until done says gone.',
+  })
+  @ApiResponse({ status: 202, standardSchema: certificateViewSchema })
   @ApiProblem(404, 'No such certificate, or not yours.')
-  @ApiProblem(409, 'An order is still running.')
-  async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
-    await this.certificates.remove(principal, id);
+  @ApiProblem(
+    409,
+    'An order is still running, or force=true for a certificate whose revocation did not fail.',
+  )
+  @ApiProblem(503, 'The queue is unreachable; nothing was changed.')
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query({ schema: deleteCertificateQuerySchema }) query: DeleteCertificateQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CertificateView> {
+    const certificate = await this.certificates.remove(principal, id, query.force);
+    response.location(certificateLocation(certificate.id));
+    return toCertificateView(certificate);
   }
 
   private async sendPem(

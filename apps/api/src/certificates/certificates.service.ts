@@ -4,6 +4,7 @@ import {
   CertFlowService,
   certificateDomains,
   KeyCipher,
+  toCertDeleteJobData,
   toCertJobData,
   type CertFlowStepView,
   type CertJobData,
@@ -23,6 +24,7 @@ import { FlowStarter } from '../flows/flow-starter';
 import {
   CertificateBusyError,
   CertificateExistsError,
+  CertificateForceDeleteRefusedError,
   CertificateNotFoundError,
   CertificateNotIssuedError,
   ForbiddenError,
@@ -144,15 +146,47 @@ export class CertificatesService {
     }
   }
 
-  /** Removes the stored certificate, unless an order is being worked on. */
-  async remove(principal: Principal, id: string): Promise<void> {
-    await this.removeAsRead(await this.findVisible(principal, id));
+  /**
+   * Starts deleting the certificate (status deleting, 202): a worker revokes it at the CA, then
+   * removes it. `force` removes one whose revocation failed without asking the CA again.
+   */
+  async remove(principal: Principal, id: string, force: boolean): Promise<CertificateEntity> {
+    return this.removeAsRead(await this.findVisible(principal, id), force);
   }
 
-  /** Removes the certificate as read (an admin deleting its owner), unless an order is being worked on (409). */
-  async removeAsRead(certificate: CertificateEntity): Promise<void> {
+  /**
+   * Deletes the certificate as read (an admin deleting its owner): the next version in status
+   * deleting and its delete flow, unless an order is being worked on (409). A certificate already
+   * deleting is answered as it is while its delete flow runs, and gets a new one otherwise.
+   */
+  async removeAsRead(certificate: CertificateEntity, force = false): Promise<CertificateEntity> {
+    if (force && certificate.status !== 'revocation-failed')
+      throw new CertificateForceDeleteRefusedError(
+        `The certificate is ${certificate.status}: delete it without force=true, and it is revoked at the CA first.`,
+      );
+    if (certificate.status === 'deleting' && (await this.isWorkedOn(certificate)))
+      return certificate;
     await this.assertNotWorkedOn(certificate);
-    if (!(await this.orders.deleteAsRead(certificate))) throw busy();
+    const data = toCertDeleteJobData(certificate, !force);
+    const flowId = this.flows.deleteFlowIdFor(data);
+    if (!(await this.orders.startDeletion(certificate, flowId))) throw busy();
+    await this.flowStarter.start({
+      producer: this.flows,
+      add: () => this.flows.startDelete(data),
+      undo: () => this.orders.undoDeletion(certificate, flowId),
+      subject: { op: 'delete', certificateId: certificate.id },
+      notDone: 'deleted',
+    });
+    // A quick worker may have removed it already: answer what was committed.
+    return (
+      (await this.certificates.findOneBy({ id: certificate.id })) ??
+      Object.assign(new CertificateEntity(), certificate, {
+        status: 'deleting',
+        statusReason: null,
+        version: data.version,
+        flowId,
+      })
+    );
   }
 
   /**
@@ -161,7 +195,11 @@ export class CertificatesService {
    */
   private async reorder(existing: CertificateEntity): Promise<CertificateEntity> {
     await this.assertNotWorkedOn(existing);
-    if (existing.status === 'issued')
+    if (existing.status === 'deleting')
+      throw new CertificateBusyError(
+        'Your certificate is being revoked and deleted. Order a new one once it is gone.',
+      );
+    if (existing.status === 'issued' || existing.status === 'revocation-failed')
       throw new CertificateExistsError(
         'Your certificate is issued and renews by itself before it expires. Delete it first to order a new one.',
       );
@@ -186,15 +224,20 @@ export class CertificatesService {
    */
   private async assertNotWorkedOn(certificate: CertificateEntity): Promise<void> {
     if (!CERTIFICATE_IN_FLIGHT.includes(certificate.status)) return;
+    if (await this.isWorkedOn(certificate)) throw busy();
+  }
+
+  /** Its latest flow is live in Redis, or its row changed so recently that the flow may still land. */
+  private async isWorkedOn(certificate: CertificateEntity): Promise<boolean> {
     const state = await this.flows.getFlowState(certificate).catch((error: unknown) => {
       this.logger.warn({ msg: 'flow state unavailable', certificateId: certificate.id, error });
       throw new ServiceUnavailableError(
         'The job queue cannot be reached right now, so whether an order is still running is unknown. Try again in a few seconds.',
       );
     });
-    if (LIVE_STEP_STATES.includes(state)) throw busy();
+    if (LIVE_STEP_STATES.includes(state)) return true;
     const age = (await this.orders.now()).getTime() - certificate.updatedAt.getTime();
-    if (age < SETTLING_MS) throw busy();
+    return age < SETTLING_MS;
   }
 
   /**

@@ -266,6 +266,14 @@ export class CertificateBusyError extends ApiError {
   readonly retryable = true;
 }
 
+/** A delete without revocation (force) asked of a certificate whose revocation did not fail. */
+export class CertificateForceDeleteRefusedError extends ApiError {
+  readonly status = 409;
+  readonly kind = 'certificate-force-delete-refused';
+  readonly title = 'Only a certificate whose revocation failed can be deleted without revoking it';
+  readonly retryable = false;
+}
+
 /** The user already holds an issued certificate; it renews by itself. */
 export class CertificateExistsError extends ApiError {
   readonly status = 409;

@@ -4,6 +4,7 @@ import { ApiFailure, call } from '../api/api-failure';
 import { useResource } from '../api/use-resource';
 import { useServices } from '../app/services';
 import { useDocumentTitle } from '../app/use-document-title';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { StepList } from '../components/StepList';
@@ -19,6 +20,12 @@ export const CERTIFICATE_STEPS = [
   { step: 'validate-challenges', name: 'Have the authority check it' },
   { step: 'finalize-certificate', name: 'Receive the certificate' },
   { step: 'cleanup-challenge', name: 'Remove the challenge' },
+] as const;
+
+/** The delete's steps in the order they run, in words. */
+export const CERTIFICATE_DELETE_STEPS = [
+  { step: 'revoke-certificate', name: 'Revoke it at the certificate authority' },
+  { step: 'remove-certificate', name: 'Remove it' },
 ] as const;
 
 const DOCUMENTS = [
@@ -51,9 +58,11 @@ export function CertificatePage() {
 
   const [ordering, setOrdering] = useState(false);
   const [orderError, setOrderError] = useState<string | null>(null);
+  const [deleted, setDeleted] = useState(false);
   const order = async () => {
     setOrdering(true);
     setOrderError(null);
+    setDeleted(false);
     try {
       const ordered = await call(client.POST('/api/v1/certificates'));
       replace({ ...ordered, steps: [] });
@@ -74,6 +83,11 @@ export function CertificatePage() {
           {orderError}
         </p>
       ) : null}
+      {resource.state === 'ready' && resource.data === null && deleted ? (
+        <p className="callout callout--info" role="status">
+          Your certificate was revoked at the certificate authority and deleted.
+        </p>
+      ) : null}
       {resource.state === 'ready' && resource.data === null ? (
         <div className="panel">
           <StatusBadge status="none" />
@@ -92,28 +106,42 @@ export function CertificatePage() {
           loaded={resource.data}
           onRetry={order}
           retrying={ordering}
+          onChanged={(changed) => replace({ ...changed, steps: [] })}
+          onGone={() => {
+            setDeleted(true);
+            reload();
+          }}
         />
       ) : null}
     </section>
   );
 }
 
+const FOLLOWED: readonly string[] = ['pending', 'renewing', 'deleting'];
+
 function CertificateDetail({
   loaded,
   onRetry,
   retrying,
+  onChanged,
+  onGone,
 }: {
   loaded: CertificateWithSteps;
   onRetry: () => void;
   retrying: boolean;
+  onChanged: (certificate: Certificate) => void;
+  onGone: () => void;
 }) {
-  const { followCertificate } = useServices();
+  const { client, followCertificate } = useServices();
   const [certificate, setCertificate] = useState<Certificate>(loaded);
   const [steps, setSteps] = useState<CertificateStep[]>(loaded.steps ?? []);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
   const running = certificate.status === 'pending' || certificate.status === 'renewing';
 
   useEffect(() => {
-    if (loaded.status !== 'pending' && loaded.status !== 'renewing') return;
+    if (!FOLLOWED.includes(loaded.status)) return;
     const abort = new AbortController();
     followCertificate(
       loaded.id,
@@ -125,11 +153,44 @@ function CertificateDetail({
         }
       },
       abort.signal,
-    ).catch(() => undefined);
+    ).then(
+      (done) => {
+        if (done.status === 'gone') onGone();
+      },
+      () => {
+        // Gone before the stream started (a 404), or the stream broke: read it again.
+        if (!abort.signal.aborted && loaded.status === 'deleting') onGone();
+      },
+    );
     return () => abort.abort();
-  }, [loaded, followCertificate]);
+  }, [loaded, followCertificate, onGone]);
 
-  const downloadable = certificate.status === 'issued' || certificate.status === 'renewing';
+  const remove = async (force: boolean) => {
+    setDeleting(true);
+    setDeleteError(null);
+    try {
+      const accepted = await call(
+        client.DELETE('/api/v1/certificates/{id}', {
+          params: { path: { id: certificate.id }, query: { force: force ? 'true' : 'false' } },
+        }),
+      );
+      setConfirming(false);
+      onChanged(accepted);
+    } catch (error) {
+      setDeleteError(error instanceof ApiFailure ? error.message : String(error));
+    } finally {
+      setDeleting(false);
+    }
+  };
+
+  const downloadable =
+    certificate.status === 'issued' ||
+    certificate.status === 'renewing' ||
+    certificate.status === 'revocation-failed';
+  const deletable =
+    certificate.status === 'issued' ||
+    certificate.status === 'failed' ||
+    certificate.status === 'revocation-failed';
   return (
     <>
       <div className="page-sub" aria-live="polite">
@@ -155,6 +216,52 @@ function CertificateDetail({
           meanwhile.
         </p>
       ) : null}
+      {certificate.status === 'deleting' ? (
+        <div className="panel">
+          <h2>{certificate.validTo ? 'Revoking…' : 'Deleting…'}</h2>
+          <p className="callout callout--info" role="status">
+            {certificate.validTo
+              ? 'Your certificate is being revoked at the certificate authority, then deleted.'
+              : 'Your certificate is being deleted.'}
+          </p>
+          <StepList
+            order={CERTIFICATE_DELETE_STEPS}
+            steps={steps}
+            label="Steps of the certificate delete"
+          />
+        </div>
+      ) : null}
+      {certificate.status === 'revocation-failed' ? (
+        <div className="callout callout--bad">
+          <p>
+            <strong>The certificate was not deleted:</strong> the certificate authority did not
+            revoke it. It stays valid and downloadable.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() => remove(false)}
+              disabled={deleting}
+            >
+              {deleting ? 'Deleting…' : 'Try to revoke and delete again'}
+            </button>
+            <button
+              type="button"
+              className="button button--danger-outline"
+              onClick={() => remove(true)}
+              disabled={deleting}
+            >
+              Delete without revoking
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {deleteError ? (
+        <p className="callout callout--bad" role="alert">
+          {deleteError}
+        </p>
+      ) : null}
 
       {running || certificate.status === 'failed' ? (
         <div className="panel">
@@ -172,6 +279,35 @@ function CertificateDetail({
       ) : null}
       {downloadable ? <Downloads certificate={certificate} /> : null}
       {downloadable ? <Snippets domains={certificate.domains} /> : null}
+
+      {deletable && certificate.status !== 'revocation-failed' ? (
+        <div className="panel">
+          <h2>Delete</h2>
+          <button
+            type="button"
+            className="button button--danger-outline"
+            onClick={() => setConfirming(true)}
+            disabled={deleting}
+          >
+            Delete my certificate
+          </button>
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title="Delete your certificate?"
+        confirmLabel={certificate.validTo ? 'Revoke and delete' : 'Delete'}
+        busy={deleting}
+        onConfirm={() => remove(false)}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          {certificate.validTo
+            ? 'It is revoked at the certificate authority first: servers that use it stop being trusted. '
+            : ''}
+          This cannot be undone, but you can order a new certificate afterwards.
+        </p>
+      </ConfirmDialog>
     </>
   );
 }

@@ -11,6 +11,7 @@ const LOOK: Record<Status, { label: string; symbol: string; tone: string }> = {
   issued: { label: 'Issued', symbol: '✓', tone: 'ok' },
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   renewing: { label: 'Renewing', symbol: '↻', tone: 'progress' },
+  'revocation-failed': { label: 'Not revoked', symbol: '✕', tone: 'bad' },
   none: { label: 'Not ordered', symbol: '○', tone: 'neutral' },
 };
 

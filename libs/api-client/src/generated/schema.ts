@@ -363,7 +363,10 @@ export interface paths {
         get: operations["CertificatesController_get"];
         put?: never;
         post?: never;
-        /** Delete the stored certificate */
+        /**
+         * Revoke the certificate at the CA, then delete it
+         * @description Sets status deleting and starts the delete flow: a worker revokes the certificate at the CA (reason cessationOfOperation; one never issued is not revoked), then removes it, and it disappears. If the CA refuses (or cannot be reached for about 20 minutes), it stays, served, in status revocation-failed with the CA’s answer in statusReason: DELETE again to try again, or with force=true to remove it without revoking. Follow /events until done says gone.
+         */
         delete: operations["CertificatesController_remove"];
         options?: never;
         head?: never;
@@ -378,8 +381,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Follow an order until it settles (Server-Sent Events)
-         * @description event: status (the certificate), event: step (a flow step), and a final event: done { status: issued | failed | gone, statusReason, timedOut }.
+         * Follow an order or a delete until it settles (Server-Sent Events)
+         * @description event: status (the certificate), event: step (a flow step), and a final event: done { status: issued | failed | revocation-failed | gone, statusReason, timedOut }.
          */
         get: operations["CertificatesController_follow"];
         put?: never;
@@ -722,7 +725,7 @@ export interface components {
             };
             recordCount: number;
             /** @enum {string|null} */
-            certificateStatus: "pending" | "issued" | "failed" | "renewing" | null;
+            certificateStatus: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed" | null;
         };
         AdminUserDetail: {
             user: components["schemas"]["AdminUser"];
@@ -751,10 +754,10 @@ export interface components {
              */
             domains: string[];
             /**
-             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.
+             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
              * @enum {string}
              */
-            status: "pending" | "issued" | "failed" | "renewing";
+            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed";
             statusReason: string | null;
             /** Format: date-time */
             validFrom: string | null;
@@ -767,7 +770,7 @@ export interface components {
             /** @description The steps of the latest order, root first; null when the queue cannot be reached right now. */
             steps: {
                 /** @enum {string} */
-                step: "cleanup-challenge" | "finalize-certificate" | "validate-challenges" | "check-challenge-dns" | "write-challenge-record" | "create-acme-order";
+                step: "cleanup-challenge" | "finalize-certificate" | "validate-challenges" | "check-challenge-dns" | "write-challenge-record" | "create-acme-order" | "remove-certificate" | "revoke-certificate";
                 jobId: string;
                 state: string;
                 attempts: number;
@@ -849,8 +852,11 @@ export interface components {
             state: "deleting" | "deleted";
             deleteFlowsStarted: number;
             recordsLeft: number;
-            /** @enum {string} */
-            certificate: "none" | "deleted" | "busy";
+            /**
+             * @description none: no certificate (left); deleting: being revoked and removed by a worker (POST again once it is gone); busy: an order runs.
+             * @enum {string}
+             */
+            certificate: "none" | "deleting" | "busy";
         };
         AdminAuditPage: {
             items: components["schemas"]["AdminAuditEntry"][];
@@ -868,10 +874,10 @@ export interface components {
              */
             domains: string[];
             /**
-             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable.
+             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
              * @enum {string}
              */
-            status: "pending" | "issued" | "failed" | "renewing";
+            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed";
             statusReason: string | null;
             /** Format: date-time */
             validFrom: string | null;
@@ -2281,7 +2287,10 @@ export interface operations {
     };
     CertificatesController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: remove a certificate in status revocation-failed without asking the CA again. */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2290,12 +2299,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
-            204: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
             };
             /** @description Missing, expired or forged token. */
             401: {
@@ -2324,8 +2334,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An order is still running. */
+            /** @description An order is still running, or force=true for a certificate whose revocation did not fail. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The queue is unreachable; nothing was changed. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { flowWorkerModule } from '@starchart/flow-runtime';
 import { ACME_CONFIG, AcmeAccountService } from './acme/acme-account.service';
+import { CertificateRevoker } from './acme/certificate-revoker';
 import {
   CERT_STEP_SETTINGS,
   toCertStepSettings,
@@ -8,6 +9,7 @@ import {
 } from './cert-flow-options';
 import { CERT_REDIS_CLIENT, CERT_WORKER_CONNECTION, CertFlowQueues } from './cert-flow-queues';
 import { CertFlowService } from './cert-flow.service';
+import { CertificateDeletion } from './certificate-deletion.service';
 import { CertificateNotices } from './certificate-notices.service';
 import { CertificateSteps } from './certificate-steps.service';
 import { KeyCipher } from './key-cipher';
@@ -21,11 +23,13 @@ import { CheckChallengeDnsProcessor } from './steps/check-challenge-dns.processo
 import { CleanupChallengeProcessor } from './steps/cleanup-challenge.processor';
 import { CreateAcmeOrderProcessor } from './steps/create-acme-order.processor';
 import { FinalizeCertificateProcessor } from './steps/finalize-certificate.processor';
+import { RemoveCertificateProcessor } from './steps/remove-certificate.processor';
+import { RevokeCertificateProcessor } from './steps/revoke-certificate.processor';
 import { ValidateChallengesProcessor } from './steps/validate-challenges.processor';
 import { WriteChallengeRecordProcessor } from './steps/write-challenge-record.processor';
 
 /**
- * The processors of the certificate flow, the renewal run and the safety net, on the worker module
+ * The processors of the certificate flow, the delete flow, the renewal run and the safety net, on the worker module
  * generated from CERT_QUEUE_REGISTRY. Importing this module starts workers in the importing
  * process, so only apps/worker (and tests) import it. The importing app provides the one
  * Route53Service (Route53Module.forRoot), shared with the DNS record flow.
@@ -57,6 +61,8 @@ export class CertFlowWorkerModule {
         CertificateResumer,
         CertSchedules,
         CertificateNotices,
+        CertificateRevoker,
+        CertificateDeletion,
         CreateAcmeOrderProcessor,
         WriteChallengeRecordProcessor,
         CheckChallengeDnsProcessor,
@@ -65,6 +71,8 @@ export class CertFlowWorkerModule {
         CleanupChallengeProcessor,
         RenewCertificatesProcessor,
         ResumeCertificatesProcessor,
+        RevokeCertificateProcessor,
+        RemoveCertificateProcessor,
       ],
       exports: [CertificateRenewals, CertificateResumer],
     });

@@ -19,6 +19,9 @@ export class AcmeRefusedError extends FlowError {
   readonly retryable = false;
 }
 
+/** The CA refused to revoke a certificate; the message is its answer. */
+export class RevocationRefusedError extends AcmeRefusedError {}
+
 /** The order or one of its authorizations went invalid or expired: only a new order can help. */
 export class OrderInvalidError extends FlowError {
   readonly retryable = false;

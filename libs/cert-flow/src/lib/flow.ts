@@ -1,6 +1,17 @@
 import { FlowDefinition } from '@starchart/flow-runtime/table';
-import { CERT_FLOW_OPS, type CertFlowOp, type CertJobData } from './job-data';
-import { CERT_FLOW_STEPS, CERT_QUEUES, type CertFlowStep } from './queues';
+import {
+  CERT_FLOW_OPS,
+  type CertDeleteJobData,
+  type CertFlowOp,
+  type CertJobData,
+} from './job-data';
+import {
+  CERT_DELETE_STEPS,
+  CERT_FLOW_STEPS,
+  CERT_QUEUES,
+  type CertDeleteStep,
+  type CertFlowStep,
+} from './queues';
 
 /** What identifies one flow: one order (a version) of one certificate, an issue or a renewal. */
 export type CertFlowKey = Pick<CertJobData, 'op' | 'certificateId' | 'version'>;
@@ -30,3 +41,25 @@ export const CERT_FLOW = new FlowDefinition<CertFlowStep, CertFlowKey, CertJobDa
 export function certFlowIdFor(flow: CertFlowKey): string {
   return CERT_FLOW.flowId(flow);
 }
+
+/** What identifies one delete flow: one version of one certificate. */
+export type CertDeleteKey = Pick<CertDeleteJobData, 'certificateId' | 'version'>;
+
+const DELETE_KEY = /^delete-(.+)-v(\d+)$/;
+
+/** A certificate's delete flow: revoke, then remove (CERT_DELETE_STEPS). */
+export const CERT_DELETE_FLOW = new FlowDefinition<CertDeleteStep, CertDeleteKey, CertDeleteJobData>(
+  {
+    label: 'certificate delete flow',
+    root: CERT_QUEUES.removeCertificate,
+    steps: CERT_DELETE_STEPS,
+    keyOf: ({ certificateId, version }) => ({ certificateId, version }),
+    formatKey: ({ certificateId, version }) => `delete-${certificateId}-v${version}`,
+    parseKey: (text) => {
+      const [, certificateId, version] = DELETE_KEY.exec(text) ?? [];
+      if (!certificateId || !version) return undefined;
+      return { certificateId, version: Number(version) };
+    },
+    jobLabel: ({ username }) => username,
+  },
+);

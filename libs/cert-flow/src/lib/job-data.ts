@@ -85,3 +85,30 @@ export interface RenewCertificatesResult {
   started: string[];
   expiringNoticed: number;
 }
+
+/**
+ * The payload of both jobs of a certificate's delete flow. `revoke` false: removed without
+ * asking the CA, as someone decided after the CA refused to revoke it.
+ */
+export const certDeleteJobDataSchema = z.object({
+  certificateId: z.string().min(1),
+  username: z.string().min(1),
+  version: z.number().int().positive(),
+  challengeName: z.string().min(1),
+  revoke: z.boolean(),
+});
+export type CertDeleteJobData = z.infer<typeof certDeleteJobDataSchema>;
+
+/** revoke-certificate: what the CA was told; `serial` (hex) of the certificate, when one was stored. */
+export const revokeCertificateResultSchema = z.object({
+  outcome: z.enum(['revoked', 'already-revoked', 'never-issued', 'not-asked']),
+  serial: z.string().nullable(),
+});
+export type RevokeCertificateResult = z.infer<typeof revokeCertificateResultSchema>;
+
+/** remove-certificate: how the delete ended. */
+export interface RemoveCertificateResult {
+  outcome: 'removed' | 'revocation-failed' | 'gone';
+  reason: string | null;
+  removedChallengeValues: number;
+}

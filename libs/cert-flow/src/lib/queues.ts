@@ -19,12 +19,19 @@ export const CERT_QUEUES = {
   cleanupChallenge: 'cleanup-challenge',
   renewCertificates: 'renew-certificates',
   resumeCertificates: 'resume-certificates',
+  revokeCertificate: 'revoke-certificate',
+  removeCertificate: 'remove-certificate',
 } as const;
 
 export type CertQueueName = (typeof CERT_QUEUES)[keyof typeof CERT_QUEUES];
+/** The steps of the delete flow. */
+export type CertDeleteStep =
+  | typeof CERT_QUEUES.revokeCertificate
+  | typeof CERT_QUEUES.removeCertificate;
+/** The steps of an order's flow (issue or renew). */
 export type CertFlowStep = Exclude<
   CertQueueName,
-  typeof CERT_QUEUES.renewCertificates | typeof CERT_QUEUES.resumeCertificates
+  typeof CERT_QUEUES.renewCertificates | typeof CERT_QUEUES.resumeCertificates | CertDeleteStep
 >;
 
 const RETENTION: Retention = {
@@ -109,11 +116,44 @@ export const CERT_FLOW_STEPS: { readonly [Step in CertFlowStep]: StepRow<CertFlo
 };
 
 /**
+ * A delete's flow: revoke at the CA (cessationOfOperation), then remove the row and any challenge
+ * record; the root always runs and keeps the certificate, with the reason, when the revocation
+ * failed for good.
+ *
+ *   remove-certificate        (root) remove the challenge record and the row, or keep it with the reason
+ *   └── revoke-certificate           revoke the stored certificate at the CA (none stored: nothing to do)
+ *
+ * A CA that cannot be reached is tried again for about 20 minutes (5 s doubling, 9 attempts)
+ * before the revocation counts as failed; a refusal counts at once.
+ */
+export const CERT_DELETE_STEPS: { readonly [Step in CertDeleteStep]: StepRow<CertDeleteStep> } = {
+  [CERT_QUEUES.removeCertificate]: {
+    jobName: 'removeCertificate',
+    children: [CERT_QUEUES.revokeCertificate],
+    retry: { attempts: 10, firstRetryMs: 2_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+  [CERT_QUEUES.revokeCertificate]: {
+    jobName: 'revokeCertificate',
+    children: [],
+    retry: { attempts: 9, firstRetryMs: 5_000 },
+    retention: RETENTION,
+    locks: 'shared',
+    concurrency: CONCURRENCY,
+    poll: null,
+  },
+};
+
+/**
  * Every queue this lib owns, flow steps and the schedulers (renewal, safety net) alike: what the
  * board shows, the producer opens and the worker must process. Adding a queue is adding a row.
  */
 export const CERT_QUEUE_REGISTRY = {
   ...CERT_FLOW_STEPS,
+  ...CERT_DELETE_STEPS,
   // The scheduled renewal run: one at a time per process; no retries (the next slot comes soon).
   [CERT_QUEUES.renewCertificates]: scheduledRunRow('renewCertificates', {
     completedHours: 7 * 24,

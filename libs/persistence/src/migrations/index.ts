@@ -9,6 +9,7 @@ import { CertificateResumes1767830400000 } from './1767830400000-certificate-res
 import { Notifications1767916800000 } from './1767916800000-notifications';
 import { CertificateRenewalFailures1768003300000 } from './1768003300000-certificate-renewal-failures';
 import { CaaSrvRecords1768091234000 } from './1768091234000-caa-srv-records';
+import { CertificateDeletion1768100001700 } from './1768100001700-certificate-deletion';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Notifications1767916800000,
   CertificateRenewalFailures1768003300000,
   CaaSrvRecords1768091234000,
+  CertificateDeletion1768100001700,
 ];

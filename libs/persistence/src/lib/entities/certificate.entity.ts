@@ -1,8 +1,19 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAtColumn, UpdatedAtColumn } from './timestamp-columns';
 
-/** A certificate's lifecycle; the same four words in the API, the flow and this column. */
-export const CERTIFICATE_STATUSES = ['pending', 'issued', 'failed', 'renewing'] as const;
+/**
+ * A certificate's lifecycle; the same words in the API, the flows and this column. `deleting`:
+ * a worker revokes it at the CA, then removes it; `revocation-failed`: the CA refused (or could
+ * not take) the revocation, so it was kept, with the CA's answer in status_reason.
+ */
+export const CERTIFICATE_STATUSES = [
+  'pending',
+  'issued',
+  'failed',
+  'renewing',
+  'deleting',
+  'revocation-failed',
+] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 /** Reasons longer than this are cut to fit the column. */

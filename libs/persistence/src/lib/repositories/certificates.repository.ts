@@ -86,11 +86,44 @@ export class CertificatesRepository {
     );
   }
 
-  /** Deletes the certificate as it was read. */
-  async deleteAsRead(current: CertificateAsRead): Promise<boolean> {
+  /**
+   * The next version of the certificate in status deleting, with the id of the flow that revokes
+   * and removes it; committed before that flow is added.
+   */
+  async startDeletion(current: CertificateAsRead, flowId: string): Promise<boolean> {
     return this.changed(
-      'DELETE FROM certificates WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
-      [current.id, current.version, current.status, current.flowId],
+      "UPDATE certificates SET status = 'deleting', status_reason = NULL, version = version + 1, " +
+        'flow_id = ? WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
+      [flowId, current.id, current.version, current.status, current.flowId],
+    );
+  }
+
+  /** Puts back a certificate whose delete flow could not be added, as it was before. */
+  async undoDeletion(
+    before: CertificateAsRead & Pick<CertificateEntity, 'statusReason'>,
+    flowId: string,
+  ): Promise<boolean> {
+    return this.changed(
+      'UPDATE certificates SET status = ?, status_reason = ?, version = ?, flow_id = ? ' +
+        "WHERE id = ? AND status = 'deleting' AND flow_id = ?",
+      [before.status, before.statusReason, before.version, before.flowId, before.id, flowId],
+    );
+  }
+
+  /** Removes a certificate its delete flow (`flowId`) revoked, or that needed no revocation. */
+  async removeDeleted(id: string, flowId: string): Promise<boolean> {
+    return this.changed(
+      "DELETE FROM certificates WHERE id = ? AND status = 'deleting' AND flow_id = ?",
+      [id, flowId],
+    );
+  }
+
+  /** Keeps a certificate whose revocation failed, with the reason: it stays served. */
+  async failRevocation(id: string, flowId: string, reason: string): Promise<boolean> {
+    return this.changed(
+      "UPDATE certificates SET status = 'revocation-failed', status_reason = ? " +
+        "WHERE id = ? AND status = 'deleting' AND flow_id = ?",
+      [reason.slice(0, MAX_CERTIFICATE_REASON_LENGTH), id, flowId],
     );
   }
 
