@@ -1,6 +1,7 @@
 import { uniqueId } from '@starchart/testing';
 import { randomUUID } from 'node:crypto';
 import { type ApiHarness, type HttpAnswer, startApi } from '../../test/support/api-harness';
+import { certEnv } from '../../test/support/certificates';
 import { startWorker, type WorkerProcess } from '../../test/support/worker-process';
 import { changeTxtDirectly, queryDns, zoneNamesUnder } from '../../test/support/zone';
 
@@ -28,7 +29,8 @@ describe('the admin api, end to end with the worker and the Route 53 emulator', 
 
   beforeAll(async () => {
     api = await startApi({ tweak: (config) => (config.recordQuota = SERVER_QUOTA) });
-    worker = await startWorker(api.env);
+    // With the certificate settings: a person's certificate is removed by the worker's delete flow.
+    worker = await startWorker({ ...api.env, ...certEnv() });
     adminToken = await api.token(admin, { admin: true });
   });
 
@@ -371,6 +373,21 @@ describe('the admin api, end to end with the worker and the Route 53 emulator', 
         (await api.dbRecords('username = ?', [hank])).length === 0 ? true : undefined,
       );
 
+      // The certificate is revoked and removed by a worker; the person goes once it is gone.
+      const revoking = await asAdmin('POST', `/api/v1/admin/users/${hank}/deletion`, {
+        confirm: hank,
+      });
+      expect(revoking.json).toMatchObject({
+        state: 'deleting',
+        recordsLeft: 0,
+        certificate: 'deleting',
+      });
+      await waitFor('the certificate to be removed', async () =>
+        ((await api.sql('SELECT id FROM certificates WHERE username = ?', [hank])) as unknown[])
+          .length === 0
+          ? true
+          : undefined,
+      );
       const finished = await asAdmin('POST', `/api/v1/admin/users/${hank}/deletion`, {
         confirm: hank,
       });
@@ -378,7 +395,7 @@ describe('the admin api, end to end with the worker and the Route 53 emulator', 
       expect(finished.json).toMatchObject({
         state: 'deleted',
         recordsLeft: 0,
-        certificate: 'deleted',
+        certificate: 'none',
       });
       for (const name of names) {
         expect(await queryDns(`${name}.${hank}.${api.config.rootDomain}`, 'A')).toEqual({
@@ -390,12 +407,17 @@ describe('the admin api, end to end with the worker and the Route 53 emulator', 
       expect(await api.sql('SELECT * FROM certificates WHERE username = ?', [hank])).toEqual([]);
       expect(await api.sql('SELECT * FROM users WHERE username = ?', [hank])).toEqual([]);
       expect((await asAdmin('GET', `/api/v1/admin/users/${hank}`)).status).toBe(404);
-      // One audit row per call: the one that started the flows, the one that finished.
+      // One audit row per call: the one that started the flows, the certificate's, the one that finished.
       expect(await auditOf(hank)).toEqual([
         expect.objectContaining({
           action: 'user.delete',
           outcome: 'succeeded',
           detail: expect.stringMatching(/^deleting: 2 delete flows started/),
+        }),
+        expect.objectContaining({
+          action: 'user.delete',
+          outcome: 'succeeded',
+          detail: expect.stringMatching(/^deleting: 0 delete flows started.*certificate deleting$/),
         }),
         expect.objectContaining({
           action: 'user.delete',

@@ -276,9 +276,12 @@ describe('certificates end to end, with the worker, the Route 53 emulator and Pe
     );
   });
 
-  it('deletes an issued certificate', async () => {
+  it('deletes an issued certificate (revoked first: certificate-revocation.http.spec.ts)', async () => {
     const path = `/api/v1/certificates/${issued.id}`;
-    expect((await api.request('DELETE', path, { token })).status).toBe(204);
+    expect((await api.request('DELETE', path, { token })).status).toBe(202);
+    const deadline = Date.now() + 30_000;
+    while ((await api.request('GET', path, { token })).status !== 404 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     expect((await api.request('GET', path, { token })).status).toBe(404);
   });
 });
@@ -567,13 +570,36 @@ describe('a certificate order whose flow nobody works on', () => {
     expect(row).toEqual({ flow_id: `issue-${stuck.id}-v2-cleanup-challenge`, version: 2 });
   });
 
-  it('lets the person delete a pending certificate whose flow is gone', async () => {
+  it('lets the person delete a pending certificate whose flow is gone: deleting, with its delete flow', async () => {
     const token = await api.token(uniqueId('gone'));
     const stuck = await orderUnconfirmed(token);
     await settle(stuck.id);
     const path = `/api/v1/certificates/${stuck.id}`;
-    expect((await api.request('DELETE', path, { token })).status).toBe(204);
-    expect((await api.request('GET', path, { token })).status).toBe(404);
+    const answer = await api.request('DELETE', path, { token });
+    expect(answer).toMatchObject({ status: 202, json: { id: stuck.id, status: 'deleting' } });
+    const flowId = `delete-${stuck.id}-v2-remove-certificate`;
+    expect(
+      await api.sql('SELECT status, flow_id FROM certificates WHERE id = ?', [stuck.id]),
+    ).toEqual([{ status: 'deleting', flow_id: flowId }]);
+    const queue = new Queue(CERT_QUEUES.removeCertificate, {
+      connection: { url: testStack().redis.url },
+      prefix: api.config.queue.prefix,
+    });
+    try {
+      expect(await queue.getJobState(flowId)).toBe('waiting-children');
+    } finally {
+      await queue.close();
+    }
+    // Asked again while its delete flow waits for a worker: the same answer, nothing new.
+    const again = await api.request('DELETE', path, { token });
+    expect(again).toMatchObject({ status: 202, json: { status: 'deleting' } });
+    expect(await api.sql('SELECT version FROM certificates WHERE id = ?', [stuck.id])).toEqual([
+      { version: 2 },
+    ]);
+    // And no new order over a certificate being deleted.
+    expect(
+      (await api.request('POST', '/api/v1/certificates', { token, body: {} })).json,
+    ).toMatchObject({ type: 'urn:starchart:problem:certificate-busy' });
   });
 });
 

@@ -19,15 +19,12 @@ export function certEnv(stack: TestStack = testStack()): Record<string, string> 
   };
 }
 
-/** Pebble's issuing root and intermediate, from its management API (they change on each Pebble start). */
-export async function pebbleIssuers(): Promise<{
-  root: X509Certificate;
-  intermediate: X509Certificate;
-}> {
+/** GET on Pebble's management API (https, its own CA). */
+async function pebbleManagement(path: string): Promise<string> {
   const { pebble } = testStack();
   const agent = new Agent({ ca: readFileSync(pebble.caCertPath) });
-  const get = (path: string): Promise<string> =>
-    new Promise((resolve, reject) => {
+  try {
+    return await new Promise((resolve, reject) => {
       request(`${pebble.managementUrl}${path}`, { agent }, (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -36,14 +33,25 @@ export async function pebbleIssuers(): Promise<{
         .on('error', reject)
         .end();
     });
-  try {
-    return {
-      root: new X509Certificate(await get('/roots/0')),
-      intermediate: new X509Certificate(await get('/intermediates/0')),
-    };
   } finally {
     agent.destroy();
   }
+}
+
+/** Pebble's issuing root and intermediate, from its management API (they change on each Pebble start). */
+export async function pebbleIssuers(): Promise<{
+  root: X509Certificate;
+  intermediate: X509Certificate;
+}> {
+  return {
+    root: new X509Certificate(await pebbleManagement('/roots/0')),
+    intermediate: new X509Certificate(await pebbleManagement('/intermediates/0')),
+  };
+}
+
+/** What Pebble 2.4 knows of the certificate with this serial (hex): `Status` Valid or Revoked, `Reason`. */
+export async function pebbleCertStatus(serialHex: string): Promise<unknown> {
+  return JSON.parse(await pebbleManagement(`/cert-status-by-serial/${serialHex}`)) as unknown;
 }
 
 /** A certificate as the api answers it. */

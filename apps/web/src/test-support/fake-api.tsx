@@ -10,6 +10,8 @@ export interface SentRequest {
   method: string;
   path: string;
   body: unknown;
+  /** `?force=true`; absent without a query. */
+  query?: string;
 }
 
 type Handler = (request: SentRequest) => { status: number; body: unknown };
@@ -31,6 +33,7 @@ export function fakeApi(routes: Record<string, Handler>): {
       method: request.method,
       path: url.pathname,
       body: text ? JSON.parse(text) : undefined,
+      ...(url.search && { query: url.search }),
     };
     sent.push(entry);
     const handler = routes[`${entry.method} ${entry.path}`];

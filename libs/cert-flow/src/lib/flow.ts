@@ -48,18 +48,20 @@ export type CertDeleteKey = Pick<CertDeleteJobData, 'certificateId' | 'version'>
 const DELETE_KEY = /^delete-(.+)-v(\d+)$/;
 
 /** A certificate's delete flow: revoke, then remove (CERT_DELETE_STEPS). */
-export const CERT_DELETE_FLOW = new FlowDefinition<CertDeleteStep, CertDeleteKey, CertDeleteJobData>(
-  {
-    label: 'certificate delete flow',
-    root: CERT_QUEUES.removeCertificate,
-    steps: CERT_DELETE_STEPS,
-    keyOf: ({ certificateId, version }) => ({ certificateId, version }),
-    formatKey: ({ certificateId, version }) => `delete-${certificateId}-v${version}`,
-    parseKey: (text) => {
-      const [, certificateId, version] = DELETE_KEY.exec(text) ?? [];
-      if (!certificateId || !version) return undefined;
-      return { certificateId, version: Number(version) };
-    },
-    jobLabel: ({ username }) => username,
+export const CERT_DELETE_FLOW = new FlowDefinition<
+  CertDeleteStep,
+  CertDeleteKey,
+  CertDeleteJobData
+>({
+  label: 'certificate delete flow',
+  root: CERT_QUEUES.removeCertificate,
+  steps: CERT_DELETE_STEPS,
+  keyOf: ({ certificateId, version }) => ({ certificateId, version }),
+  formatKey: ({ certificateId, version }) => `delete-${certificateId}-v${version}`,
+  parseKey: (text) => {
+    const [, certificateId, version] = DELETE_KEY.exec(text) ?? [];
+    if (!certificateId || !version) return undefined;
+    return { certificateId, version: Number(version) };
   },
-);
+  jobLabel: ({ username }) => username,
+});

@@ -26,8 +26,7 @@ export const CERT_QUEUES = {
 export type CertQueueName = (typeof CERT_QUEUES)[keyof typeof CERT_QUEUES];
 /** The steps of the delete flow. */
 export type CertDeleteStep =
-  | typeof CERT_QUEUES.revokeCertificate
-  | typeof CERT_QUEUES.removeCertificate;
+  typeof CERT_QUEUES.revokeCertificate | typeof CERT_QUEUES.removeCertificate;
 /** The steps of an order's flow (issue or renew). */
 export type CertFlowStep = Exclude<
   CertQueueName,

@@ -1,0 +1,102 @@
+import type { Certificate, CertificateProgressEvent } from '@starchart/api-client';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AtRoute, fakeApi } from '../test-support/fake-api';
+import { CertificatePage } from './CertificatePage';
+
+const issued: Certificate = {
+  id: '7c0c3d1e-0000-4000-8000-000000000001',
+  username: 'alice',
+  domains: ['alice.starchart.test', '*.alice.starchart.test'],
+  status: 'issued',
+  statusReason: null,
+  validFrom: '2026-12-01T10:00:00.000Z',
+  validTo: '2027-03-01T10:00:00.000Z',
+  createdAt: '2026-12-01T10:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+};
+const path = `/api/v1/certificates/${issued.id}`;
+
+/** The page over a fake api holding `certificate` (null once deleted); DELETE answers deleting. */
+function certificateApi(initial: Certificate) {
+  let current: Certificate | null = initial;
+  let releaseStream: (() => void) | undefined;
+  const api = fakeApi({
+    'GET /api/v1/certificates': () => ({ status: 200, body: { items: current ? [current] : [] } }),
+    [`GET ${path}`]: () => ({ status: 200, body: { ...current, steps: [] } }),
+    [`DELETE ${path}`]: () => {
+      current = { ...initial, status: 'deleting', updatedAt: '2026-12-07T10:00:00.000Z' };
+      return { status: 202, body: current };
+    },
+  });
+  // The event stream of the delete: it ends with done gone once the test releases it.
+  api.services.followCertificate = async (_id, onEvent: (e: CertificateProgressEvent) => void) => {
+    if (current) onEvent({ event: 'status', data: current });
+    await new Promise<void>((resolve) => (releaseStream = resolve));
+    current = null;
+    return { status: 'gone', statusReason: null, timedOut: false };
+  };
+  return { ...api, finishDelete: () => releaseStream?.() };
+}
+
+function renderPage(services: ReturnType<typeof certificateApi>['services']) {
+  render(
+    <AtRoute
+      services={services}
+      path="/certificate"
+      url="/certificate"
+      element={<CertificatePage />}
+    />,
+  );
+}
+
+describe('the certificate page', () => {
+  // jsdom has no modal dialogs.
+  beforeAll(() => {
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.open = true;
+    };
+    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+      this.open = false;
+    };
+  });
+
+  it('asks first, shows Revoking… while the worker revokes it, then the certificate gone', async () => {
+    const api = certificateApi(issued);
+    renderPage(api.services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete my certificate' }));
+    await user.click(await screen.findByRole('button', { name: 'Revoke and delete' }));
+
+    expect(await screen.findByRole('heading', { name: 'Revoking…' })).toBeTruthy();
+    expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
+      { method: 'DELETE', path, body: undefined, query: '?force=false' },
+    ]);
+
+    api.finishDelete();
+    expect(
+      await screen.findByText(
+        'Your certificate was revoked at the certificate authority and deleted.',
+      ),
+    ).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Order my certificate' })).toBeTruthy();
+  });
+
+  it('shows a refused revocation with the CA’s answer, and deletes without revoking on request', async () => {
+    const reason =
+      'Not deleted: the CA did not revoke the certificate: the ACME server answered 403 urn:ietf:params:acme:error:unauthorized';
+    const api = certificateApi({ ...issued, status: 'revocation-failed', statusReason: reason });
+    renderPage(api.services);
+    expect(await screen.findByText(reason)).toBeTruthy();
+    expect(screen.getByText('Not revoked')).toBeTruthy();
+    // Still served meanwhile.
+    expect(screen.getByRole('heading', { name: 'Downloads' })).toBeTruthy();
+
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Delete without revoking' }));
+    await screen.findByRole('heading', { name: 'Revoking…' });
+    expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
+      { method: 'DELETE', path, body: undefined, query: '?force=true' },
+    ]);
+  });
+});
