@@ -8,5 +8,7 @@ export * from './lib/job-data';
 export * from './lib/key-cipher';
 export * from './lib/queues';
 export { CertificateRenewals } from './lib/renewal/certificate-renewals.service';
+export { RenewalInfoClient } from './lib/renewal/renewal-info.client';
+export { ariCertId } from './lib/renewal/ari-cert-id';
 export { RENEWAL_SCHEDULER_ID, RESUME_SCHEDULER_ID } from './lib/cert-schedules';
 export { CertFlowQueues } from './lib/cert-flow-queues';

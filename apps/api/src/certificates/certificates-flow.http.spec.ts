@@ -4,6 +4,7 @@ import {
   CertFlowService,
   CertificateRenewals,
   RENEWAL_SCHEDULER_ID,
+  RenewalInfoClient,
   toCertStepSettings,
   type CertJobData,
 } from '@starchart/cert-flow';
@@ -16,6 +17,7 @@ import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -327,7 +329,14 @@ async function withRenewals(
       renewEveryMs: 6 * 3_600_000,
     });
     const orders = new CertificatesRepository(dataSource.getRepository(CertificateEntity));
-    await work(new CertificateRenewals(dataSource, orders, new ObservedFlows(queues), settings));
+    // Pebble's directory offers no renewalInfo: the two-thirds rule.
+    const renewalInfo = new RenewalInfoClient({
+      directoryUrl: pebble.directoryUrl,
+      caCertPem: readFileSync(pebble.caCertPath, 'utf8'),
+    });
+    await work(
+      new CertificateRenewals(dataSource, orders, new ObservedFlows(queues), settings, renewalInfo),
+    );
     return rowsAtStart;
   } finally {
     await queues.onApplicationShutdown();

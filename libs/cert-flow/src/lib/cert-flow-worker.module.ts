@@ -16,6 +16,7 @@ import { KeyCipher } from './key-cipher';
 import { CERT_QUEUE_REGISTRY } from './queues';
 import { CertificateRenewals } from './renewal/certificate-renewals.service';
 import { RenewCertificatesProcessor } from './renewal/renew-certificates.processor';
+import { RENEWAL_INFO_CONFIG, RenewalInfoClient } from './renewal/renewal-info.client';
 import { CertificateResumer } from './resume/certificate-resumer.service';
 import { ResumeCertificatesProcessor } from './resume/resume-certificates.processor';
 import { CertSchedules } from './cert-schedules';
@@ -48,6 +49,8 @@ export class CertFlowWorkerModule {
       providers: [
         { provide: CERT_STEP_SETTINGS, useValue: toCertStepSettings(options) },
         { provide: ACME_CONFIG, useValue: options.acme },
+        { provide: RENEWAL_INFO_CONFIG, useValue: options.acme },
+        RenewalInfoClient,
         {
           provide: KeyCipher,
           useFactory: () => new KeyCipher(options.encryption.key, options.encryption.retiredKeys),

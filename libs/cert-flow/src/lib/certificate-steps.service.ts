@@ -34,6 +34,8 @@ import type {
   WriteChallengeRecordResult,
 } from './job-data';
 import { KeyCipher } from './key-cipher';
+import { ariCertId } from './renewal/ari-cert-id';
+import { RenewalInfoClient } from './renewal/renewal-info.client';
 import { CERT_QUEUES } from './queues';
 
 /** How the chain below the root ended, as the root sees it. */
@@ -58,18 +60,35 @@ export class CertificateSteps {
     private readonly route53: Route53Service,
     private readonly account: AcmeAccountService,
     private readonly cipher: KeyCipher,
+    private readonly renewalInfo: RenewalInfoClient,
     @Inject(CERT_STEP_SETTINGS) private readonly settings: CertStepSettings,
   ) {}
 
-  /** create-acme-order: a new order and the DNS-01 values its pending authorizations need. */
+  /**
+   * create-acme-order: a new order and the DNS-01 values its pending authorizations need. A
+   * renewal at a CA that offers ARI names the certificate it replaces (RFC 9773 §5).
+   */
   async createOrder(job: CertJobData): Promise<CreateAcmeOrderResult> {
-    await this.currentRow(job);
-    return this.account.withClient((client) => this.orderWith(client, job));
+    const row = await this.currentRow(job);
+    const replaces = await this.replaces(job, row);
+    return this.account.withClient((client) => this.orderWith(client, job, replaces));
   }
 
-  private async orderWith(client: acme.Client, job: CertJobData): Promise<CreateAcmeOrderResult> {
+  private async replaces(job: CertJobData, row: CertificateEntity): Promise<string | undefined> {
+    if (job.op !== 'renew' || row.certificatePem === null) return undefined;
+    if ((await this.renewalInfo.endpoint()) === undefined) return undefined;
+    return ariCertId(row.certificatePem);
+  }
+
+  private async orderWith(
+    client: acme.Client,
+    job: CertJobData,
+    replaces: string | undefined,
+  ): Promise<CreateAcmeOrderResult> {
+    // acme-client passes the payload through to newOrder as it is.
     const order = await client.createOrder({
       identifiers: job.domains.map((value) => ({ type: 'dns', value })),
+      ...(replaces !== undefined && { replaces }),
     });
     const authorizations = await client.getAuthorizations(order);
     const challenges: CreateAcmeOrderResult['challenges'] = [];
@@ -227,6 +246,10 @@ export class CertificateSteps {
         privateKeyEncrypted: this.cipher.encrypt(key.toString()),
         validFrom,
         validTo,
+        // The CA's window was the replaced certificate's.
+        ariWindowStart: null,
+        ariWindowEnd: null,
+        ariNextPollAt: null,
       },
     );
     if (!affected) throw new CertificateGoneError(job.certificateId);

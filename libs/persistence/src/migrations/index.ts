@@ -10,6 +10,7 @@ import { Notifications1767916800000 } from './1767916800000-notifications';
 import { CertificateRenewalFailures1768003300000 } from './1768003300000-certificate-renewal-failures';
 import { CaaSrvRecords1768091234000 } from './1768091234000-caa-srv-records';
 import { CertificateDeletion1768100001700 } from './1768100001700-certificate-deletion';
+import { CertificateRenewalInfo1768100001701 } from './1768100001701-certificate-renewal-info';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CertificateRenewalFailures1768003300000,
   CaaSrvRecords1768091234000,
   CertificateDeletion1768100001700,
+  CertificateRenewalInfo1768100001701,
 ];

@@ -3,12 +3,16 @@ import { CertificateEntity, CertificatesRepository } from '@starchart/persistenc
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
 import { CertFlowService, toCertJobData } from '../cert-flow.service';
+import { ariCertId } from './ari-cert-id';
+import { RenewalInfoClient } from './renewal-info.client';
 import {
+  ariRenewalTime,
   DEFAULT_RENEWAL_LIFETIME_FRACTION,
   renewalRetryDelay,
   renewalTime,
   type RenewalSubject,
   type RenewalTiming,
+  type RenewalWindow,
 } from './renewal-schedule';
 
 /**
@@ -27,6 +31,7 @@ export class CertificateRenewals {
     private readonly orders: CertificatesRepository,
     private readonly flows: CertFlowService,
     @Inject(CERT_STEP_SETTINGS) private readonly settings: CertStepSettings,
+    private readonly renewalInfo: RenewalInfoClient,
   ) {}
 
   /** Returns the ids of the certificates it started renewing. */
@@ -50,14 +55,21 @@ export class CertificateRenewals {
         validTo: true,
         renewalFailures: true,
         updatedAt: true,
+        ariWindowStart: true,
+        ariWindowEnd: true,
+        ariNextPollAt: true,
       },
       where: { status: In(['issued', 'failed']), certificatePem: Not(IsNull()) },
     });
+    const windows = await this.suggestedWindows(current, now);
     const due = current
       .flatMap(({ validFrom, validTo, ...rest }) =>
         validFrom && validTo ? [{ ...rest, validFrom, validTo }] : [],
       )
-      .map((certificate) => ({ certificate, at: this.dueAt(certificate, timing) }))
+      .map((certificate) => ({
+        certificate,
+        at: this.dueAt(certificate, timing, windows.get(certificate.id)),
+      }))
       .filter(({ at }) => at <= now)
       .sort((a, b) => a.at - b.at)
       .map(({ certificate }) => certificate);
@@ -70,15 +82,71 @@ export class CertificateRenewals {
   }
 
   /**
-   * When the certificate is due: its renewal time; after a renewal failed (the certificate still
-   * served, its status failed), no earlier than the backoff after that failure.
+   * The CA's suggested window of each certificate, when its directory offers renewalInfo
+   * (RFC 9773): asked again once the Retry-After of the last answer has passed, kept in the row
+   * meanwhile. The PEM is read here only, one row at a time. A CA that does not answer leaves the
+   * last window known (or the two-thirds rule) for this run.
+   */
+  private async suggestedWindows(
+    certificates: CertificateEntity[],
+    now: number,
+  ): Promise<Map<string, RenewalWindow>> {
+    const windows = new Map<string, RenewalWindow>();
+    const endpoint = await this.renewalInfo.endpoint(now).catch((error: unknown) => {
+      this.logger.warn({ msg: 'the ACME directory could not be read for ARI', error });
+      return undefined;
+    });
+    for (const certificate of certificates) {
+      const { ariWindowStart, ariWindowEnd, ariNextPollAt } = certificate;
+      const known = ariWindowStart && ariWindowEnd && { start: ariWindowStart, end: ariWindowEnd };
+      if (endpoint === undefined) continue;
+      if (known && ariNextPollAt && ariNextPollAt.getTime() > now) {
+        windows.set(certificate.id, known);
+        continue;
+      }
+      const fresh = await this.fetchWindow(endpoint, certificate.id, now);
+      if (fresh) windows.set(certificate.id, fresh);
+      else if (known) windows.set(certificate.id, known);
+    }
+    return windows;
+  }
+
+  private async fetchWindow(
+    endpoint: string,
+    id: string,
+    now: number,
+  ): Promise<RenewalWindow | undefined> {
+    const row = await this.orders.findById(id);
+    const certId = row?.certificatePem ? ariCertId(row.certificatePem) : undefined;
+    if (!row?.certificatePem || certId === undefined) return undefined;
+    try {
+      const info = await this.renewalInfo.fetch(endpoint, certId, now);
+      await this.orders.recordRenewalInfo(id, row.certificatePem, {
+        windowStart: info.window.start,
+        windowEnd: info.window.end,
+        nextPollAt: info.nextPollAt,
+      });
+      return info.window;
+    } catch (error) {
+      this.logger.warn({ msg: 'renewalInfo unavailable', certificateId: id, error });
+      return undefined;
+    }
+  }
+
+  /**
+   * When the certificate is due: a time inside the CA's suggested window when there is one, else
+   * its renewal time; after a renewal failed (the certificate still served, its status failed),
+   * no earlier than the backoff after that failure.
    */
   private dueAt(
     certificate: Pick<CertificateEntity, 'status' | 'renewalFailures' | 'updatedAt'> &
       RenewalSubject,
     timing: RenewalTiming,
+    window: RenewalWindow | undefined,
   ): number {
-    const at = renewalTime(certificate, timing).getTime();
+    const at = (
+      window ? ariRenewalTime(certificate.id, window) : renewalTime(certificate, timing)
+    ).getTime();
     if (certificate.status !== 'failed') return at;
     const failures = Math.max(1, certificate.renewalFailures);
     const retryAt =

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ariRenewalTime,
   DEFAULT_RENEWAL_RETRY,
   jitterShare,
   renewalRetryDelay,
@@ -93,5 +94,34 @@ describe('renewalRetryDelay', () => {
     const retry = { firstMs: 30 * 60_000, maxMs: 3 * HOUR_MS };
     const minutes = [1, 2, 3, 4, 5].map((failures) => renewalRetryDelay(failures, retry) / 60_000);
     expect(minutes).toEqual([30, 60, 120, 180, 180]);
+  });
+});
+
+describe('ariRenewalTime', () => {
+  const window = { start: new Date(ISSUED + 50 * DAY_MS), end: new Date(ISSUED + 52 * DAY_MS) };
+
+  it('is a time inside the CA’s window, the same on every run for one certificate', () => {
+    const id = randomUUID();
+    const at = ariRenewalTime(id, window).getTime();
+    expect(at).toBeGreaterThanOrEqual(window.start.getTime());
+    expect(at).toBeLessThanOrEqual(window.end.getTime());
+    expect(ariRenewalTime(id, window).getTime()).toBe(at);
+  });
+
+  it('spreads 1,000 certificates over the window', () => {
+    const times = Array.from({ length: 1_000 }, (_, index) =>
+      ariRenewalTime(`certificate-${index}`, window).getTime(),
+    ).sort((a, b) => a - b);
+    const [earliest, latest] = [times[0] ?? 0, times[times.length - 1] ?? 0];
+    expect(earliest).toBeGreaterThanOrEqual(window.start.getTime());
+    expect(latest).toBeLessThanOrEqual(window.end.getTime());
+    // Nearly the whole window is used: the first and last certificates are near its edges.
+    expect(latest - earliest).toBeGreaterThan(1.9 * DAY_MS);
+  });
+
+  it('is the window’s start for an empty or inverted window', () => {
+    const start = new Date(ISSUED);
+    expect(ariRenewalTime('x', { start, end: start }).getTime()).toBe(ISSUED);
+    expect(ariRenewalTime('x', { start, end: new Date(ISSUED - DAY_MS) }).getTime()).toBe(ISSUED);
   });
 });

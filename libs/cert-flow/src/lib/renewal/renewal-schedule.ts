@@ -59,3 +59,20 @@ export function renewalRetryDelay(failures: number, retry: RenewalRetry): number
   const doublings = Math.max(0, Math.min(failures - 1, 52));
   return Math.min(retry.firstMs * 2 ** doublings, retry.maxMs);
 }
+
+/** A renewal window the CA suggests (RFC 9773 `suggestedWindow`). */
+export interface RenewalWindow {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The time inside the CA's suggested window this certificate renews at: the same share of the
+ * window as its jitter share (stable across runs and replicas, spread over certificates), as
+ * RFC 9773 §4.2 asks ("a random time within the window"). A window already over means now.
+ */
+export function ariRenewalTime(id: string, window: RenewalWindow): Date {
+  const start = window.start.getTime();
+  const span = Math.max(0, window.end.getTime() - start);
+  return new Date(Math.floor(start + span * jitterShare(id)));
+}

@@ -85,6 +85,17 @@ export class CertificateEntity {
   @Column({ name: 'valid_to', type: 'datetime', precision: 3, nullable: true })
   validTo!: Date | null;
 
+  /** The CA's suggested renewal window for this certificate (ARI), null without ARI. */
+  @Column({ name: 'ari_window_start', type: 'datetime', precision: 3, nullable: true })
+  ariWindowStart!: Date | null;
+
+  @Column({ name: 'ari_window_end', type: 'datetime', precision: 3, nullable: true })
+  ariWindowEnd!: Date | null;
+
+  /** Not before this is the CA asked for the window again (its Retry-After). */
+  @Column({ name: 'ari_next_poll_at', type: 'datetime', precision: 3, nullable: true })
+  ariNextPollAt!: Date | null;
+
   @CreatedAtColumn()
   createdAt!: Date;
 

@@ -127,6 +127,19 @@ export class CertificatesRepository {
     );
   }
 
+  /** Stores the CA's suggested renewal window for the certificate it holds now (`certificatePem`). */
+  async recordRenewalInfo(
+    id: string,
+    certificatePem: string,
+    info: { windowStart: Date; windowEnd: Date; nextPollAt: Date },
+  ): Promise<boolean> {
+    return this.changed(
+      'UPDATE certificates SET ari_window_start = ?, ari_window_end = ?, ari_next_poll_at = ? ' +
+        'WHERE id = ? AND certificate_pem = ?',
+      [info.windowStart, info.windowEnd, info.nextPollAt, id, certificatePem],
+    );
+  }
+
   /** The database's clock, the one that wrote updated_at. */
   now(): Promise<Date> {
     return databaseNow(this.certificates.manager);
