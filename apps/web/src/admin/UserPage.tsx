@@ -381,7 +381,11 @@ function DeletePanel({ user, onChanged }: { user: AdminUser; onChanged: () => vo
         {deletion ? (
           <p>
             Deleting: {deletion.deleteFlowsStarted} delete flows started, {deletion.recordsLeft}{' '}
-            records left. Continue once they are gone to delete the certificate and the person.
+            records left
+            {deletion.certificate === 'deleting'
+              ? ', their certificate is being revoked and removed'
+              : ''}
+            . Continue once they are gone to delete the certificate and the person.
           </p>
         ) : (
           <p>Removes every record from DNS, then the certificate, then the person.</p>
