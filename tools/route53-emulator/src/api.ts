@@ -330,6 +330,18 @@ export class Route53Api {
     );
     this.state.counters.changes += 1;
     this.state.counters.recordsChanged += batch.changes.length;
+    const at = new Date().toISOString();
+    this.state.logChanges(
+      batch.changes.map((request) => ({
+        at,
+        // As clients see them: /hostedzone/Z… and /change/C….
+        zoneId: `/hostedzone/${zone.id}`,
+        changeId: `/change/${change.id}`,
+        action: request.action,
+        name: request.name.toLowerCase().replace(/\.$/, ''),
+        type: request.type,
+      })),
+    );
     this.log(
       `ChangeResourceRecordSets ${zone.id} ${batch.changes.length} change(s) -> ${change.id}`,
     );

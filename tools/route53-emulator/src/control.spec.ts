@@ -1,4 +1,5 @@
 import {
+  ChangeResourceRecordSetsCommand,
   GetHostedZoneCommand,
   GetHostedZoneLimitCommand,
   ListHostedZonesCommand,
@@ -173,6 +174,46 @@ describe('control API', () => {
       body: { ok: true },
     });
     expect((await control(emulator, 'GET', '/_emulator/faults')).body).toEqual({ faults: [] });
+  });
+
+  it('logs every accepted change by name and type, and nothing of a refused batch', async () => {
+    const zoneId = emulator.zones[0]?.id ?? '';
+    const change = (
+      action: 'CREATE' | 'DELETE',
+      name: string,
+      type: 'TXT' | 'CNAME',
+      value: string,
+    ) =>
+      client.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: action,
+                ResourceRecordSet: {
+                  Name: name,
+                  Type: type,
+                  TTL: 60,
+                  ResourceRecords: [{ Value: value }],
+                },
+              },
+            ],
+          },
+        }),
+      );
+    await change('CREATE', 'A.Example.com.', 'TXT', '"one"');
+    // A CNAME beside the TXT: refused, so not logged.
+    await serviceError(change('CREATE', 'a.example.com', 'CNAME', 'b.example.com'));
+    await change('DELETE', 'a.example.com', 'TXT', '"one"');
+
+    const { body } = await control(emulator, 'GET', '/_emulator/changes');
+    expect((body as { changes: unknown[] }).changes).toEqual([
+      expect.objectContaining({ zoneId, action: 'CREATE', name: 'a.example.com', type: 'TXT' }),
+      expect.objectContaining({ zoneId, action: 'DELETE', name: 'a.example.com', type: 'TXT' }),
+    ]);
+    await control(emulator, 'POST', '/_emulator/reset');
+    expect((await control(emulator, 'GET', '/_emulator/changes')).body).toEqual({ changes: [] });
   });
 
   it('resets zones, counters, faults and config, recreating startup zones with their ids', async () => {

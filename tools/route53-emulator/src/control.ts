@@ -86,6 +86,8 @@ export class ControlApi {
         return [200, { ok: true }];
       case 'GET /_emulator/counters':
         return [200, this.state.counters];
+      case 'GET /_emulator/changes':
+        return [200, { changes: this.state.changeLog }];
       case 'GET /_emulator/faults':
         return [200, { faults: this.state.faults.list() }];
       case 'POST /_emulator/faults': {

@@ -12,6 +12,21 @@ export interface EmulatorConfig {
   readonly maxRecordSetsPerZone: number;
 }
 
+/** One accepted change of a record set, as the change log keeps it. */
+export interface LoggedChange {
+  readonly at: string;
+  /** `/hostedzone/Z…`, as clients name it. */
+  readonly zoneId: string;
+  readonly changeId: string;
+  readonly action: string;
+  /** Lower case, without the trailing dot. */
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The change log keeps this many of the latest accepted changes. */
+export const CHANGE_LOG_SIZE = 10_000;
+
 export interface Counters {
   /** Every Route 53 call received, per operation, throttled and failed ones included. */
   readonly requests: Record<Route53Operation, number>;
@@ -30,6 +45,8 @@ export class EmulatorState {
   readonly faults: FaultInjector;
   readonly bucket: TokenBucket;
   counters: Counters = emptyCounters();
+  /** Accepted changes, oldest first: what tests read to prove a name was never written. */
+  changeLog: LoggedChange[] = [];
   private currentConfig: EmulatorConfig;
   /** Zones made at startup come back with the same ids after a reset, so clients keep working. */
   private readonly seeded: { name: DomainName; id: string }[] = [];
@@ -77,6 +94,13 @@ export class EmulatorState {
     return zone;
   }
 
+  logChanges(entries: readonly LoggedChange[]): void {
+    this.changeLog.push(...entries);
+    if (this.changeLog.length > CHANGE_LOG_SIZE) {
+      this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_SIZE);
+    }
+  }
+
   clearFaults(): void {
     this.faults.clear();
     this.store.releaseStuck();
@@ -86,6 +110,7 @@ export class EmulatorState {
     this.store.clear();
     this.faults.clear();
     this.counters = emptyCounters();
+    this.changeLog = [];
     this.currentConfig = keepConfig ? this.currentConfig : this.initialConfig;
     this.bucket.reconfigure(this.currentConfig);
     for (const seed of this.seeded) this.createZoneNow(seed.name, seed.id);

@@ -81,3 +81,13 @@ export async function zoneNamesUnder(suffix: string): Promise<string[]> {
     client.destroy();
   }
 }
+
+/** The emulator's log of accepted changes at exactly `name`: `"UPSERT TXT"`, oldest first. */
+export async function changesLoggedAt(name: string): Promise<string[]> {
+  const response = await fetch(`${testStack().emulator.apiUrl}/_emulator/changes`);
+  if (!response.ok) throw new Error(`emulator GET /_emulator/changes: ${response.status}`);
+  const { changes } = (await response.json()) as {
+    changes: { action: string; name: string; type: string }[];
+  };
+  return changes.filter((change) => change.name === name).map((c) => `${c.action} ${c.type}`);
+}

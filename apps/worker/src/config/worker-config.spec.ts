@@ -146,6 +146,7 @@ describe('loadWorkerConfig', () => {
         acme: { directoryUrl: acme.ACME_DIRECTORY_URL },
         encryption: { key, retiredKeys: [] },
         keyType: 'ecdsa-p256',
+        caaIdentities: ['letsencrypt.org'],
         renewBeforeDays: 30,
         renewEveryMs: 6 * 3_600_000,
         renewJitterMs: 2 * 86_400_000,
@@ -170,6 +171,7 @@ describe('loadWorkerConfig', () => {
         CERT_RENEW_RETRY_FIRST: '30m',
         CERT_RENEW_RETRY_MAX: '8h',
         CERT_RENEW_REUSE_KEY: 'true',
+        CERT_CAA_IDENTITIES: ' LetsEncrypt.org , sectigo.com. ',
       }).certificates;
       expect(config).toMatchObject({
         acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
@@ -181,7 +183,11 @@ describe('loadWorkerConfig', () => {
         renewJitterMs: 43_200_000,
         renewRetry: { firstMs: 1_800_000, maxMs: 8 * 3_600_000 },
         renewReuseKey: true,
+        caaIdentities: ['letsencrypt.org', 'sectigo.com'],
       });
+      expect(
+        loadWorkerConfig({ ...acme, CERT_CAA_IDENTITIES: 'off' }).certificates?.caaIdentities,
+      ).toEqual([]);
     });
 
     it('names every bad certificate variable', () => {
@@ -195,6 +201,7 @@ describe('loadWorkerConfig', () => {
           ACME_DNS_CHECK_SERVER: '127.0.0.1',
           CERT_RENEW_BEFORE_DAYS: '90',
           CERT_RENEW_EVERY: '500ms',
+          CERT_CAA_IDENTITIES: 'letsencrypt.org,,https://pki.goog',
         });
       expect(load).toThrow(ConfigError);
       expect(load).toThrow(/ACME_DIRECTORY_URL: must be the https:\/\/ URL of an ACME directory/);
@@ -204,6 +211,8 @@ describe('loadWorkerConfig', () => {
       expect(load).toThrow(/ACME_DNS_CHECK_SERVER: must be host:port/);
       expect(load).toThrow(/CERT_RENEW_BEFORE_DAYS/);
       expect(load).toThrow(/CERT_RENEW_EVERY: must be a duration of 1s or more/);
+      expect(load).toThrow(/CERT_CAA_IDENTITIES\.1: must be CA domain names/);
+      expect(load).toThrow(/CERT_CAA_IDENTITIES\.2: must be CA domain names/);
     });
 
     it('wants an encryption key and a readable CA file once ACME is on', () => {

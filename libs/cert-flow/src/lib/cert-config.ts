@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CERT_KEY_TYPES,
+  DEFAULT_CAA_IDENTITIES,
   DEFAULT_CERT_RESUME,
   type AcmeConfig,
   type CertKeyType,
@@ -74,6 +75,24 @@ export const acmeEnvSchema = z.object({
       .regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port, e.g. 127.0.0.1:1053' })
       .optional(),
   ),
+  // The CA's CAA issuer domains, checked before each order; `off` skips the check.
+  CERT_CAA_IDENTITIES: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default(DEFAULT_CAA_IDENTITIES.join(','))
+    .transform((text) =>
+      text === 'off' ? [] : text.split(',').map((identity) => identity.trim().replace(/\.$/, '')),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/, {
+            error: 'must be CA domain names, comma-separated (e.g. letsencrypt.org), or off',
+          }),
+      ),
+    ),
   CERT_RENEW_BEFORE_DAYS: z.coerce.number().int().min(1).max(60).default(30),
   CERT_RENEW_EVERY: duration('6h', 1_000),
   // Renewal times spread over this window, per certificate (0: all at two thirds).
@@ -107,6 +126,7 @@ export interface CertWorkerConfig {
   encryption: EncryptionConfig;
   keyType: CertKeyType;
   dnsCheckServer?: string;
+  caaIdentities: readonly string[];
   renewBeforeDays: number;
   renewEveryMs: number;
   renewJitterMs: number;
@@ -157,6 +177,7 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
     encryption,
     keyType: env.CERT_KEY_TYPE,
     ...(env.ACME_DNS_CHECK_SERVER !== undefined && { dnsCheckServer: env.ACME_DNS_CHECK_SERVER }),
+    caaIdentities: env.CERT_CAA_IDENTITIES,
     renewBeforeDays: env.CERT_RENEW_BEFORE_DAYS,
     renewEveryMs: env.CERT_RENEW_EVERY,
     renewJitterMs: env.CERT_RENEW_JITTER,

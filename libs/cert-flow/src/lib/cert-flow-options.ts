@@ -55,6 +55,8 @@ export interface CertFlowWorkerOptions {
   /** A renewal keeps the certificate's private key instead of a new one (default false). */
   renewReuseKey?: boolean;
   resume?: CertResumeSettings;
+  /** The CA's CAA issuer domains (CERT_CAA_IDENTITIES); [] skips the CAA check. */
+  caaIdentities?: readonly string[];
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
   /** How long the challenge record may take to be served; past it the order fails. */
@@ -74,9 +76,13 @@ export interface CertStepSettings {
   propagationDeadlineMs: number;
   orderDeadlineMs: number;
   resume: CertResumeSettings;
+  caaIdentities: readonly string[];
 }
 
 export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
+
+/** Let's Encrypt's CAA identity (and Pebble's stand-in for it in development and tests). */
+export const DEFAULT_CAA_IDENTITIES: readonly string[] = ['letsencrypt.org'];
 
 // 1,000 certificates issued in one minute renew over two days rather than in one run.
 export const DEFAULT_RENEW_JITTER_MS = 2 * 86_400_000;
@@ -98,5 +104,6 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     propagationDeadlineMs: options.propagationDeadlineMs ?? DEFAULT_PROPAGATION_DEADLINE_MS,
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
     resume: options.resume ?? DEFAULT_CERT_RESUME,
+    caaIdentities: options.caaIdentities ?? DEFAULT_CAA_IDENTITIES,
   };
 }

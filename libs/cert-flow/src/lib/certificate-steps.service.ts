@@ -14,8 +14,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
 import { AcmeAccountService } from './acme/acme-account.service';
 import { CERT_STEP_SETTINGS, type CertKeyType, type CertStepSettings } from './cert-flow-options';
+import { dnsCaaLookup } from './caa/caa-dns';
+import { checkCaa } from './caa/caa-policy';
 import { authoritativeServersAnswer, dnsServerAddress, nameServerAddresses } from './challenge-dns';
 import {
+  CaaForbidsIssuanceError,
   CertificateGoneError,
   ChallengePropagationTimeoutError,
   ChallengeRecordRefusedError,
@@ -70,8 +73,32 @@ export class CertificateSteps {
    */
   async createOrder(job: CertJobData): Promise<CreateAcmeOrderResult> {
     const row = await this.currentRow(job);
+    await this.assertCaaAllows(job);
     const replaces = await this.replaces(job, row);
     return this.account.withClient((client) => this.orderWith(client, job, replaces));
+  }
+
+  /**
+   * Reads CAA for each name as the CA will (RFC 8659) before anything is ordered or written, so a
+   * name whose CAA forbids our CA fails at once, without a failed validation counted at the CA.
+   */
+  private async assertCaaAllows(job: CertJobData): Promise<void> {
+    const identities = this.settings.caaIdentities;
+    if (identities.length === 0) return;
+    const zoneServers = await this.dnsServers();
+    const lookup = dnsCaaLookup({
+      zone: await this.route53.zoneName,
+      zoneServers,
+      // A configured check server (the emulator) is the whole DNS in development and tests.
+      aboveServers: this.settings.dnsCheckServer !== undefined ? zoneServers : undefined,
+    });
+    for (const domain of job.domains) {
+      const decision = await checkCaa(domain, identities, lookup);
+      if (!decision.allowed)
+        throw new CaaForbidsIssuanceError(
+          `${decision.reason}. Nothing was ordered: change or delete that CAA record, then order again`,
+        );
+    }
   }
 
   private async replaces(job: CertJobData, row: CertificateEntity): Promise<string | undefined> {

@@ -77,3 +77,13 @@ export class CertificateGoneError extends FlowError {
 export class SecretDecryptionError extends FlowError {
   readonly retryable = false;
 }
+
+/** CAA at the person's names forbids the configured CA to issue: ordering would only fail. */
+export class CaaForbidsIssuanceError extends FlowError {
+  readonly retryable = false;
+}
+
+/** CAA could not be read (SERVFAIL, a timeout): the CA could not either, so try again. */
+export class CaaLookupError extends FlowError {
+  readonly retryable = true;
+}
