@@ -10,6 +10,7 @@ import { toDatabaseConfig, type DatabaseConfig } from './database-config';
 import { DnsRecordEntity } from './entities/dns-record.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { PersistenceModule } from './persistence.module';
+import { MIGRATIONS } from '../migrations';
 import { runMigrations } from './run-migrations';
 
 /** A database of this file's own on the test MariaDB (the stack's user may create starchart_%). */
@@ -35,19 +36,16 @@ describe('persistence', () => {
   });
 
   it('applies every migration once and none on a second run', async () => {
-    await expect(runMigrations(config)).resolves.toEqual([
-      'InitialSchema1767225600000',
-      'Certificates1767312000000',
-      'Users1767398400000',
-      'AdminConsole1767484800000',
-      'UserAdminColumns1767571200000',
-      'RecordsSearchIndex1767660000000',
-      'RecordLifecycle1767744000000',
-      'CertificateResumes1767830400000',
-      'Notifications1767916800000',
-      'CertificateRenewalFailures1768003300000',
-      'CaaSrvRecords1768091234000',
-    ]);
+    // Every migration in MIGRATIONS, oldest first: a new one only needs adding there.
+    await expect(runMigrations(config)).resolves.toEqual(
+      MIGRATIONS.map((migration) => migration.name),
+    );
+    expect(MIGRATIONS.map((migration) => migration.name)).toEqual(
+      [...MIGRATIONS.map((migration) => migration.name)].sort(
+        (a, b) => Number(/\d+$/.exec(a)?.[0]) - Number(/\d+$/.exec(b)?.[0]),
+      ),
+    );
+    expect(MIGRATIONS[0]?.name).toBe('InitialSchema1767225600000');
     await expect(runMigrations(config)).resolves.toEqual([]);
   });
 
