@@ -116,6 +116,19 @@ describe('the reconciler', () => {
         priority: 10,
       });
       const txt = await saveRow('txt', { type: 'TXT', value: `v=spf1 ${'a '.repeat(200)}-all` });
+      // In sync as written: SRV as "priority weight port target", CAA compared exactly.
+      const srv = await saveRow('_sip._tcp', {
+        type: 'SRV',
+        value: 'sip.example.com',
+        priority: 10,
+        weight: 5,
+        port: 5060,
+      });
+      const caa = await saveRow('@', {
+        fqdn: `${user}.${zone.rootDomain}`,
+        type: 'CAA',
+        value: '0 issue "letsencrypt.org"',
+      });
       stalled = await saveRow('stalled', { status: 'pending', value: '192.0.2.40' });
       await age(stalled, 10);
       young = await saveRow('young', { status: 'pending', value: '192.0.2.50' });
@@ -142,6 +155,8 @@ describe('the reconciler', () => {
         a(wrongTtl.fqdn, '192.0.2.30', 60),
         { name: mx.fqdn, type: 'MX', ttl: 60, values: ['10 mail.example.com'] },
         { name: txt.fqdn, type: 'TXT', ttl: 60, values: [txt.value] },
+        { name: srv.fqdn, type: 'SRV', ttl: 60, values: ['10 5 5060 sip.example.com.'] },
+        { name: caa.fqdn, type: 'CAA', ttl: 60, values: ['0 issue "letsencrypt.org"'] },
         a(name('stray'), '192.0.2.66'),
         // Not in the database, but at the name of a record whose flow is running.
         { name: inFlight.fqdn, type: 'TXT', ttl: 60, values: ['keep me'] },
