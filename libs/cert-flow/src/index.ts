@@ -3,6 +3,7 @@ export * from './lib/cert-flow-options';
 export * from './lib/cert-flow.module';
 export * from './lib/cert-flow.service';
 export * from './lib/errors';
+export * from './lib/acme/ca-pause';
 export * from './lib/flow';
 export * from './lib/job-data';
 export * from './lib/key-cipher';

@@ -153,6 +153,7 @@ describe('loadWorkerConfig', () => {
         renewRetry: { firstMs: 3_600_000, maxMs: 32 * 3_600_000 },
         renewReuseKey: false,
         resume: { everyMs: 300_000, graceMs: 120_000, maxResumes: 3 },
+        caPause: { firstMs: 60_000, maxMs: 3_600_000 },
       });
     });
 
@@ -172,6 +173,8 @@ describe('loadWorkerConfig', () => {
         CERT_RENEW_RETRY_MAX: '8h',
         CERT_RENEW_REUSE_KEY: 'true',
         CERT_CAA_IDENTITIES: ' LetsEncrypt.org , sectigo.com. ',
+        ACME_RATE_LIMIT_PAUSE_FIRST: '30s',
+        ACME_RATE_LIMIT_PAUSE_MAX: '10m',
       }).certificates;
       expect(config).toMatchObject({
         acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
@@ -184,6 +187,7 @@ describe('loadWorkerConfig', () => {
         renewRetry: { firstMs: 1_800_000, maxMs: 8 * 3_600_000 },
         renewReuseKey: true,
         caaIdentities: ['letsencrypt.org', 'sectigo.com'],
+        caPause: { firstMs: 30_000, maxMs: 600_000 },
       });
       expect(
         loadWorkerConfig({ ...acme, CERT_CAA_IDENTITIES: 'off' }).certificates?.caaIdentities,

@@ -9,6 +9,7 @@ import {
   type CertResumeSettings,
   type EncryptionConfig,
 } from './cert-flow-options';
+import type { CaPauseBackoff } from './acme/ca-pause';
 import { encryptionKeySchema } from './key-cipher';
 import type { RenewalRetry } from './renewal/renewal-schedule';
 
@@ -102,6 +103,9 @@ export const acmeEnvSchema = z.object({
   CERT_RENEW_RETRY_MAX: duration('32h', 1_000),
   // A renewal gets a new private key unless this is true (the key then stays the same).
   CERT_RENEW_REUSE_KEY: z.stringbool({ error: 'must be true or false' }).default(false),
+  // A rateLimited answer without Retry-After pauses new orders this long, doubling up to the max.
+  ACME_RATE_LIMIT_PAUSE_FIRST: duration('1m', 1_000),
+  ACME_RATE_LIMIT_PAUSE_MAX: duration('1h', 1_000),
   // The safety net: up to a day between runs (0: off), like RECONCILE_EVERY_MS.
   CERT_RESUME_EVERY_MS: z.coerce
     .number()
@@ -133,6 +137,7 @@ export interface CertWorkerConfig {
   renewRetry: RenewalRetry;
   renewReuseKey: boolean;
   resume: CertResumeSettings;
+  caPause: CaPauseBackoff;
 }
 
 export function toEncryptionConfig(
@@ -190,6 +195,10 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
       everyMs: env.CERT_RESUME_EVERY_MS,
       graceMs: env.CERT_RESUME_GRACE_MS,
       maxResumes: env.CERT_RESUME_MAX,
+    },
+    caPause: {
+      firstMs: env.ACME_RATE_LIMIT_PAUSE_FIRST,
+      maxMs: Math.max(env.ACME_RATE_LIMIT_PAUSE_FIRST, env.ACME_RATE_LIMIT_PAUSE_MAX),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { QueueConnectionConfig } from '@starchart/flow-runtime';
+import type { CaPauseBackoff } from './acme/ca-pause';
 import { DEFAULT_RENEWAL_RETRY, type RenewalRetry } from './renewal/renewal-schedule';
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
 export type CertQueueConfig = QueueConnectionConfig;
@@ -57,6 +58,8 @@ export interface CertFlowWorkerOptions {
   resume?: CertResumeSettings;
   /** The CA's CAA issuer domains (CERT_CAA_IDENTITIES); [] skips the CAA check. */
   caaIdentities?: readonly string[];
+  /** How long new orders pause after a rateLimited answer without Retry-After (1 min doubling to 1 h). */
+  caPause?: CaPauseBackoff;
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
   /** How long the challenge record may take to be served; past it the order fails. */

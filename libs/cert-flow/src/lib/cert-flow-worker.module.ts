@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { flowWorkerModule } from '@starchart/flow-runtime';
+import { flowWorkerModule, type RedisClient } from '@starchart/flow-runtime';
 import { ACME_CONFIG, AcmeAccountService } from './acme/acme-account.service';
 import { CertificateRevoker } from './acme/certificate-revoker';
+import { CaPause, DEFAULT_CA_PAUSE_BACKOFF } from './acme/ca-pause';
 import {
   CERT_STEP_SETTINGS,
   toCertStepSettings,
@@ -52,6 +53,12 @@ export class CertFlowWorkerModule {
         { provide: RENEWAL_INFO_CONFIG, useValue: options.acme },
         RenewalInfoClient,
         {
+          provide: CaPause,
+          inject: [CERT_WORKER_CONNECTION],
+          useFactory: (redis: RedisClient) =>
+            new CaPause(redis, options.queue.prefix, options.caPause ?? DEFAULT_CA_PAUSE_BACKOFF),
+        },
+        {
           provide: KeyCipher,
           useFactory: () => new KeyCipher(options.encryption.key, options.encryption.retiredKeys),
         },
@@ -77,7 +84,7 @@ export class CertFlowWorkerModule {
         RevokeCertificateProcessor,
         RemoveCertificateProcessor,
       ],
-      exports: [CertificateRenewals, CertificateResumer],
+      exports: [CertificateRenewals, CertificateResumer, CaPause],
     });
   }
 }

@@ -13,12 +13,14 @@ import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
 import { AcmeAccountService } from './acme/acme-account.service';
+import { CaPause } from './acme/ca-pause';
 import { CERT_STEP_SETTINGS, type CertKeyType, type CertStepSettings } from './cert-flow-options';
 import { dnsCaaLookup } from './caa/caa-dns';
 import { checkCaa } from './caa/caa-policy';
 import { authoritativeServersAnswer, dnsServerAddress, nameServerAddresses } from './challenge-dns';
 import {
   CaaForbidsIssuanceError,
+  AcmeRateLimitedError,
   CertificateGoneError,
   ChallengePropagationTimeoutError,
   ChallengeRecordRefusedError,
@@ -49,6 +51,8 @@ const CHALLENGE_TTL_S = 60;
 // wait happens here rather than in a delayed job.
 const SIGNING_WAIT_MS = 60_000;
 const SIGNING_POLL_MS = 500;
+// Orders that waited out a pause wake spread over a quarter of it, up to this, not all at once.
+const PAUSE_WAKE_SPREAD_MAX_MS = 30_000;
 
 /**
  * The work of each step of the certificate flow. Each is safe to run twice: the TXT set is an
@@ -64,18 +68,53 @@ export class CertificateSteps {
     private readonly account: AcmeAccountService,
     private readonly cipher: KeyCipher,
     private readonly renewalInfo: RenewalInfoClient,
+    private readonly pause: CaPause,
     @Inject(CERT_STEP_SETTINGS) private readonly settings: CertStepSettings,
   ) {}
 
   /**
-   * create-acme-order: a new order and the DNS-01 values its pending authorizations need. A
-   * renewal at a CA that offers ARI names the certificate it replaces (RFC 9773 §5).
+   * create-acme-order: a new order and the DNS-01 values its pending authorizations need. While
+   * the CA has asked to pause new orders (rateLimited), it waits without asking, and an order the
+   * CA answers so waits too: the certificate stays pending, with the reason, and orders after.
+   * A renewal at a CA that offers ARI names the certificate it replaces (RFC 9773 §5).
    */
-  async createOrder(job: CertJobData): Promise<CreateAcmeOrderResult> {
+  async createOrder(job: CertJobData): Promise<WaitCheck<CreateAcmeOrderResult>> {
     const row = await this.currentRow(job);
     await this.assertCaaAllows(job);
+    const paused = await this.pause.pausedUntil();
+    if (paused) return this.waitForCa(job, row, paused);
     const replaces = await this.replaces(job, row);
-    return this.account.withClient((client) => this.orderWith(client, job, replaces));
+    try {
+      const result = await this.account.withClient((client) =>
+        this.orderWith(client, job, replaces),
+      );
+      if (row.statusReason !== null) await this.noteReason(job, null);
+      return { done: true, result };
+    } catch (error) {
+      if (!(error instanceof AcmeRateLimitedError)) throw error;
+      return this.waitForCa(job, row, error.pausedUntil ?? new Date());
+    }
+  }
+
+  private async waitForCa(
+    job: CertJobData,
+    row: CertificateEntity,
+    until: Date,
+  ): Promise<WaitCheck<CreateAcmeOrderResult>> {
+    const reason = `waiting: the CA asked to pause new orders until ${until.toISOString()}`;
+    if (row.statusReason !== reason) await this.noteReason(job, reason);
+    const pauseMs = Math.max(0, until.getTime() - Date.now());
+    const spread = Math.min(pauseMs / 4, PAUSE_WAKE_SPREAD_MAX_MS);
+    return { done: false, retryInMs: Math.max(1, Math.ceil(pauseMs + Math.random() * spread)) };
+  }
+
+  /** The certificate's reason while its order runs (null: none), if it still belongs to this flow. */
+  private async noteReason(job: CertJobData, reason: string | null): Promise<void> {
+    const { affected } = await this.certificates.update(
+      { id: job.certificateId, flowId: certFlowIdFor(job) },
+      { statusReason: reason },
+    );
+    if (!affected) throw new CertificateGoneError(job.certificateId);
   }
 
   /**
@@ -134,7 +173,7 @@ export class CertificateSteps {
       const txtValue = await client.getChallengeKeyAuthorization(challenge);
       challenges.push({ url: challenge.url, token: challenge.token, txtValue });
     }
-    return { order: toOrderRef(order), challenges };
+    return { order: toOrderRef(order), challenges, orderedAt: Date.now() };
   }
 
   /** write-challenge-record: one TXT set at `_acme-challenge.<user>` holding every value. */
@@ -161,7 +200,11 @@ export class CertificateSteps {
     job: CertJobData,
     written: WriteChallengeRecordResult,
   ): Promise<WaitCheck<CreateAcmeOrderResult>> {
-    const result = { order: written.order, challenges: written.challenges };
+    const result = {
+      order: written.order,
+      challenges: written.challenges,
+      ...(written.orderedAt !== undefined && { orderedAt: written.orderedAt }),
+    };
     if (written.changeId === null) return { done: true, result };
     const waited = Date.now() - written.submittedAt;
     if (waited > this.settings.propagationDeadlineMs)
@@ -184,7 +227,10 @@ export class CertificateSteps {
     return served ? { done: true, result } : retry;
   }
 
-  /** validate-challenges: ask the CA to check each challenge, then wait for the order to be ready. */
+  /**
+   * validate-challenges: ask the CA to check each challenge, then wait for the order to be ready.
+   * The deadline counts from the order (`flowStartedAt` for one taken before orders kept the time).
+   */
   async validate(
     job: CertJobData,
     checked: CreateAcmeOrderResult,
@@ -192,7 +238,7 @@ export class CertificateSteps {
   ): Promise<WaitCheck<CreateAcmeOrderResult>> {
     await this.currentRow(job);
     return this.account.withClient((client) =>
-      this.validateWith(client, job, checked, flowStartedAt),
+      this.validateWith(client, job, checked, checked.orderedAt ?? flowStartedAt),
     );
   }
 
@@ -200,7 +246,7 @@ export class CertificateSteps {
     client: acme.Client,
     job: CertJobData,
     checked: CreateAcmeOrderResult,
-    flowStartedAt: number,
+    orderedAt: number,
   ): Promise<WaitCheck<CreateAcmeOrderResult>> {
     const order = await client.getOrder(toOrder(checked.order));
     if (order.status === 'ready' || order.status === 'valid')
@@ -214,7 +260,7 @@ export class CertificateSteps {
         if (ours && challenge.status === 'pending') await client.completeChallenge(challenge);
       }
     }
-    const waited = Date.now() - flowStartedAt;
+    const waited = Date.now() - orderedAt;
     if (waited > this.settings.orderDeadlineMs)
       throw new OrderTimeoutError(
         `the CA did not validate the order within ${this.settings.orderDeadlineMs / 60_000} minutes`,

@@ -1,8 +1,28 @@
 import { FlowError } from '@starchart/flow-runtime';
 
-/** The ACME server is down, overloaded or rate limiting (5xx, 429, connection refused). */
+/** The ACME server is down or overloaded (5xx, connection refused). */
 export class AcmeUnavailableError extends FlowError {
   readonly retryable = true;
+}
+
+/**
+ * The CA answered `urn:ietf:params:acme:error:rateLimited` (or a 429): it names when to come back
+ * in Retry-After, or not. New orders pause across every worker (CaPause); a step that met it
+ * elsewhere is retried by its backoff.
+ */
+export class AcmeRateLimitedError extends FlowError {
+  readonly retryable = true;
+
+  constructor(
+    message: string,
+    /** From the answer's Retry-After; undefined when it named none. */
+    readonly retryAfterMs: number | undefined,
+    /** The pause it set, once recorded (AcmeAccountService). */
+    readonly pausedUntil?: Date,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**

@@ -37,6 +37,8 @@ export type OrderRef = z.infer<typeof orderRefSchema>;
 export const createAcmeOrderResultSchema = z.object({
   order: orderRefSchema,
   challenges: z.array(z.object({ url: z.string(), token: z.string(), txtValue: z.string() })),
+  /** When the CA took the order: its deadline counts from here, not from a pause before it. */
+  orderedAt: z.number().optional(),
 });
 export type CreateAcmeOrderResult = z.infer<typeof createAcmeOrderResultSchema>;
 

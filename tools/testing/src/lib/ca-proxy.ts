@@ -17,6 +17,8 @@ export interface CaRequest {
   /** The JWS protected header's `url`, when the body is a JWS. */
   url: string | undefined;
   status: number;
+  /** The problem type of an error answer (`urn:ietf:params:acme:error:badNonce`...). */
+  problem: string | undefined;
   answeredBy: 'ca' | 'proxy';
 }
 
@@ -192,8 +194,8 @@ export async function startCaProxy(options: {
       payload: jws?.payload,
       url: jws?.url,
     };
-    const record = (status: number, answeredBy: CaRequest['answeredBy']): void => {
-      seen.push({ at: Date.now(), ...info, status, answeredBy });
+    const record = (status: number, body: Buffer, answeredBy: CaRequest['answeredBy']): void => {
+      seen.push({ at: Date.now(), ...info, status, problem: problemType(body), answeredBy });
     };
 
     const own = served.find((entry) => pathname.startsWith(entry.prefix));
@@ -218,7 +220,7 @@ export async function startCaProxy(options: {
         'content-length': String(payload.length),
       });
       outgoing.end(method === 'HEAD' ? undefined : payload);
-      record(answer.status, 'proxy');
+      record(answer.status, payload, 'proxy');
       return;
     }
 
@@ -243,7 +245,7 @@ export async function startCaProxy(options: {
     headers['content-length'] = String(payload.length);
     outgoing.writeHead(answer.status, headers);
     outgoing.end(method === 'HEAD' ? undefined : payload);
-    record(answer.status, 'ca');
+    record(answer.status, payload, 'ca');
   };
 
   const matches = (entry: Interception, info: CaRequestInfo): boolean =>
@@ -321,6 +323,20 @@ function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 
 function isText(contentType: string | undefined): boolean {
   return contentType !== undefined && /json|text/.test(contentType);
+}
+
+function problemType(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof parsed === 'object' &&
+      parsed !== null &&
+      'type' in parsed &&
+      typeof parsed.type === 'string'
+      ? parsed.type
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toBody(body: unknown): Buffer {

@@ -2,9 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AcmeAccountsRepository, type AcmeAccountEntity } from '@starchart/persistence';
 import * as acme from 'acme-client';
 import type { AcmeConfig } from '../cert-flow-options';
-import { AcmeAccountRefusedError, AcmeRefusedError, AcmeUnavailableError } from '../errors';
+import {
+  AcmeAccountRefusedError,
+  AcmeRateLimitedError,
+  AcmeRefusedError,
+  AcmeUnavailableError,
+} from '../errors';
 import { KeyCipher } from '../key-cipher';
 import { configureAcmeHttp } from './acme-http';
+import { CaPause } from './ca-pause';
 
 export const ACME_CONFIG = Symbol('ACME_CONFIG');
 
@@ -19,6 +25,8 @@ const ACCOUNT_LOCK_TIMEOUT_S = 30;
  * it (deactivated). Then the account is registered again, with the same key when the CA still
  * accepts it and with a new one otherwise, the stored account is updated, and the request that
  * met the refusal runs once more.
+ *
+ * A rateLimited answer to any request pauses new orders across every worker (CaPause).
  */
 @Injectable()
 export class AcmeAccountService {
@@ -31,13 +39,26 @@ export class AcmeAccountService {
     @Inject(ACME_CONFIG) private readonly config: AcmeConfig,
     private readonly cipher: KeyCipher,
     private readonly accounts: AcmeAccountsRepository,
+    private readonly pause: CaPause,
   ) {}
 
   /**
    * Runs `work` with the account's client. When the CA refuses the account, registers it again
-   * and runs `work` once more; a second refusal is final.
+   * and runs `work` once more; a second refusal is final. A rateLimited answer sets the pause,
+   * then passes on.
    */
   async withClient<T>(work: (client: acme.Client) => Promise<T>): Promise<T> {
+    try {
+      return await this.withAccount(work);
+    } catch (error) {
+      if (!(error instanceof AcmeRateLimitedError)) throw error;
+      const until = await this.pause.rateLimited(error.retryAfterMs);
+      this.logger.warn(`${error.message}; new orders pause until ${until.toISOString()}`);
+      throw new AcmeRateLimitedError(error.message, error.retryAfterMs, until, { cause: error });
+    }
+  }
+
+  private async withAccount<T>(work: (client: acme.Client) => Promise<T>): Promise<T> {
     const client = await this.client();
     try {
       return await work(client);

@@ -5,6 +5,7 @@ import { rootCertificates } from 'node:tls';
 import { z } from 'zod';
 import {
   AcmeAccountRefusedError,
+  AcmeRateLimitedError,
   AcmeRefusedError,
   AcmeUnavailableError,
   OrderLostError,
@@ -14,6 +15,16 @@ const problemSchema = z.object({ type: z.string().optional(), detail: z.string()
 
 // What axios rejects with when no answer came back at all (refused, reset, timed out).
 const networkErrorSchema = z.object({ code: z.string(), response: z.undefined().optional() });
+
+// What acme-client's axios rejects every answer with (it validates no status itself).
+const answerErrorSchema = z.object({
+  response: z.object({
+    status: z.number(),
+    // AxiosHeaders: a class, not a plain record; read by name below.
+    headers: z.custom<object>((value) => typeof value === 'object' && value !== null),
+    data: z.unknown(),
+  }),
+});
 
 const BAD_NONCE = 'urn:ietf:params:acme:error:badNonce';
 const RATE_LIMITED = 'urn:ietf:params:acme:error:rateLimited';
@@ -28,8 +39,11 @@ let configured = false;
 /**
  * acme-client talks through one axios instance of its own; this configures it once per process:
  * - trust: the public roots plus an extra CA (Pebble's listener) for this instance only;
- * - retries: two quick ones inside the call for a 5xx or 429, none for a connection that failed;
+ * - retries: two quick ones inside the call for a 5xx, none for a connection that failed;
  *   then BullMQ's backoff takes over, so a CA that is down does not hold a worker slot for a minute;
+ * - rate limits: none inside the call either (acme-client would sleep out a Retry-After of an hour
+ *   in the worker slot and ask again): a rateLimited answer is an AcmeRateLimitedError at once,
+ *   with its Retry-After, and new orders pause (CaPause);
  * - errors: acme-client reports refusals as plain Errors without the status, so the final
  *   response is turned into a typed error here, where the status and problem type are known;
  *   an account the CA lost or refuses is its own error, for AcmeAccountService to register again.
@@ -52,7 +66,7 @@ export function configureAcmeHttp(extraCaPem: string | undefined): void {
   });
   const { response: interceptors } = acme.axios.interceptors;
   // First in line: acme-client's own interceptor, registered before this one, turns a connection
-  // that failed into a bare TypeError, losing the error code.
+  // that failed into a bare TypeError, losing the error code, and retries a rateLimited answer.
   interceptors.handlers?.unshift({
     fulfilled: (response) => response,
     rejected: (error: unknown) => Promise.reject(toAcmeError(error)),
@@ -73,8 +87,7 @@ function assertNotRefused(status: number, body: unknown): void {
   if (type === BAD_NONCE) return;
   const detail = problem.success && problem.data.detail ? problem.data.detail : 'no detail';
   const message = `the ACME server answered ${status}${type ? ` ${type}` : ''}: ${detail}`;
-  if (status === 429 || status >= 500 || type === RATE_LIMITED)
-    throw new AcmeUnavailableError(message);
+  if (status >= 500) throw new AcmeUnavailableError(message);
   if (ACCOUNT_PROBLEMS.includes(type)) throw new AcmeAccountRefusedError(message);
   // An order, authorization or challenge URL the CA no longer knows: only a new order helps.
   if (status === 404) throw new OrderLostError(message);
@@ -83,6 +96,19 @@ function assertNotRefused(status: number, body: unknown): void {
 
 function toAcmeError(error: unknown): unknown {
   if (error instanceof FlowError) return error;
+  const answer = answerErrorSchema.safeParse(error);
+  if (answer.success) {
+    const { status, headers, data } = answer.data.response;
+    const problem = problemSchema.safeParse(data);
+    const type = problem.success ? problem.data.type : undefined;
+    if (status === 429 || type === RATE_LIMITED) {
+      const detail = problem.success && problem.data.detail ? problem.data.detail : 'no detail';
+      return new AcmeRateLimitedError(
+        `the ACME server answered ${status} ${type ?? RATE_LIMITED}: ${detail}`,
+        retryAfterMs('retry-after' in headers ? headers['retry-after'] : undefined),
+      );
+    }
+  }
   const network = networkErrorSchema.safeParse(error);
   if (error instanceof Error && network.success) {
     return new AcmeUnavailableError(`the ACME server cannot be reached: ${network.data.code}`, {
@@ -90,4 +116,13 @@ function toAcmeError(error: unknown): unknown {
     });
   }
   return error;
+}
+
+/** RFC 9110 Retry-After: seconds, or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1_000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

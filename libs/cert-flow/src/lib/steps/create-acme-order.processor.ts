@@ -1,4 +1,4 @@
-import { RegistryProcessor } from '@starchart/flow-runtime';
+import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateSteps } from '../certificate-steps.service';
 import type { CertJobData, CreateAcmeOrderResult } from '../job-data';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
@@ -10,7 +10,11 @@ export class CreateAcmeOrderProcessor extends CertStepProcessor<CreateAcmeOrderR
     super();
   }
 
-  protected run(_job: unknown, data: CertJobData): Promise<CreateAcmeOrderResult> {
-    return this.steps.createOrder(data);
+  protected async run(
+    job: StepJob<CreateAcmeOrderResult>,
+    data: CertJobData,
+    token: string | undefined,
+  ): Promise<CreateAcmeOrderResult> {
+    return this.resultOrWait(job, token, await this.steps.createOrder(data));
   }
 }

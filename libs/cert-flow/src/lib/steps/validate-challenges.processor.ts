@@ -21,7 +21,7 @@ export class ValidateChallengesProcessor extends CertStepProcessor<OrderStepResu
       CERT_QUEUES.checkChallengeDns,
       orderStepResultSchema,
     );
-    // job.timestamp is when the flow was added: the order's deadline counts from the request.
+    // job.timestamp, when the flow was added, stands in for an order taken before orders kept the time.
     return this.resultOrWait(job, token, await this.steps.validate(data, checked, job.timestamp));
   }
 }
