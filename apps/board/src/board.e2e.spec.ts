@@ -88,6 +88,8 @@ describe('the board in a real browser', () => {
     type: 'A',
     value: '192.0.2.10',
     priority: null,
+    weight: null,
+    port: null,
     ttl: 300,
   };
   const flow = DNS_FLOW.build(data);
