@@ -215,4 +215,31 @@ describe('the record form', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(onUpdate).toHaveBeenCalledWith({ value: '192.0.2.11', ttl: 300 });
   });
+
+  it("edits an SRV record's port, its priority and weight filled in from the record", async () => {
+    const record = aRecord({
+      name: '_sip._tcp',
+      fqdn: '_sip._tcp.alice.starchart.test',
+      type: 'SRV',
+      value: 'sip.example.com',
+      priority: 10,
+      weight: 5,
+      port: 5060,
+    });
+    const onUpdate = vi.fn().mockResolvedValue(undefined);
+    render(<RecordForm mode="edit" record={record} draftKey="test-edit-srv" onUpdate={onUpdate} />);
+    const user = userEvent.setup();
+    expect((screen.getByLabelText('Priority') as HTMLInputElement).value).toBe('10');
+    expect((screen.getByLabelText('Weight') as HTMLInputElement).value).toBe('5');
+    await user.clear(screen.getByLabelText('Port'));
+    await user.type(screen.getByLabelText('Port'), '5061');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(onUpdate).toHaveBeenCalledWith({
+      value: 'sip.example.com',
+      ttl: 300,
+      priority: 10,
+      weight: 5,
+      port: 5061,
+    });
+  });
 });
