@@ -295,6 +295,69 @@ describe('a worker killed in the middle of a revocation', () => {
   });
 });
 
+describe('a revocation while the CA cannot take it', () => {
+  let api: ApiHarness;
+  let proxy: CaProxy;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    const { pebble } = testStack();
+    proxy = await startCaProxy({
+      directoryUrl: pebble.directoryUrl,
+      caCertPath: pebble.caCertPath,
+    });
+    api = await startApi({ env: { ...certEnv(), ACME_DIRECTORY_URL: proxy.directoryUrl } });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await api?.close();
+    await proxy?.close();
+  });
+
+  it('stays deleting while its revocation waits out a backoff, and revokes once the CA answers', async () => {
+    worker = await startWorker(api.env);
+    const token = await api.token(uniqueId('grace'));
+    const { certificate, serial } = await issue(api, token, worker);
+    // One attempt of the job: acme-client's own two quick retries, then BullMQ's backoff (5 s).
+    const unavailable = proxy.answer(
+      'revokeCert',
+      {
+        status: 503,
+        headers: { 'content-type': 'application/problem+json' },
+        body: { type: 'urn:ietf:params:acme:error:serverInternal', detail: 'down for the test' },
+      },
+      { times: 3 },
+    );
+    const path = `/api/v1/certificates/${certificate.id}`;
+    expect((await api.request('DELETE', path, { token })).status).toBe(202);
+
+    const waiting = await waitFor(
+      api,
+      token,
+      certificate.id,
+      'a failed attempt',
+      ({ json }) =>
+        (json as CertificateBody).steps?.some(
+          (step) => step.step === 'revoke-certificate' && step.attempts > 0,
+        ) ?? false,
+      worker,
+    );
+    expect(waiting.status).toBe('deleting');
+    expect(waiting.steps?.find((step) => step.step === 'revoke-certificate')).toMatchObject({
+      state: 'delayed',
+      attempts: 1,
+      failedReason: expect.stringContaining('the ACME server answered 503'),
+    });
+    expect(await pebbleCertStatus(serial)).toMatchObject({ Status: 'Valid' });
+
+    await waitFor(api, token, certificate.id, 'the removal', gone, worker);
+    expect(unavailable.hits()).toBe(3);
+    expect(await pebbleCertStatus(serial)).toMatchObject({ Status: 'Revoked', Reason: 5 });
+    expect((await deleteJob(api, 'revoke-certificate', certificate.id, 2))?.attemptsMade).toBe(2);
+  });
+});
+
 /** The URL Pebble's directory gives `resource`. */
 async function caResource(resource: string): Promise<string> {
   const { pebble } = testStack();

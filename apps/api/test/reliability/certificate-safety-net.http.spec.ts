@@ -1,6 +1,7 @@
 import { CERT_FLOW, CERT_QUEUES } from '@starchart/cert-flow';
 import { testStack, uniqueId } from '@starchart/testing';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv, waitForCertificate, type CertificateBody } from '../support/certificates';
 import { mailEnv, stackInbox } from '../support/mail';
@@ -153,5 +154,37 @@ describe('the certificate safety net', () => {
     const reordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
     expect(reordered.status).toBe(202);
     await waitForCertificate(api, token, id, 'issued', worker);
+  });
+
+  it('deletes again a certificate whose delete flow is gone from Redis, and removes it', async () => {
+    const username = uniqueId('undeleted');
+    const id = randomUUID();
+    // Committed as deleting by an api whose flow never reached Redis.
+    await api.sql(
+      "INSERT INTO certificates (id, username, domains, status, version, flow_id, updated_at) VALUES (?, ?, ?, 'deleting', 2, ?, NOW(3) - INTERVAL 1 MINUTE)",
+      [
+        id,
+        username,
+        JSON.stringify([`${username}.${api.config.rootDomain}`]),
+        `delete-${id}-v2-remove-certificate`,
+      ],
+    );
+    const deadline = Date.now() + 20_000;
+    while (
+      ((await api.sql('SELECT id FROM certificates WHERE id = ?', [id])) as unknown[]).length
+    ) {
+      if (Date.now() > deadline) throw new Error(`${id} was not deleted; ${worker.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const removal = new Queue(CERT_QUEUES.removeCertificate, {
+      connection: { url: testStack().redis.url },
+      prefix: api.config.queue.prefix,
+    });
+    try {
+      const job = await removal.getJob(`delete-${id}-v3-remove-certificate`);
+      expect(job?.returnvalue).toMatchObject({ outcome: 'removed' });
+    } finally {
+      await removal.close();
+    }
   });
 });

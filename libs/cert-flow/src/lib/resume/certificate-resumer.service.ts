@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resumeStalledRows, type StalledFlowRules } from '@starchart/flow-runtime';
 import { CertificatesRepository, type CertificateEntity } from '@starchart/persistence';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
-import { CertFlowService, toCertJobData } from '../cert-flow.service';
+import { CertFlowService, toCertDeleteJobData, toCertJobData } from '../cert-flow.service';
 import { CertificateNotices } from '../certificate-notices.service';
 import { CertificateSteps } from '../certificate-steps.service';
 import { CERT_FLOW } from '../flow';
@@ -14,12 +14,14 @@ import type { CertFlowOp, ResumeCertificatesResult } from '../job-data';
  * purpose), and that changed longer than the grace period ago, gets a new order: the next
  * version with a fresh flow, since an ACME order that stopped cannot be picked up again. After
  * `maxResumes` of them it ends failed with the reason, its challenge record removed, and its
- * owner is told as when a flow fails.
+ * owner is told as when a flow fails. A certificate deleting whose delete flow stopped gets a new
+ * delete flow the same way, and is kept revocation-failed with the reason at the bound.
  */
 @Injectable()
 export class CertificateResumer {
   private readonly logger = new Logger(CertificateResumer.name);
   private readonly rules: StalledFlowRules<CertificateEntity>;
+  private readonly deleteRules: StalledFlowRules<CertificateEntity>;
 
   constructor(
     private readonly certificates: CertificatesRepository,
@@ -38,21 +40,36 @@ export class CertificateResumer {
         giveUp: (row, reason) => this.giveUp(row, reason),
       },
     };
+    this.deleteRules = {
+      ...this.rules,
+      resume: (row) => this.deleteAgain(row),
+      bound: {
+        max: settings.resume.maxResumes,
+        resumesOf: (row) => row.resumes,
+        giveUp: (row, reason) => this.giveUpDeleting(row, reason),
+      },
+    };
   }
 
   async resumeStalled(): Promise<ResumeCertificatesResult> {
     const started = Date.now();
     const now = await this.certificates.now();
+    const logError = (row: CertificateEntity, error: unknown): void =>
+      this.logger.warn({ msg: 'could not resume certificate', certificateId: row.id, error });
     const rows = await this.certificates.findInFlight();
-    const tally = await resumeStalledRows(rows, now, this.rules, (row, error) =>
-      this.logger.warn({ msg: 'could not resume certificate', certificateId: row.id, error }),
-    );
+    const deleting = await this.certificates.findBeingDeleted();
+    const tallies = [
+      await resumeStalledRows(rows, now, this.rules, logError),
+      await resumeStalledRows(deleting, now, this.deleteRules, logError),
+    ];
+    const sum = (count: (tally: (typeof tallies)[number]) => number): number =>
+      tallies.reduce((total, tally) => total + count(tally), 0);
     const result: ResumeCertificatesResult = {
-      scanned: rows.length,
-      resumed: tally.resumed,
-      gaveUp: tally['gave-up'],
-      skippedInFlight: tally.live + tally.young + tally.unresumable,
-      failed: tally.errors,
+      scanned: rows.length + deleting.length,
+      resumed: sum((tally) => tally.resumed),
+      gaveUp: sum((tally) => tally['gave-up']),
+      skippedInFlight: sum((tally) => tally.live + tally.young + tally.unresumable),
+      failed: sum((tally) => tally.errors),
       durationMs: Date.now() - started,
     };
     if (result.resumed + result.gaveUp + result.failed > 0)
@@ -79,6 +96,29 @@ export class CertificateResumer {
       resumes: row.resumes + 1,
     });
     return true;
+  }
+
+  /**
+   * A delete whose flow is gone or failed: the next version with a fresh delete flow. Whether
+   * it was forced is not kept, so it revokes (a refusal ends revocation-failed, to force again).
+   */
+  private async deleteAgain(row: CertificateEntity): Promise<boolean> {
+    const data = toCertDeleteJobData(row, true);
+    const flowId = this.flows.deleteFlowIdFor(data);
+    if (!(await this.certificates.startDeletion(row, flowId, 'safety-net'))) return false;
+    await this.flows.startDelete(data);
+    this.logger.log({ msg: 'deleting again', certificateId: row.id, flowId });
+    return true;
+  }
+
+  /** Kept, as a refused revocation is, with why: its owner deletes it again or forces it. */
+  private async giveUpDeleting(row: CertificateEntity, why: string): Promise<void> {
+    const lastFailure = await this.flows.rootFailure(row);
+    const reason =
+      `Not deleted: the delete did not finish: ${why}${lastFailure ? ` (last: ${lastFailure})` : ''}. ` +
+      'Delete it again, or delete it with force=true to remove it without revoking.';
+    if (row.flowId && (await this.certificates.failRevocation(row.id, row.flowId, reason)))
+      this.logger.warn({ msg: 'gave up deleting certificate', certificateId: row.id, reason });
   }
 
   /** Failed with the reason, its challenge record removed; the owner hears it as from the root. */

@@ -90,23 +90,44 @@ export class CertificatesRepository {
    * The next version of the certificate in status deleting, with the id of the flow that revokes
    * and removes it; committed before that flow is added.
    */
-  async startDeletion(current: CertificateAsRead, flowId: string): Promise<boolean> {
+  async startDeletion(
+    current: CertificateAsRead,
+    flowId: string,
+    by: NextOrder['by'] = 'owner',
+  ): Promise<boolean> {
+    const resumes = by === 'safety-net' ? 'resumes + 1' : '0';
     return this.changed(
       "UPDATE certificates SET status = 'deleting', status_reason = NULL, version = version + 1, " +
-        'flow_id = ? WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
+        `flow_id = ?, resumes = ${resumes} WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?`,
       [flowId, current.id, current.version, current.status, current.flowId],
     );
   }
 
+  /** Certificates being deleted, least recently changed first: the safety net's other watch. */
+  findBeingDeleted(): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      where: { status: 'deleting' },
+      order: { updatedAt: 'ASC' },
+    });
+  }
+
   /** Puts back a certificate whose delete flow could not be added, as it was before. */
   async undoDeletion(
-    before: CertificateAsRead & Pick<CertificateEntity, 'statusReason'>,
+    before: CertificateAsRead & Pick<CertificateEntity, 'statusReason' | 'resumes'>,
     flowId: string,
   ): Promise<boolean> {
     return this.changed(
-      'UPDATE certificates SET status = ?, status_reason = ?, version = ?, flow_id = ? ' +
+      'UPDATE certificates SET status = ?, status_reason = ?, version = ?, flow_id = ?, resumes = ? ' +
         "WHERE id = ? AND status = 'deleting' AND flow_id = ?",
-      [before.status, before.statusReason, before.version, before.flowId, before.id, flowId],
+      [
+        before.status,
+        before.statusReason,
+        before.version,
+        before.flowId,
+        before.resumes,
+        before.id,
+        flowId,
+      ],
     );
   }
 
