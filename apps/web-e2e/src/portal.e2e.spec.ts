@@ -3,6 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, look, newPerson, shows, signIn, until } from './support/browser';
@@ -332,6 +333,29 @@ describe('the web portal in a browser', () => {
     expect(mails[0]?.text).toContain(`${portal.webUrl}/certificate`);
   });
 
+  it('revokes and deletes her certificate after confirming: gone from the page, revoked at Pebble', async () => {
+    await page.goto(`${portal.webUrl}/certificate`);
+    await shows(page.getByText('Issued'), undefined, CERTIFICATE_TIMEOUT);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /certificate\.pem/ }).click();
+    const serial = new X509Certificate(await readFile(await (await download).path(), 'utf8'))
+      .serialNumber;
+
+    await page.getByRole('button', { name: 'Delete my certificate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete your certificate?' });
+    await shows(dialog);
+    await see(page, '16b-certificate-delete-confirm');
+    await dialog.getByRole('button', { name: 'Revoke and delete' }).click();
+    await shows(
+      page.getByText('Your certificate was revoked at the certificate authority and deleted.'),
+      undefined,
+      CERTIFICATE_TIMEOUT,
+    );
+    await shows(page.getByRole('button', { name: 'Order my certificate' }));
+    await see(page, '16c-certificate-deleted');
+    expect(await pebbleCertStatus(portal, serial)).toMatchObject({ Status: 'Revoked', Reason: 5 });
+  });
+
   it('shows "not found" for a page that does not exist', async () => {
     await page.goto(`${portal.webUrl}/no/such/page`);
     await shows(page.getByRole('heading', { name: 'Not found' }));
@@ -507,3 +531,22 @@ describe('the web portal in a browser', () => {
     await blank.close();
   });
 });
+
+/** What Pebble's management API says of the certificate with this serial (hex). */
+async function pebbleCertStatus(portal: Portal, serialHex: string): Promise<unknown> {
+  const { pebble } = portal.stack;
+  const agent = new Agent({ ca: await readFile(pebble.caCertPath) });
+  try {
+    return await new Promise((resolve, reject) => {
+      request(`${pebble.managementUrl}/cert-status-by-serial/${serialHex}`, { agent }, (answer) => {
+        let body = '';
+        answer.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        answer.on('end', () => resolve(JSON.parse(body) as unknown));
+      })
+        .on('error', reject)
+        .end();
+    });
+  } finally {
+    agent.destroy();
+  }
+}
