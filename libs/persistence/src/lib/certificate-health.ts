@@ -6,6 +6,8 @@ export interface CertificateHealth {
   earliestExpiry: Date | null;
   /** Certificates whose latest order failed while an earlier certificate is still stored. */
   failedRenewals: number;
+  /** Certificates kept because the CA did not revoke them when they were deleted. */
+  failedRevocations: number;
 }
 
 /** What the operators' metrics read of the certificates table, in one query. */
@@ -17,10 +19,16 @@ export async function readCertificateHealth(manager: EntityManager): Promise<Cer
       `COALESCE(SUM(certificate.status = 'failed' AND certificate.validTo IS NOT NULL), 0)`,
       'failedRenewals',
     )
-    .getRawOne<{ earliestExpiry: Date | string | null; failedRenewals: number | string }>();
+    .addSelect(`COALESCE(SUM(certificate.status = 'revocation-failed'), 0)`, 'failedRevocations')
+    .getRawOne<{
+      earliestExpiry: Date | string | null;
+      failedRenewals: number | string;
+      failedRevocations: number | string;
+    }>();
   const earliest = row?.earliestExpiry ?? null;
   return {
     earliestExpiry: earliest === null ? null : new Date(earliest),
     failedRenewals: Number(row?.failedRenewals ?? 0),
+    failedRevocations: Number(row?.failedRevocations ?? 0),
   };
 }

@@ -6,12 +6,14 @@ export interface CertificateSummary {
   earliestExpiry: Date | null;
   /** Certificates whose renewal failed while the one they replace still serves. */
   failedRenewals: number;
+  /** Certificates kept in revocation-failed: deleted, but the CA did not revoke them. */
+  failedRevocations: number;
 }
 
 /** Certificate health read from the database when scraped. */
 export class CertificateMetrics {
   constructor(registry: Registry, summarize: () => Promise<CertificateSummary>) {
-    // One read per scrape feeds both gauges: the first collect reads, the second reuses it.
+    // One read per scrape feeds every gauge: the first collect reads, the others reuse it.
     let pending: Promise<CertificateSummary> | undefined;
     const read = (): Promise<CertificateSummary> => {
       pending ??= summarize().finally(() => setImmediate(() => (pending = undefined)));
@@ -32,6 +34,14 @@ export class CertificateMetrics {
       registers: [registry],
       async collect() {
         this.set((await read()).failedRenewals);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}certificate_revocations_failed`,
+      help: 'Certificates whose owner deleted them but the CA did not revoke them (status revocation-failed)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).failedRevocations);
       },
     });
   }

@@ -8,7 +8,11 @@ describe('MetricsServer', () => {
     let reads = 0;
     new CertificateMetrics(registry, async () => {
       reads += 1;
-      return { earliestExpiry: new Date('2027-01-02T03:04:05Z'), failedRenewals: 2 };
+      return {
+        earliestExpiry: new Date('2027-01-02T03:04:05Z'),
+        failedRenewals: 2,
+        failedRevocations: 1,
+      };
     });
     let healthy = true;
     const server = await MetricsServer.listen({
@@ -25,7 +29,8 @@ describe('MetricsServer', () => {
       const text = await metrics.text();
       expect(text).toMatch(/^starchart_certificate_earliest_expiry_timestamp_seconds 1798859045$/m);
       expect(text).toMatch(/^starchart_certificate_renewals_failing 2$/m);
-      // Both gauges come from one read of the database per scrape.
+      expect(text).toMatch(/^starchart_certificate_revocations_failed 1$/m);
+      // Every gauge comes from one read of the database per scrape.
       expect(reads).toBe(1);
 
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
@@ -42,7 +47,11 @@ describe('MetricsServer', () => {
 
   it('reports an expiry of 0 while no certificate is stored', async () => {
     const registry = createMetricsRegistry();
-    new CertificateMetrics(registry, async () => ({ earliestExpiry: null, failedRenewals: 0 }));
+    new CertificateMetrics(registry, async () => ({
+      earliestExpiry: null,
+      failedRenewals: 0,
+      failedRevocations: 0,
+    }));
     const text = await registry.metrics();
     expect(text).toMatch(/^starchart_certificate_earliest_expiry_timestamp_seconds 0$/m);
     expect(text).toMatch(/^starchart_certificate_renewals_failing 0$/m);
