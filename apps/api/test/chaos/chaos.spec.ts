@@ -1,13 +1,20 @@
-import {
-  ListResourceRecordSetsCommand,
-  Route53Client,
-  type RRType,
-} from '@aws-sdk/client-route-53';
 import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
-import { randomUUID } from 'node:crypto';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv } from '../support/certificates';
+import {
+  agreement,
+  createRecords,
+  newCounters,
+  postUntilAccepted,
+  recordStatusCounts,
+  REQUEST_TIMEOUT_MS,
+  runReconciler,
+  sleep,
+  waitWhilePending,
+  type ClientCounters,
+} from '../support/record-load';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
+import { zoneSets } from '../support/zone';
 
 // Redis and MariaDB restarts would break every other test file: this one has a stack of its own.
 // Every wait below has its own deadline; these bound the whole file so that it can never hang CI.
@@ -17,7 +24,6 @@ const SETUP_TIMEOUT_MS = 60_000;
 const USERS = 30;
 const RECORDS_PER_USER = 10;
 const CLIENTS = 12;
-const REQUEST_TIMEOUT_MS = 5_000;
 const CREATE_ATTEMPTS = 60;
 const SETTLE_MS = 40_000;
 const CERT_USERS = 10;
@@ -25,23 +31,6 @@ const CERT_SETTLE_MS = 90_000;
 const CERT_TEST_TIMEOUT_MS = 150_000;
 // Set to measure what the flows alone achieve under the same faults.
 const WITHOUT_RECONCILER = process.env['CHAOS_WITHOUT_RECONCILER'] === '1';
-
-interface Accepted {
-  id: string;
-}
-
-interface ClientCounters {
-  retries: number;
-  statuses: Record<string, number>;
-}
-
-interface ReconcileReport {
-  upserted: number;
-  deleted: number;
-  requeued: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 faults', () => {
   let own: PrivateStack | undefined;
@@ -99,37 +88,6 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     await own?.down();
   }, SETUP_TIMEOUT_MS);
 
-  /** A client's POST, retried on 5xx, dropped connections and timeouts until it is accepted (202). */
-  async function postUntilAccepted(
-    path: string,
-    request: { token: string; body: object; headers?: Record<string, string> },
-    counters: ClientCounters,
-  ): Promise<Accepted> {
-    for (let attempt = 1; ; attempt += 1) {
-      const answer = await harness()
-        .request('POST', path, { ...request, timeoutMs: REQUEST_TIMEOUT_MS })
-        .catch(() => undefined);
-      if (answer?.status === 202) return answer.json as Accepted;
-      if (answer && answer.status < 500) {
-        throw new Error(`POST ${path} answered ${answer.status}: ${answer.text}`);
-      }
-      const outcome = answer ? String(answer.status) : 'no answer';
-      counters.statuses[outcome] = (counters.statuses[outcome] ?? 0) + 1;
-      if (attempt === CREATE_ATTEMPTS)
-        throw new Error(`POST ${path} still failing: ${answer?.text ?? 'no answer'}`);
-      counters.retries += 1;
-      await sleep(250);
-    }
-  }
-
-  /** Retried with the same Idempotency-Key, so that a retry never creates a second record. */
-  const createRecord = (token: string, body: object, counters: ClientCounters): Promise<Accepted> =>
-    postUntilAccepted(
-      '/api/v1/records',
-      { token, body, headers: { 'Idempotency-Key': randomUUID() } },
-      counters,
-    );
-
   /** Each worker alive, or how it ended with the end of its output. */
   const workersReport = (): string =>
     workers
@@ -176,129 +134,47 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     await throttleBursts;
   }
 
-  async function runReconciler(): Promise<ReconcileReport> {
-    const run = await harness().request('POST', '/api/v1/admin/reconcile', {
-      token: adminToken,
-      body: {},
-      timeoutMs: REQUEST_TIMEOUT_MS,
-    });
-    const { jobId } = run.json as { jobId: string };
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const read = await harness().request('GET', `/api/v1/admin/reconcile/${jobId}`, {
-        token: adminToken,
-        timeoutMs: REQUEST_TIMEOUT_MS,
-      });
-      const body = read.json as { state: string; report: ReconcileReport | null };
-      if (body.state === 'completed' && body.report) return body.report;
-      if (body.state === 'failed') throw new Error(`reconcile failed: ${read.text}`);
-      await sleep(250);
-    }
-    throw new Error(`reconcile run ${jobId} did not complete within 30 s`);
-  }
-
-  async function zoneSets(): Promise<string[]> {
-    const client = new Route53Client({
-      endpoint: stack().state.emulator.apiUrl,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const sets: string[] = [];
-    try {
-      let start: { name?: string; type?: RRType } = {};
-      for (;;) {
-        const page = await client.send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: stack().state.emulator.zoneId,
-            StartRecordName: start.name,
-            StartRecordType: start.type,
-          }),
-          { abortSignal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
-        );
-        for (const set of page.ResourceRecordSets ?? []) {
-          if (set.Type === 'SOA' || set.Type === 'NS') continue;
-          const name = (set.Name ?? '').replace(/\.$/, '');
-          for (const value of set.ResourceRecords ?? [])
-            sets.push(`${name} ${set.Type} ${value.Value}`);
-        }
-        if (!page.IsTruncated) return sets.sort();
-        start = { name: page.NextRecordName, type: page.NextRecordType };
-      }
-    } finally {
-      client.destroy();
-    }
-  }
-
-  const statusCounts = async (): Promise<Record<string, number>> => {
-    const rows = (await harness().sql(
-      'SELECT status, COUNT(*) AS n FROM dns_records GROUP BY status',
-    )) as { status: string; n: number }[];
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
-  };
-
-  const waitWhilePending = async (ms: number): Promise<void> => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline && (await statusCounts())['pending']) await sleep(500);
-  };
-
   it(
     'ends with every accepted record active, and the zone and the database in agreement',
     async () => {
       started = Date.now();
       const api = harness();
-      const counters = { retries: 0, statuses: {} as Record<string, number> };
-      const requests = Array.from({ length: USERS * RECORDS_PER_USER }, (_, i) => ({
-        user: `chaos${Math.floor(i / RECORDS_PER_USER)}`,
-        body: { name: `r${i}`, type: 'A', value: `192.0.2.${(i % 250) + 1}`, ttl: 60 },
-      }));
-      const tokens = new Map<string, string>();
-      for (const { user } of requests) tokens.set(user, await api.token(user));
-
-      const accepted: Accepted[] = [];
-      const queue = [...requests];
-      const clients = Array.from({ length: CLIENTS }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          accepted.push(await createRecord(tokens.get(next.user) ?? '', next.body, counters));
-          await sleep(40);
-        }
-      });
-      await Promise.all([...clients, chaos()]);
+      const counters = newCounters();
+      const load = {
+        userPrefix: 'chaos',
+        users: USERS,
+        perUser: RECORDS_PER_USER,
+        clients: CLIENTS,
+        pauseMs: 40,
+        attempts: CREATE_ATTEMPTS,
+      };
+      const [accepted] = await Promise.all([createRecords(api, load, counters), chaos()]);
       note(`all ${accepted.length} creates accepted`);
 
-      await waitWhilePending(SETTLE_MS);
-      const afterFlows = await statusCounts();
+      await waitWhilePending(api, SETTLE_MS);
+      const afterFlows = await recordStatusCounts(api);
       note(`flows settled: ${JSON.stringify(afterFlows)}`);
       await emulator('DELETE', 'faults');
 
       let repaired = 0;
       if (!WITHOUT_RECONCILER) {
         for (let run = 0; run < 3; run += 1) {
-          const report = await runReconciler();
+          const report = await runReconciler(api, adminToken, { timeoutMs: 30_000 });
           const changed = report.upserted + report.deleted + report.requeued;
           note(`reconciler run ${run + 1}: ${JSON.stringify(report)}`);
           repaired += changed;
           if (changed === 0) break;
-          await waitWhilePending(20_000);
+          await waitWhilePending(api, 20_000);
         }
       }
 
-      const rows = (await api.sql('SELECT id, fqdn, type, value, status FROM dns_records')) as {
-        id: string;
-        fqdn: string;
-        type: string;
-        value: string;
-        status: string;
-      }[];
+      const { rows, lost, duplicates, orphans, missing } = await agreement(
+        api,
+        stack().state.emulator,
+        accepted,
+      );
       const acceptedIds = new Set(accepted.map((record) => record.id));
-      const activeIds = new Set(rows.filter((row) => row.status === 'active').map((row) => row.id));
-      const active = [...acceptedIds].filter((id) => activeIds.has(id));
-      const lost = [...acceptedIds].filter((id) => !activeIds.has(id));
-      const duplicates = rows.length - new Set(rows.map((row) => `${row.fqdn} ${row.type}`)).size;
-      const inDatabase = new Set(rows.map((row) => `${row.fqdn} ${row.type} ${row.value}`));
-      const inZone = await zoneSets();
-      const zoneSet = new Set(inZone);
-      const orphans = inZone.filter((set) => !inDatabase.has(set));
-      const missing = [...inDatabase].filter((set) => !zoneSet.has(set));
+      const active = acceptedIds.size - lost.length;
 
       process.stdout.write(
         `chaos: ${((Date.now() - started) / 1000).toFixed(1)} s, ${counters.retries} client retries ` +
@@ -307,14 +183,14 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
           `${orphans.length} orphan and ${missing.length} missing record sets\n` +
           `${events.join('\n')}\n` +
           workersReport() +
-          `\naccepted ${acceptedIds.size}, active ${active.length}, lost ${lost.length}, duplicates ${duplicates}\n`,
+          `\naccepted ${acceptedIds.size}, active ${active}, lost ${lost.length}, duplicates ${duplicates}\n`,
       );
       // A dependency that is down is a 503 the client retries, never a 500.
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
       expect({ accepted: acceptedIds.size, rows: rows.length }).toEqual({
-        accepted: requests.length,
-        rows: requests.length,
+        accepted: USERS * RECORDS_PER_USER,
+        rows: USERS * RECORDS_PER_USER,
       });
       expect({ lost, duplicates, orphans, missing }).toEqual({
         lost: [],
@@ -364,16 +240,18 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       started = Date.now();
       events.length = 0;
       const api = harness();
-      const counters: ClientCounters = { retries: 0, statuses: {} };
+      const counters: ClientCounters = newCounters();
       const tokens = await Promise.all(
         Array.from({ length: CERT_USERS }, (_, i) => api.token(`chaoscert${i}`)),
       );
       const orders = Promise.all(
         tokens.map(async (token) => {
           const ordered = await postUntilAccepted(
+            api,
             '/api/v1/certificates',
             { token, body: {} },
             counters,
+            CREATE_ATTEMPTS,
           );
           return ordered.id;
         }),
@@ -405,7 +283,9 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
         await sleep(500);
         rows = await certificateRows();
       }
-      const challenges = (await zoneSets()).filter((set) => set.includes('_acme-challenge'));
+      const challenges = (await zoneSets(stack().state.emulator, REQUEST_TIMEOUT_MS)).filter(
+        (set) => set.includes('_acme-challenge'),
+      );
       const orderedAgain = rows.reduce((sum, row) => sum + row.resumes, 0);
       process.stdout.write(
         `chaos certificates: ${((Date.now() - started) / 1000).toFixed(1)} s, ` +

@@ -1,4 +1,7 @@
+import { RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID } from '@starchart/dns-flow';
 import { freePort, type PrivateStack, startPrivateStack, uniqueId } from '@starchart/testing';
+import { Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +20,8 @@ const QUOTA = 10;
 const WRITES_PER_MINUTE = 30;
 // Route 53 as the emulator enforces it, and the one budget all three workers share through Redis.
 const ROUTE53_RPS = 4;
+// Every worker upserts the reconciler's job scheduler at this interval: one run per slot, not three.
+const RECONCILE_EVERY_MS = 2_000;
 
 interface Answer {
   status: number;
@@ -143,7 +148,8 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
       { PATH: process.env['PATH'] ?? '' },
       async () => (await fetch(`${balancerUrl}/health`)).ok,
     );
-    for (let i = 0; i < 3; i += 1) workers.push(await startWorker(api.env));
+    const workerEnv = { ...api.env, RECONCILE_EVERY_MS: String(RECONCILE_EVERY_MS) };
+    for (let i = 0; i < 3; i += 1) workers.push(await startWorker(workerEnv));
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -287,6 +293,50 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
         'sync-db-status',
       ]);
       expect(stream.events.at(-1)).toMatchObject({ event: 'done', data: { status: 'active' } });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'runs the reconciler once per slot although all three workers upsert its scheduler',
+    async () => {
+      const cluster = own?.state.redisCluster;
+      if (!cluster) throw new Error('the private stack started no Redis Cluster');
+      const connection = new Cluster(
+        cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
+      );
+      const queue = new Queue(RECONCILE_QUEUE, { connection, prefix: harness().queuePrefix });
+      try {
+        const from = Date.now();
+        await sleep(5 * RECONCILE_EVERY_MS);
+        const to = Date.now();
+        const schedulers = await queue.getJobSchedulers();
+        // Every run of a past slot, done or not yet (a loaded machine may still be on the last).
+        const runs = await queue.getJobs(['completed', 'failed', 'active', 'waiting']);
+        // A scheduled run's id is `repeat:<scheduler id>:<slot time>`.
+        const slots = runs
+          .map((run) => /^repeat:(.+):(\d+)$/.exec(run.id ?? ''))
+          .filter((match) => match !== null)
+          .map((match) => ({ scheduler: match[1], at: Number(match[2]) }))
+          .filter(({ at }) => at >= from && at + RECONCILE_EVERY_MS <= to)
+          .sort((a, b) => a.at - b.at);
+
+        expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([
+          [RECONCILE_SCHEDULER_ID, RECONCILE_EVERY_MS],
+        ]);
+        expect(slots.length).toBeGreaterThanOrEqual(3);
+        expect(new Set(slots.map(({ scheduler }) => scheduler))).toEqual(
+          new Set([RECONCILE_SCHEDULER_ID]),
+        );
+        // One run per slot: consecutive runs are exactly one interval apart, none in between.
+        expect(slots.slice(1).map(({ at }, i) => at - (slots[i]?.at ?? 0))).toEqual(
+          Array(slots.length - 1).fill(RECONCILE_EVERY_MS),
+        );
+        expect(await queue.getJobs(['failed'])).toEqual([]);
+      } finally {
+        await queue.close();
+        connection.disconnect();
+      }
     },
     TEST_TIMEOUT_MS,
   );

@@ -2,9 +2,10 @@ import {
   ChangeResourceRecordSetsCommand,
   ListResourceRecordSetsCommand,
   Route53Client,
+  type ResourceRecordSet,
   type RRType,
 } from '@aws-sdk/client-route-53';
-import { lookupDns, testStack, type DnsAnswer } from '@starchart/testing';
+import { lookupDns, testStack, type DnsAnswer, type TestStack } from '@starchart/testing';
 
 export type { DnsAnswer };
 
@@ -16,9 +17,9 @@ export function queryDns(
   return lookupDns(testStack().emulator.dnsPort, name, type);
 }
 
-function route53(): Route53Client {
+function route53(emulator: TestStack['emulator'] = testStack().emulator): Route53Client {
   return new Route53Client({
-    endpoint: testStack().emulator.apiUrl,
+    endpoint: emulator.apiUrl,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
@@ -57,29 +58,12 @@ export async function changeTxtDirectly(
 
 /** Names of the record sets in the hosted zone that end in `suffix` (no trailing dot). */
 export async function zoneNamesUnder(suffix: string): Promise<string[]> {
-  const { zoneId } = testStack().emulator;
-  const client = route53();
   const names: string[] = [];
-  try {
-    let start: { name?: string | undefined; type?: RRType | undefined } = {};
-    for (;;) {
-      const page = await client.send(
-        new ListResourceRecordSetsCommand({
-          HostedZoneId: zoneId,
-          ...(start.name !== undefined && { StartRecordName: start.name }),
-          ...(start.type !== undefined && { StartRecordType: start.type }),
-        }),
-      );
-      for (const set of page.ResourceRecordSets ?? []) {
-        const name = (set.Name ?? '').replace(/\.$/, '');
-        if (name === suffix || name.endsWith(`.${suffix}`)) names.push(`${name} ${set.Type}`);
-      }
-      if (!page.IsTruncated) return names;
-      start = { name: page.NextRecordName, type: page.NextRecordType };
-    }
-  } finally {
-    client.destroy();
+  for (const set of await recordSets(testStack().emulator)) {
+    const name = (set.Name ?? '').replace(/\.$/, '');
+    if (name === suffix || name.endsWith(`.${suffix}`)) names.push(`${name} ${set.Type}`);
   }
+  return names;
 }
 
 /** The emulator's log of accepted changes at exactly `name`: `"UPSERT TXT"`, oldest first. */
@@ -90,4 +74,48 @@ export async function changesLoggedAt(name: string): Promise<string[]> {
     changes: { action: string; name: string; type: string }[];
   };
   return changes.filter((change) => change.name === name).map((c) => `${c.action} ${c.type}`);
+}
+
+/**
+ * Every value in the hosted zone but its SOA and NS, as `<name> <type> <value>`, sorted: what a
+ * test compares with the database.
+ */
+export async function zoneSets(
+  emulator: TestStack['emulator'] = testStack().emulator,
+  timeoutMs?: number,
+): Promise<string[]> {
+  const sets: string[] = [];
+  for (const set of await recordSets(emulator, timeoutMs)) {
+    if (set.Type === 'SOA' || set.Type === 'NS') continue;
+    const name = (set.Name ?? '').replace(/\.$/, '');
+    for (const value of set.ResourceRecords ?? []) sets.push(`${name} ${set.Type} ${value.Value}`);
+  }
+  return sets.sort();
+}
+
+/** Every record set of the hosted zone, page after page; each page has `timeoutMs` when given. */
+async function recordSets(
+  emulator: TestStack['emulator'],
+  timeoutMs?: number,
+): Promise<ResourceRecordSet[]> {
+  const client = route53(emulator);
+  const sets: ResourceRecordSet[] = [];
+  try {
+    let start: { name?: string | undefined; type?: RRType | undefined } = {};
+    for (;;) {
+      const page = await client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: emulator.zoneId,
+          ...(start.name !== undefined && { StartRecordName: start.name }),
+          ...(start.type !== undefined && { StartRecordType: start.type }),
+        }),
+        timeoutMs === undefined ? {} : { abortSignal: AbortSignal.timeout(timeoutMs) },
+      );
+      sets.push(...(page.ResourceRecordSets ?? []));
+      if (!page.IsTruncated) return sets;
+      start = { name: page.NextRecordName, type: page.NextRecordType };
+    }
+  } finally {
+    client.destroy();
+  }
 }
