@@ -1,9 +1,8 @@
-import { MailDevInbox, messageIdOf, signInWithDevIdp } from '@starchart/testing';
+import { MailDevInbox, messageIdOf, pebbleCertStatus, signInWithDevIdp } from '@starchart/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:https';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, look, newPerson, shows, signIn, until } from './support/browser';
@@ -25,9 +24,15 @@ describe('the web portal in a browser', () => {
   /** Serious or critical axe-core findings of every page looked at; none is the bar. */
   const findings: string[] = [];
   let recordUrl = '';
+  /** Alice's certificate, as Pebble knows it: its serial (hex). */
+  let serial = '';
+  let bob: BrowserContext;
+  let bobPage: Page;
 
-  const fqdn = (name: string) => `${name}.alice.${portal.rootDomain}`;
-  const dig = async (name: string): Promise<string> => {
+  const fqdnOf = (username: string, name: string) =>
+    name === '@' ? `${username}.${portal.rootDomain}` : `${name}.${username}.${portal.rootDomain}`;
+  const fqdn = (name: string) => fqdnOf('alice', name);
+  const dig = async (name: string, type = 'A'): Promise<string> => {
     const { stdout } = await promisify(execFile)('dig', [
       '@127.0.0.1',
       '-p',
@@ -36,7 +41,7 @@ describe('the web portal in a browser', () => {
       '+time=2',
       '+tries=1',
       name,
-      'A',
+      type,
     ]);
     return stdout.trim();
   };
@@ -49,6 +54,7 @@ describe('the web portal in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await bob?.close();
     await browser?.close();
     await portal?.close();
   });
@@ -307,6 +313,7 @@ describe('the web portal in a browser', () => {
     const file = await (await download).path();
     const pem = await readFile(file, 'utf8');
     const leaf = new X509Certificate(pem);
+    serial = leaf.serialNumber;
     expect(leaf.subjectAltName?.split(', ').sort()).toEqual(
       [`DNS:*.alice.${portal.rootDomain}`, `DNS:alice.${portal.rootDomain}`].sort(),
     );
@@ -333,27 +340,42 @@ describe('the web portal in a browser', () => {
     expect(mails[0]?.text).toContain(`${portal.webUrl}/certificate`);
   });
 
-  it('revokes and deletes her certificate after confirming: gone from the page, revoked at Pebble', async () => {
+  it('deletes her certificate: Revoking…, then gone; the CA has it revoked (cessationOfOperation)', async () => {
+    expect(await pebbleCertStatus(serial, portal.stack)).toMatchObject({ Status: 'Valid' });
     await page.goto(`${portal.webUrl}/certificate`);
-    await shows(page.getByText('Issued'), undefined, CERTIFICATE_TIMEOUT);
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: /certificate\.pem/ }).click();
-    const serial = new X509Certificate(await readFile(await (await download).path(), 'utf8'))
-      .serialNumber;
-
+    await shows(page.getByText('Issued'));
     await page.getByRole('button', { name: 'Delete my certificate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete your certificate?' });
     await shows(dialog);
-    await see(page, '16b-certificate-delete-confirm');
+    await see(page, '16a-certificate-delete-confirm');
+
+    // The page learns that it is gone from its event stream: held back until the Revoking…
+    // state has been looked at, so that a quick CA cannot hide it.
+    const events = `${portal.apiUrl}/api/v1/certificates/*/events`;
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(events, async (route) => {
+      await held;
+      await route.continue();
+    });
     await dialog.getByRole('button', { name: 'Revoke and delete' }).click();
+    await shows(page.getByRole('heading', { name: 'Revoking…' }));
+    await shows(page.getByRole('list', { name: 'Steps of the certificate delete' }));
+    await see(page, '16b-certificate-revoking');
+    release();
     await shows(
-      page.getByText('Your certificate was revoked at the certificate authority and deleted.'),
-      undefined,
+      page.getByRole('status'),
+      'Your certificate was revoked at the certificate authority and deleted.',
       CERTIFICATE_TIMEOUT,
     );
+    await page.unroute(events);
     await shows(page.getByRole('button', { name: 'Order my certificate' }));
-    await see(page, '16c-certificate-deleted');
-    expect(await pebbleCertStatus(portal, serial)).toMatchObject({ Status: 'Revoked', Reason: 5 });
+    await see(page, '16c-certificate-revoked-and-deleted');
+    // Pebble's own word: revoked, reason 5 (cessationOfOperation).
+    expect(await pebbleCertStatus(serial, portal.stack)).toMatchObject({
+      Status: 'Revoked',
+      Reason: 5,
+    });
   });
 
   it('shows "not found" for a page that does not exist', async () => {
@@ -371,23 +393,74 @@ describe('the web portal in a browser', () => {
   });
 
   it('shows bob none of alice’s records, and alice’s record as not found', async () => {
-    const bob = await newPerson(browser);
-    try {
-      const bobPage = await bob.newPage();
-      await bobPage.goto(portal.webUrl);
-      await signIn(bobPage, 'bob', 'bob-password');
-      await shows(bobPage.getByRole('heading', { level: 1 }), 'Hello');
-      await bobPage.goto(`${portal.webUrl}/records`);
-      await shows(bobPage.getByText(/no records yet/i));
-      await page.goto(`${portal.webUrl}/records`);
-      const aliceRecord = (await page
-        .getByRole('link', { name: fqdn('host10'), exact: true })
-        .getAttribute('href')) as string;
-      await bobPage.goto(`${portal.webUrl}${aliceRecord}`);
-      await shows(bobPage.getByRole('heading', { name: 'Not found' }));
-    } finally {
-      await bob.close();
-    }
+    bob = await newPerson(browser);
+    bobPage = await bob.newPage();
+    await bobPage.goto(portal.webUrl);
+    await signIn(bobPage, 'bob', 'bob-password');
+    await shows(bobPage.getByRole('heading', { level: 1 }), 'Hello');
+    await bobPage.goto(`${portal.webUrl}/records`);
+    await shows(bobPage.getByText(/no records yet/i));
+    await page.goto(`${portal.webUrl}/records`);
+    const aliceRecord = (await page
+      .getByRole('link', { name: fqdn('host10'), exact: true })
+      .getAttribute('href')) as string;
+    await bobPage.goto(`${portal.webUrl}${aliceRecord}`);
+    await shows(bobPage.getByRole('heading', { name: 'Not found' }));
+  });
+
+  it('has bob publish an SRV record: a port out of range is marked at its field, then DNS answers', async () => {
+    await bobPage.goto(`${portal.webUrl}/records/new`);
+    await shows(bobPage.getByRole('heading', { name: 'New record' }));
+    await bobPage.getByLabel('Type').selectOption('SRV');
+    await bobPage.getByLabel('Name', { exact: true }).fill('_sip._tcp');
+    await bobPage.getByLabel('Target host name').fill('sip.example.com');
+    await bobPage.getByLabel('Priority').fill('10');
+    await bobPage.getByLabel('Weight').fill('5');
+    const port = bobPage.getByLabel('Port');
+    await port.fill('70000');
+    await bobPage.getByRole('button', { name: 'Create record' }).click();
+    // Marked, explained next to the field and focused, before anything is sent.
+    await until(
+      'the port marked invalid',
+      async () => (await port.getAttribute('aria-invalid')) === 'true',
+    );
+    await shows(bobPage.locator('#record-port-error'), 'must be at most 65535');
+    expect(await bobPage.evaluate(() => document.activeElement?.id)).toBe('record-port');
+    await see(bobPage, '18a-srv-form-port-out-of-range');
+
+    await port.fill('5060');
+    await bobPage.getByRole('button', { name: 'Create record' }).click();
+    await shows(bobPage.getByRole('heading', { name: fqdnOf('bob', '_sip._tcp') }));
+    await shows(bobPage.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+    await see(bobPage, '18b-srv-record-active');
+    expect(await dig(fqdnOf('bob', '_sip._tcp'), 'SRV')).toBe('10 5 5060 sip.example.com.');
+  });
+
+  it('has bob publish a CAA record for his own name: an unquoted value is marked, then DNS answers', async () => {
+    await bobPage.goto(`${portal.webUrl}/records/new`);
+    await shows(bobPage.getByRole('heading', { name: 'New record' }));
+    await bobPage.getByLabel('Type').selectOption('CAA');
+    await bobPage.getByLabel('Name', { exact: true }).fill('@');
+    const policy = bobPage.getByLabel('CAA policy');
+    await policy.fill('0 issue letsencrypt.org');
+    await bobPage.getByRole('button', { name: 'Create record' }).click();
+    await until(
+      'the policy marked invalid',
+      async () => (await policy.getAttribute('aria-invalid')) === 'true',
+    );
+    await shows(bobPage.locator('#record-value-error'), 'double quotes');
+    await see(bobPage, '18c-caa-form-value-unquoted');
+
+    await policy.fill('0 issue "letsencrypt.org"');
+    await bobPage.getByRole('button', { name: 'Create record' }).click();
+    await shows(bobPage.getByRole('heading', { name: fqdnOf('bob', '@') }));
+    await shows(bobPage.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+    await see(bobPage, '18d-caa-record-active');
+    expect(await dig(fqdnOf('bob', '@'), 'CAA')).toBe('0 issue "letsencrypt.org"');
+
+    await bobPage.goto(`${portal.webUrl}/records`);
+    await shows(bobPage.getByRole('link', { name: fqdnOf('bob', '@'), exact: true }));
+    await see(bobPage, '18e-records-srv-and-caa');
   });
 
   it('gives the admin a console: find alice, raise her quota, lock and unlock her', async () => {
@@ -531,22 +604,3 @@ describe('the web portal in a browser', () => {
     await blank.close();
   });
 });
-
-/** What Pebble's management API says of the certificate with this serial (hex). */
-async function pebbleCertStatus(portal: Portal, serialHex: string): Promise<unknown> {
-  const { pebble } = portal.stack;
-  const agent = new Agent({ ca: await readFile(pebble.caCertPath) });
-  try {
-    return await new Promise((resolve, reject) => {
-      request(`${pebble.managementUrl}/cert-status-by-serial/${serialHex}`, { agent }, (answer) => {
-        let body = '';
-        answer.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        answer.on('end', () => resolve(JSON.parse(body) as unknown));
-      })
-        .on('error', reject)
-        .end();
-    });
-  } finally {
-    agent.destroy();
-  }
-}

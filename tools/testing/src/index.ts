@@ -9,3 +9,4 @@ export * from './lib/maildev';
 export * from './lib/chromium';
 export * from './lib/ports';
 export * from './lib/ca-proxy';
+export * from './lib/pebble';

@@ -1,9 +1,9 @@
 import { testStack, type TestStack } from '@starchart/testing';
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import type { ApiHarness } from './api-harness';
 import type { WorkerProcess } from './worker-process';
+
+// Pebble's management API is shared with the browser test.
+export { pebbleCertStatus, pebbleIssuers } from '@starchart/testing';
 
 /** A fixed test key: tests decrypt what the worker sealed. */
 export const TEST_CERT_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -17,41 +17,6 @@ export function certEnv(stack: TestStack = testStack()): Record<string, string> 
     CERT_ENCRYPTION_KEY: TEST_CERT_ENCRYPTION_KEY,
     ACME_DNS_CHECK_SERVER: `127.0.0.1:${emulator.dnsPort}`,
   };
-}
-
-/** GET on Pebble's management API (https, its own CA). */
-async function pebbleManagement(path: string): Promise<string> {
-  const { pebble } = testStack();
-  const agent = new Agent({ ca: readFileSync(pebble.caCertPath) });
-  try {
-    return await new Promise((resolve, reject) => {
-      request(`${pebble.managementUrl}${path}`, { agent }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => resolve(body));
-      })
-        .on('error', reject)
-        .end();
-    });
-  } finally {
-    agent.destroy();
-  }
-}
-
-/** Pebble's issuing root and intermediate, from its management API (they change on each Pebble start). */
-export async function pebbleIssuers(): Promise<{
-  root: X509Certificate;
-  intermediate: X509Certificate;
-}> {
-  return {
-    root: new X509Certificate(await pebbleManagement('/roots/0')),
-    intermediate: new X509Certificate(await pebbleManagement('/intermediates/0')),
-  };
-}
-
-/** What Pebble 2.4 knows of the certificate with this serial (hex): `Status` Valid or Revoked, `Reason`. */
-export async function pebbleCertStatus(serialHex: string): Promise<unknown> {
-  return JSON.parse(await pebbleManagement(`/cert-status-by-serial/${serialHex}`)) as unknown;
 }
 
 /** A certificate as the api answers it. */
