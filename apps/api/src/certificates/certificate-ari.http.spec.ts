@@ -11,6 +11,7 @@ jest.setTimeout(180_000);
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const RENEWAL_INFO_PATH = '/test-ari/renewal-info';
+const RETRY_AFTER_S = 8;
 
 /** What the test CA's renewalInfo answers for one certificate. */
 interface ServedWindow {
@@ -102,7 +103,8 @@ describe('renewal following the CA’s ARI window (RFC 9773), Pebble behind a pr
     served.set(certId, {
       start: new Date(now + 20 * DAY_MS),
       end: new Date(now + 21 * DAY_MS),
-      retryAfterS: 3,
+      // Long enough for the next run to start within it on a busy machine.
+      retryAfterS: RETRY_AFTER_S,
     });
     const firstAsk = Date.now();
     expect(await renewalRun()).toEqual([]);
@@ -119,7 +121,9 @@ describe('renewal following the CA’s ARI window (RFC 9773), Pebble behind a pr
     expect(stored?.status).toBe('issued');
     expect(stored?.ari_window_start.getTime()).toBe(now + 20 * DAY_MS);
     expect(stored?.ari_window_end.getTime()).toBe(now + 21 * DAY_MS);
-    expect(stored?.ari_next_poll_at.getTime()).toBeGreaterThanOrEqual(firstAsk + 3_000);
+    expect(stored?.ari_next_poll_at.getTime()).toBeGreaterThanOrEqual(
+      firstAsk + RETRY_AFTER_S * 1_000,
+    );
 
     // Within Retry-After: the stored window decides, the CA is not asked again.
     expect(await renewalRun()).toEqual([]);
@@ -131,7 +135,9 @@ describe('renewal following the CA’s ARI window (RFC 9773), Pebble behind a pr
       end: new Date(Date.now()),
       retryAfterS: 3_600,
     });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstAsk + 3_100 - Date.now())));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, firstAsk + RETRY_AFTER_S * 1_000 + 100 - Date.now())),
+    );
     expect(await renewalRun()).toEqual([id]);
     expect(renewalInfoAsks(certId)).toBe(2);
 

@@ -17,11 +17,15 @@ const issued: Certificate = {
   updatedAt: '2026-12-01T10:00:00.000Z',
 };
 const path = `/api/v1/certificates/${issued.id}`;
+// findBy* waits 1 s by default; a loaded machine (npm test runs everything) needs longer.
+const SLOW = { timeout: 5_000 };
 
 /** The page over a fake api holding `certificate` (null once deleted); DELETE answers deleting. */
 function certificateApi(initial: Certificate) {
   let current: Certificate | null = initial;
-  let releaseStream: (() => void) | undefined;
+  let finishDelete!: () => void;
+  // Whenever the page starts following, it sees the end only once the test says so.
+  const deleteFinished = new Promise<void>((resolve) => (finishDelete = resolve));
   const api = fakeApi({
     'GET /api/v1/certificates': () => ({ status: 200, body: { items: current ? [current] : [] } }),
     [`GET ${path}`]: () => ({ status: 200, body: { ...current, steps: [] } }),
@@ -33,11 +37,11 @@ function certificateApi(initial: Certificate) {
   // The event stream of the delete: it ends with done gone once the test releases it.
   api.services.followCertificate = async (_id, onEvent: (e: CertificateProgressEvent) => void) => {
     if (current) onEvent({ event: 'status', data: current });
-    await new Promise<void>((resolve) => (releaseStream = resolve));
+    await deleteFinished;
     current = null;
     return { status: 'gone', statusReason: null, timedOut: false };
   };
-  return { ...api, finishDelete: () => releaseStream?.() };
+  return { ...api, finishDelete };
 }
 
 function renderPage(services: ReturnType<typeof certificateApi>['services']) {
@@ -66,10 +70,10 @@ describe('the certificate page', () => {
     const api = certificateApi(issued);
     renderPage(api.services);
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Delete my certificate' }));
-    await user.click(await screen.findByRole('button', { name: 'Revoke and delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete my certificate' }, SLOW));
+    await user.click(await screen.findByRole('button', { name: 'Revoke and delete' }, SLOW));
 
-    expect(await screen.findByRole('heading', { name: 'Revoking…' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Revoking…' }, SLOW)).toBeTruthy();
     expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
       { method: 'DELETE', path, body: undefined, query: '?force=false' },
     ]);
@@ -78,6 +82,8 @@ describe('the certificate page', () => {
     expect(
       await screen.findByText(
         'Your certificate was revoked at the certificate authority and deleted.',
+        {},
+        SLOW,
       ),
     ).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Order my certificate' })).toBeTruthy();
@@ -88,13 +94,14 @@ describe('the certificate page', () => {
       'Not deleted: the CA did not revoke the certificate: the ACME server answered 403 urn:ietf:params:acme:error:unauthorized';
     const api = certificateApi({ ...issued, status: 'revocation-failed', statusReason: reason });
     renderPage(api.services);
-    expect(await screen.findByText(reason)).toBeTruthy();
+    expect(await screen.findByText(reason, {}, SLOW)).toBeTruthy();
     expect(screen.getByText('Not revoked')).toBeTruthy();
     // Still served meanwhile.
     expect(screen.getByRole('heading', { name: 'Downloads' })).toBeTruthy();
 
     await userEvent.setup().click(screen.getByRole('button', { name: 'Delete without revoking' }));
-    await screen.findByRole('heading', { name: 'Revoking…' });
+    expect(await screen.findByRole('heading', { name: 'Deleting…' }, SLOW)).toBeTruthy();
+    expect(screen.getByText('Your certificate is being deleted.')).toBeTruthy();
     expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
       { method: 'DELETE', path, body: undefined, query: '?force=true' },
     ]);

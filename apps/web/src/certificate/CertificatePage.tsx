@@ -59,6 +59,7 @@ export function CertificatePage() {
   const [ordering, setOrdering] = useState(false);
   const [orderError, setOrderError] = useState<string | null>(null);
   const [deleted, setDeleted] = useState(false);
+  const [forced, setForced] = useState(false);
   const order = async () => {
     setOrdering(true);
     setOrderError(null);
@@ -85,7 +86,9 @@ export function CertificatePage() {
       ) : null}
       {resource.state === 'ready' && resource.data === null && deleted ? (
         <p className="callout callout--info" role="status">
-          Your certificate was revoked at the certificate authority and deleted.
+          {forced
+            ? 'Your certificate was deleted without being revoked: it stays valid until it expires.'
+            : 'Your certificate was revoked at the certificate authority and deleted.'}
         </p>
       ) : null}
       {resource.state === 'ready' && resource.data === null ? (
@@ -106,7 +109,11 @@ export function CertificatePage() {
           loaded={resource.data}
           onRetry={order}
           retrying={ordering}
-          onChanged={(changed) => replace({ ...changed, steps: [] })}
+          forced={forced}
+          onChanged={(changed, force) => {
+            setForced(force);
+            replace({ ...changed, steps: [] });
+          }}
           onGone={() => {
             setDeleted(true);
             reload();
@@ -123,13 +130,16 @@ function CertificateDetail({
   loaded,
   onRetry,
   retrying,
+  forced,
   onChanged,
   onGone,
 }: {
   loaded: CertificateWithSteps;
   onRetry: () => void;
   retrying: boolean;
-  onChanged: (certificate: Certificate) => void;
+  /** The delete under way was asked without revocation. */
+  forced: boolean;
+  onChanged: (certificate: Certificate, forced: boolean) => void;
   onGone: () => void;
 }) {
   const { client, followCertificate } = useServices();
@@ -175,7 +185,7 @@ function CertificateDetail({
         }),
       );
       setConfirming(false);
-      onChanged(accepted);
+      onChanged(accepted, force);
     } catch (error) {
       setDeleteError(error instanceof ApiFailure ? error.message : String(error));
     } finally {
@@ -183,6 +193,8 @@ function CertificateDetail({
     }
   };
 
+  // A certificate never issued, or one deleted with force, is not revoked.
+  const revoking = certificate.validTo !== null && !forced;
   const downloadable =
     certificate.status === 'issued' ||
     certificate.status === 'renewing' ||
@@ -218,9 +230,9 @@ function CertificateDetail({
       ) : null}
       {certificate.status === 'deleting' ? (
         <div className="panel">
-          <h2>{certificate.validTo ? 'Revoking…' : 'Deleting…'}</h2>
+          <h2>{revoking ? 'Revoking…' : 'Deleting…'}</h2>
           <p className="callout callout--info" role="status">
-            {certificate.validTo
+            {revoking
               ? 'Your certificate is being revoked at the certificate authority, then deleted.'
               : 'Your certificate is being deleted.'}
           </p>

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CertificatesRepository } from '@starchart/persistence';
 import { X509Certificate } from 'node:crypto';
 import { CertificateRevoker } from './acme/certificate-revoker';
-import type { FlowOutcome } from './certificate-steps.service';
-import { CertificateSteps } from './certificate-steps.service';
+import { CertificateSteps, type FlowOutcome } from './certificate-steps.service';
 import { CertificateGoneError } from './errors';
 import { CERT_DELETE_FLOW } from './flow';
 import type {
