@@ -10,6 +10,7 @@ import {
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv, waitForCertificate, type CertificateBody } from '../support/certificates';
+import { sample, scrape } from '../support/prometheus-text';
 import { startWorker, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(60_000);
@@ -42,6 +43,11 @@ describe('a CA that answers rateLimited', () => {
   const newOrders = (): CaRequest[] =>
     proxy.requests('newOrder').filter((request) => request.problem !== BAD_NONCE);
   const output = (): string => workers.map((worker) => worker.output()).join('\n');
+  const pausedUntilMetric = async (): Promise<number> =>
+    sample(
+      await scrape(anyWorker().metricsUrl ?? ''),
+      'starchart_acme_new_orders_paused_until_timestamp_seconds',
+    );
   const anyWorker = (): WorkerProcess => {
     const [worker] = workers;
     if (!worker) throw new Error('no worker started');
@@ -70,7 +76,7 @@ describe('a CA that answers rateLimited', () => {
       ACME_RATE_LIMIT_PAUSE_FIRST: `${PAUSE_FIRST_S}s`,
       ACME_RATE_LIMIT_PAUSE_MAX: '8s',
     };
-    workers = await Promise.all([startWorker(env), startWorker(env)]);
+    workers = await Promise.all([startWorker({ ...env, METRICS_PORT: '0' }), startWorker(env)]);
     redis = new Redis(testStack().redis.url);
   });
 
@@ -114,6 +120,9 @@ describe('a CA that answers rateLimited', () => {
         /^waiting: the CA asked to pause new orders until \d{4}-\d\d-\d\dT/,
       ),
     });
+    const pausedUntil = Date.parse(waiting.statusReason?.split(' until ')[1] ?? '');
+    expect(pausedUntil - pausedAt).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1_000 - 100);
+    expect(await pausedUntilMetric()).toBe(pausedUntil / 1_000);
 
     const all = [{ ...first, id: firstId }, ...others];
     const issued = await Promise.all(
@@ -131,6 +140,7 @@ describe('a CA that answers rateLimited', () => {
     ]);
     const resumedAfterMs = seen.slice(1).map((request) => request.at - pausedAt);
     expect(Math.min(...resumedAfterMs)).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1_000 - 50);
+    expect(await pausedUntilMetric()).toBe(0);
   });
 
   it('backs off when the answer names no Retry-After, doubling while the CA keeps answering so', async () => {

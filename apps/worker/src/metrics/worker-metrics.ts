@@ -5,14 +5,17 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import { CaPause } from '@starchart/cert-flow';
 import { CERT_QUEUES } from '@starchart/cert-flow/queues';
 import { DNS_QUEUES, RECONCILE_QUEUE } from '@starchart/dns-flow/queues';
 import { NOTICE_KINDS } from '@starchart/flow-runtime';
 import { NOTIFICATION_QUEUES } from '@starchart/notifications/queues';
 import { readCertificateHealth } from '@starchart/persistence';
 import {
+  AcmePauseMetrics,
   CertificateMetrics,
   COUNTED_JOB_STATES,
   createMetricsRegistry,
@@ -71,6 +74,8 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
     private readonly dataSource: DataSource,
+    // Provided by the certificate flow's module: absent when the worker issues no certificates.
+    @Optional() private readonly caPause?: CaPause,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,6 +97,8 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
       ),
     );
     new CertificateMetrics(registry, () => readCertificateHealth(this.dataSource.manager));
+    const caPause = this.caPause;
+    if (caPause) new AcmePauseMetrics(registry, () => caPause.pausedUntil());
 
     for (const worker of this.workers) {
       const queue = worker.name;

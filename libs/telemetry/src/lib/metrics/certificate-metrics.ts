@@ -46,3 +46,18 @@ export class CertificateMetrics {
     });
   }
 }
+
+/** The CA's "pause new orders until" (a rateLimited answer), read from Redis when scraped. */
+export class AcmePauseMetrics {
+  constructor(registry: Registry, pausedUntil: () => Promise<Date | null>) {
+    new Gauge({
+      name: `${METRIC_PREFIX}acme_new_orders_paused_until_timestamp_seconds`,
+      help: 'Unix time until which the CA asked to pause new orders (rateLimited); 0 while not paused',
+      registers: [registry],
+      async collect() {
+        const until = await pausedUntil();
+        this.set(until ? until.getTime() / 1000 : 0);
+      },
+    });
+  }
+}
