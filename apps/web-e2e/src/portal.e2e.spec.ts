@@ -361,6 +361,9 @@ describe('the web portal in a browser', () => {
     await dialog.getByRole('button', { name: 'Revoke and delete' }).click();
     await shows(page.getByRole('heading', { name: 'Revoking…' }));
     await shows(page.getByRole('list', { name: 'Steps of the certificate delete' }));
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    // The button that asked went with the dialog: the focus is on what happens now.
+    expect(await focused()).toBe('Revoking…');
     await see(page, '16b-certificate-revoking');
     release();
     await shows(
@@ -370,6 +373,9 @@ describe('the web portal in a browser', () => {
     );
     await page.unroute(events);
     await shows(page.getByRole('button', { name: 'Order my certificate' }));
+    expect(await focused()).toBe(
+      'Your certificate was revoked at the certificate authority and deleted.',
+    );
     await see(page, '16c-certificate-revoked-and-deleted');
     // Pebble's own word: revoked, reason 5 (cessationOfOperation).
     expect(await pebbleCertStatus(serial, portal.stack)).toMatchObject({
@@ -432,6 +438,10 @@ describe('the web portal in a browser', () => {
     await bobPage.getByRole('button', { name: 'Create record' }).click();
     await shows(bobPage.getByRole('heading', { name: fqdnOf('bob', '_sip._tcp') }));
     await shows(bobPage.locator('.record-status'), 'Active', RECORD_TIMEOUT);
+    // Which number is which, by name.
+    const named = (term: string) => bobPage.locator('dt', { hasText: term }).locator('+ dd');
+    expect(await named('Port').textContent()).toBe('5060');
+    expect(await named('Weight').textContent()).toBe('5');
     await see(bobPage, '18b-srv-record-active');
     expect(await dig(fqdnOf('bob', '_sip._tcp'), 'SRV')).toBe('10 5 5060 sip.example.com.');
   });

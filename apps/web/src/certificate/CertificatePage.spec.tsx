@@ -73,19 +73,20 @@ describe('the certificate page', () => {
     await user.click(await screen.findByRole('button', { name: 'Delete my certificate' }, SLOW));
     await user.click(await screen.findByRole('button', { name: 'Revoke and delete' }, SLOW));
 
-    expect(await screen.findByRole('heading', { name: 'Revoking…' }, SLOW)).toBeTruthy();
+    const revoking = await screen.findByRole('heading', { name: 'Revoking…' }, SLOW);
+    // The button that asked went with the dialog: focus is on what happens now, not lost.
+    expect(document.activeElement).toBe(revoking);
     expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
       { method: 'DELETE', path, body: undefined, query: '?force=false' },
     ]);
 
     api.finishDelete();
-    expect(
-      await screen.findByText(
-        'Your certificate was revoked at the certificate authority and deleted.',
-        {},
-        SLOW,
-      ),
-    ).toBeTruthy();
+    const gone = await screen.findByText(
+      'Your certificate was revoked at the certificate authority and deleted.',
+      {},
+      SLOW,
+    );
+    expect(document.activeElement).toBe(gone);
     expect(screen.getByRole('button', { name: 'Order my certificate' })).toBeTruthy();
   });
 
@@ -100,10 +101,44 @@ describe('the certificate page', () => {
     expect(screen.getByRole('heading', { name: 'Downloads' })).toBeTruthy();
 
     await userEvent.setup().click(screen.getByRole('button', { name: 'Delete without revoking' }));
-    expect(await screen.findByRole('heading', { name: 'Deleting…' }, SLOW)).toBeTruthy();
-    expect(screen.getByText('Your certificate is being deleted.')).toBeTruthy();
+    // Not "Revoking…": the person asked for the opposite.
+    const deleting = await screen.findByRole('heading', { name: 'Deleting…' }, SLOW);
+    expect(document.activeElement).toBe(deleting);
+    expect(screen.queryByRole('heading', { name: 'Revoking…' })).toBeNull();
+    expect(
+      screen.getByText('Your certificate is being deleted without being revoked.'),
+    ).toBeTruthy();
     expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
       { method: 'DELETE', path, body: undefined, query: '?force=true' },
     ]);
+
+    api.finishDelete();
+    expect(
+      await screen.findByText(
+        /^Your certificate was deleted without being revoked: it stays valid until /,
+        {},
+        SLOW,
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByText(/revoked at the certificate authority/)).toBeNull();
+  });
+
+  it('says a certificate never issued was deleted, not revoked', async () => {
+    const failed: Certificate = {
+      ...issued,
+      status: 'failed',
+      statusReason: 'The CA refused the order.',
+      validFrom: null,
+      validTo: null,
+    };
+    const api = certificateApi(failed);
+    renderPage(api.services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete my certificate' }, SLOW));
+    await user.click(await screen.findByRole('button', { name: 'Delete' }, SLOW));
+    expect(await screen.findByRole('heading', { name: 'Deleting…' }, SLOW)).toBeTruthy();
+
+    api.finishDelete();
+    expect(await screen.findByText('Your certificate was deleted.', {}, SLOW)).toBeTruthy();
   });
 });

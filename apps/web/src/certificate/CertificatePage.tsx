@@ -1,5 +1,5 @@
 import type { Certificate, CertificateStep, CertificateWithSteps } from '@starchart/api-client';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure, call } from '../api/api-failure';
 import { useResource } from '../api/use-resource';
 import { useServices } from '../app/services';
@@ -27,6 +27,24 @@ export const CERTIFICATE_DELETE_STEPS = [
   { step: 'revoke-certificate', name: 'Revoke it at the certificate authority' },
   { step: 'remove-certificate', name: 'Remove it' },
 ] as const;
+
+/** A delete asked for on this page: `revoke` false for "Delete without revoking" (force). */
+interface Removal {
+  revoke: boolean;
+}
+
+/** How a certificate went: revoked first, removed while still valid, or never issued. */
+type Gone = { revoked: true } | { revoked: false; validTo: string | null };
+
+function goneText(gone: Gone): string {
+  if (gone.revoked) return 'Your certificate was revoked at the certificate authority and deleted.';
+  if (gone.validTo)
+    return (
+      'Your certificate was deleted without being revoked: it stays valid until ' +
+      `${formatDateTime(gone.validTo)} for whoever has its private key.`
+    );
+  return 'Your certificate was deleted.';
+}
 
 const DOCUMENTS = [
   {
@@ -58,12 +76,16 @@ export function CertificatePage() {
 
   const [ordering, setOrdering] = useState(false);
   const [orderError, setOrderError] = useState<string | null>(null);
-  const [deleted, setDeleted] = useState(false);
-  const [forced, setForced] = useState(false);
+  // A delete asked for on this page: whether it revokes (no force), and then what became of it.
+  const [removal, setRemoval] = useState<Removal | null>(null);
+  const [gone, setGone] = useState<Gone | null>(null);
+  // The Revoking… heading that had the focus is gone: the notice takes it, once shown.
+  const focusGoneNotice = useCallback((notice: HTMLParagraphElement | null) => notice?.focus(), []);
   const order = async () => {
     setOrdering(true);
     setOrderError(null);
-    setDeleted(false);
+    setRemoval(null);
+    setGone(null);
     try {
       const ordered = await call(client.POST('/api/v1/certificates'));
       replace({ ...ordered, steps: [] });
@@ -73,6 +95,15 @@ export function CertificatePage() {
       setOrdering(false);
     }
   };
+
+  // Stable: the detail's event stream restarts when it changes.
+  const onGone = useCallback(
+    (how: Gone) => {
+      setGone(how);
+      reload();
+    },
+    [reload],
+  );
 
   return (
     <section aria-labelledby="certificate-title">
@@ -84,11 +115,9 @@ export function CertificatePage() {
           {orderError}
         </p>
       ) : null}
-      {resource.state === 'ready' && resource.data === null && deleted ? (
-        <p className="callout callout--info" role="status">
-          {forced
-            ? 'Your certificate was deleted without being revoked: it stays valid until it expires.'
-            : 'Your certificate was revoked at the certificate authority and deleted.'}
+      {resource.state === 'ready' && resource.data === null && gone ? (
+        <p ref={focusGoneNotice} tabIndex={-1} className="callout callout--info" role="status">
+          {goneText(gone)}
         </p>
       ) : null}
       {resource.state === 'ready' && resource.data === null ? (
@@ -109,15 +138,12 @@ export function CertificatePage() {
           loaded={resource.data}
           onRetry={order}
           retrying={ordering}
-          forced={forced}
-          onChanged={(changed, force) => {
-            setForced(force);
-            replace({ ...changed, steps: [] });
+          removal={removal}
+          onRemoving={(asked, accepted) => {
+            setRemoval(asked);
+            replace({ ...accepted, steps: [] });
           }}
-          onGone={() => {
-            setDeleted(true);
-            reload();
-          }}
+          onGone={onGone}
         />
       ) : null}
     </section>
@@ -130,17 +156,16 @@ function CertificateDetail({
   loaded,
   onRetry,
   retrying,
-  forced,
-  onChanged,
+  removal,
+  onRemoving,
   onGone,
 }: {
   loaded: CertificateWithSteps;
   onRetry: () => void;
   retrying: boolean;
-  /** The delete under way was asked without revocation. */
-  forced: boolean;
-  onChanged: (certificate: Certificate, forced: boolean) => void;
-  onGone: () => void;
+  removal: Removal | null;
+  onRemoving: (asked: Removal, accepted: Certificate) => void;
+  onGone: (how: Gone) => void;
 }) {
   const { client, followCertificate } = useServices();
   const [certificate, setCertificate] = useState<Certificate>(loaded);
@@ -149,9 +174,18 @@ function CertificateDetail({
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const running = certificate.status === 'pending' || certificate.status === 'renewing';
+  // A page opened while a delete runs cannot know whether it was forced; only a delete from
+  // revocation-failed can be, so revoking is the likely answer.
+  const revokes = certificate.validTo !== null && (removal?.revoke ?? true);
+  const deletingHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // The button that asked is gone with the dialog: the person lands on what happens now.
+    if (removal && loaded.status === 'deleting') deletingHeading.current?.focus();
+  }, [removal, loaded.status]);
 
   useEffect(() => {
     if (!FOLLOWED.includes(loaded.status)) return;
+    const goneAs: Gone = revokes ? { revoked: true } : { revoked: false, validTo: loaded.validTo };
     const abort = new AbortController();
     followCertificate(
       loaded.id,
@@ -165,15 +199,15 @@ function CertificateDetail({
       abort.signal,
     ).then(
       (done) => {
-        if (done.status === 'gone') onGone();
+        if (done.status === 'gone') onGone(goneAs);
       },
       () => {
         // Gone before the stream started (a 404), or the stream broke: read it again.
-        if (!abort.signal.aborted && loaded.status === 'deleting') onGone();
+        if (!abort.signal.aborted && loaded.status === 'deleting') onGone(goneAs);
       },
     );
     return () => abort.abort();
-  }, [loaded, followCertificate, onGone]);
+  }, [loaded, followCertificate, onGone, revokes]);
 
   const remove = async (force: boolean) => {
     setDeleting(true);
@@ -185,7 +219,7 @@ function CertificateDetail({
         }),
       );
       setConfirming(false);
-      onChanged(accepted, force);
+      onRemoving({ revoke: !force }, accepted);
     } catch (error) {
       setDeleteError(error instanceof ApiFailure ? error.message : String(error));
     } finally {
@@ -193,8 +227,6 @@ function CertificateDetail({
     }
   };
 
-  // A certificate never issued, or one deleted with force, is not revoked.
-  const revoking = certificate.validTo !== null && !forced;
   const downloadable =
     certificate.status === 'issued' ||
     certificate.status === 'renewing' ||
@@ -230,11 +262,15 @@ function CertificateDetail({
       ) : null}
       {certificate.status === 'deleting' ? (
         <div className="panel">
-          <h2>{revoking ? 'Revoking…' : 'Deleting…'}</h2>
+          <h2 ref={deletingHeading} tabIndex={-1}>
+            {revokes ? 'Revoking…' : 'Deleting…'}
+          </h2>
           <p className="callout callout--info" role="status">
-            {revoking
+            {revokes
               ? 'Your certificate is being revoked at the certificate authority, then deleted.'
-              : 'Your certificate is being deleted.'}
+              : certificate.validTo
+                ? 'Your certificate is being deleted without being revoked.'
+                : 'Your certificate is being deleted.'}
           </p>
           <StepList
             order={CERTIFICATE_DELETE_STEPS}

@@ -113,6 +113,13 @@ describe('the record form', () => {
     await user.type(screen.getByLabelText('Name'), '@');
     const policy = screen.getByLabelText('CAA policy');
     expect(describedError(policy)).toContain('0 issuewild ";"');
+    // Each example set apart as code, one a line.
+    const hint = document.getElementById('record-value-hint');
+    expect([...(hint?.querySelectorAll('code') ?? [])].map((code) => code.textContent)).toEqual([
+      '0 issue "letsencrypt.org"',
+      '0 issuewild ";"',
+      '0 iodef "mailto:you@example.com"',
+    ]);
     await user.type(policy, '0 issue letsencrypt.org');
     await user.click(screen.getByRole('button', { name: 'Create record' }));
     expect(onCreate).not.toHaveBeenCalled();

@@ -1,5 +1,5 @@
 import type { CreateRecord, DnsRecord, RecordType, UpdateRecord } from '@starchart/api-client';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useDraft } from '../auth/drafts';
 import { Field } from '../components/Field';
 import { formErrorsOf, type FormErrors } from './form-errors';
@@ -28,7 +28,7 @@ interface RecordDraft {
   port: string;
 }
 
-const VALUE_HELP: Record<RecordType, { label: string; hint: string; placeholder: string }> = {
+const VALUE_HELP: Record<RecordType, { label: string; hint: ReactNode; placeholder: string }> = {
   A: {
     label: 'IPv4 address',
     hint: 'Where the name points, such as 192.0.2.10.',
@@ -61,9 +61,18 @@ const VALUE_HELP: Record<RecordType, { label: string; hint: string; placeholder:
   },
   CAA: {
     label: 'CAA policy',
-    hint:
-      'Flags, tag and quoted value. 0 issue "letsencrypt.org": only Let\'s Encrypt may issue; ' +
-      '0 issuewild ";": no wildcard certificates; 0 iodef "mailto:you@example.com": where CAs report refusals.',
+    // One example a line, set apart from the words: run together, quotes and colons blur.
+    hint: (
+      <>
+        Flags, tag and quoted value, for example:
+        <br />
+        <code>0 issue "letsencrypt.org"</code> only Let's Encrypt may issue
+        <br />
+        <code>0 issuewild ";"</code> no wildcard certificates
+        <br />
+        <code>0 iodef "mailto:you@example.com"</code> where CAs report refusals
+      </>
+    ),
     placeholder: '0 issue "letsencrypt.org"',
   },
 };

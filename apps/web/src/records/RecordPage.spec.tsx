@@ -92,4 +92,33 @@ describe('the record page', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The record could not be renewed. Expired on 2026-12-01');
   });
+
+  it('names an SRV record’s priority, weight and port next to its value', async () => {
+    const srv = aRecord({
+      name: '_sip._tcp',
+      fqdn: '_sip._tcp.alice.starchart.test',
+      type: 'SRV',
+      value: 'sip.example.com',
+      priority: 10,
+      weight: 5,
+      port: 5060,
+    });
+    const { services } = fakeApi({
+      [`GET /api/v1/records/${srv.id}`]: () => ({ status: 200, body: { ...srv, steps: [] } }),
+    });
+    render(
+      <AtRoute
+        services={services}
+        path="/records/:id"
+        url={`/records/${srv.id}`}
+        element={<RecordPage />}
+      />,
+    );
+    const value = await screen.findByText('10 5 5060 sip.example.com');
+    expect(value.tagName).toBe('DD');
+    const named = (term: string) => screen.getByText(term, { selector: 'dt' }).nextElementSibling;
+    expect(named('Priority')?.textContent).toBe('10');
+    expect(named('Weight')?.textContent).toBe('5');
+    expect(named('Port')?.textContent).toBe('5060');
+  });
 });

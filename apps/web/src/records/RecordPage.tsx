@@ -191,6 +191,21 @@ function RecordDetail({
         <dd>{record.type}</dd>
         <dt>Value</dt>
         <dd className="details__value">{displayValue(record)}</dd>
+        {/* The numbers of the value above, by name: "10 5 5060" alone does not say which is the port. */}
+        {(record.type === 'MX' || record.type === 'SRV') && record.priority !== null ? (
+          <>
+            <dt>Priority</dt>
+            <dd>{record.priority}</dd>
+          </>
+        ) : null}
+        {record.type === 'SRV' ? (
+          <>
+            <dt>Weight</dt>
+            <dd>{record.weight ?? 0}</dd>
+            <dt>Port</dt>
+            <dd>{record.port ?? 0}</dd>
+          </>
+        ) : null}
         <dt>TTL</dt>
         <dd>{record.ttl} seconds</dd>
         <dt>Created</dt>
