@@ -141,4 +141,25 @@ describe('the certificate page', () => {
     api.finishDelete();
     expect(await screen.findByText('Your certificate was deleted.', {}, SLOW)).toBeTruthy();
   });
+
+  it('puts the focus on the new order’s status once the Order button is gone', async () => {
+    let current: Certificate | null = null;
+    const api = fakeApi({
+      'GET /api/v1/certificates': () => ({
+        status: 200,
+        body: { items: current ? [current] : [] },
+      }),
+      'POST /api/v1/certificates': () => {
+        current = { ...issued, status: 'pending', validFrom: null, validTo: null };
+        return { status: 202, body: current };
+      },
+    });
+    renderPage(api.services);
+    await userEvent
+      .setup()
+      .click(await screen.findByRole('button', { name: 'Order my certificate' }, SLOW));
+    await screen.findByRole('list', { name: 'Steps of the certificate order' }, SLOW);
+    expect(screen.queryByRole('button', { name: 'Order my certificate' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByText('Pending').closest('[aria-live]'));
+  });
 });

@@ -79,6 +79,8 @@ export function CertificatePage() {
   // A delete asked for on this page: whether it revokes (no force), and then what became of it.
   const [removal, setRemoval] = useState<Removal | null>(null);
   const [gone, setGone] = useState<Gone | null>(null);
+  // An order (or its retry) sent from this page: the button that sent it is gone afterwards.
+  const [ordered, setOrdered] = useState(false);
   // The Revoking… heading that had the focus is gone: the notice takes it, once shown.
   const focusGoneNotice = useCallback((notice: HTMLParagraphElement | null) => notice?.focus(), []);
   const order = async () => {
@@ -87,8 +89,9 @@ export function CertificatePage() {
     setRemoval(null);
     setGone(null);
     try {
-      const ordered = await call(client.POST('/api/v1/certificates'));
-      replace({ ...ordered, steps: [] });
+      const accepted = await call(client.POST('/api/v1/certificates'));
+      setOrdered(true);
+      replace({ ...accepted, steps: [] });
     } catch (error) {
       setOrderError(error instanceof ApiFailure ? error.message : String(error));
     } finally {
@@ -138,8 +141,10 @@ export function CertificatePage() {
           loaded={resource.data}
           onRetry={order}
           retrying={ordering}
+          justOrdered={ordered}
           removal={removal}
           onRemoving={(asked, accepted) => {
+            setOrdered(false);
             setRemoval(asked);
             replace({ ...accepted, steps: [] });
           }}
@@ -156,6 +161,7 @@ function CertificateDetail({
   loaded,
   onRetry,
   retrying,
+  justOrdered,
   removal,
   onRemoving,
   onGone,
@@ -163,6 +169,8 @@ function CertificateDetail({
   loaded: CertificateWithSteps;
   onRetry: () => void;
   retrying: boolean;
+  /** Ordered from this page just now: the status takes the focus of the button that went. */
+  justOrdered: boolean;
   removal: Removal | null;
   onRemoving: (asked: Removal, accepted: Certificate) => void;
   onGone: (how: Gone) => void;
@@ -178,6 +186,10 @@ function CertificateDetail({
   // revocation-failed can be, so revoking is the likely answer.
   const revokes = certificate.validTo !== null && (removal?.revoke ?? true);
   const deletingHeading = useRef<HTMLHeadingElement>(null);
+  const status = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (justOrdered) status.current?.focus();
+  }, [justOrdered]);
   useEffect(() => {
     // The button that asked is gone with the dialog: the person lands on what happens now.
     if (removal && loaded.status === 'deleting') deletingHeading.current?.focus();
@@ -237,7 +249,7 @@ function CertificateDetail({
     certificate.status === 'revocation-failed';
   return (
     <>
-      <div className="page-sub" aria-live="polite">
+      <div ref={status} tabIndex={-1} className="page-sub" aria-live="polite">
         <StatusBadge status={certificate.status} reason={certificate.statusReason} />
       </div>
       <p>
