@@ -48,7 +48,7 @@ export class AppModule {
         PersistenceModule.forRoot(config.database, { connect: 'background' }),
         // Producer side only: the api adds flows, the worker app processes them.
         DnsFlowModule.forRoot({ queue: config.queue }),
-        CertFlowModule.forRoot({ queue: config.queue }),
+        CertFlowModule.forRoot({ queue: config.queue, budgets: config.certBudgets }),
       ],
       controllers: [
         HealthController,

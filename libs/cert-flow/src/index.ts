@@ -13,3 +13,13 @@ export { RenewalInfoClient } from './lib/renewal/renewal-info.client';
 export { ariCertId } from './lib/renewal/ari-cert-id';
 export { RENEWAL_SCHEDULER_ID, RESUME_SCHEDULER_ID } from './lib/cert-schedules';
 export { CertFlowQueues } from './lib/cert-flow-queues';
+export {
+  CertificateAdmissions,
+  ISSUANCE_LEDGER,
+  type AdmittedOrder,
+  type QueueStanding,
+} from './lib/admission/certificate-admissions.service';
+export { CA_PAUSE, type CaPauseReader } from './lib/admission/ca-pause';
+export * from './lib/admission/issuance-budget';
+export { IssuanceLedger, type Admission } from './lib/admission/issuance-ledger';
+export { ADMIT_SCHEDULER_ID } from './lib/cert-schedules';

@@ -9,6 +9,7 @@ import { formatTable, type ScenarioResult } from './lib/results';
 import { nowMs } from './lib/timing';
 import { loadAppEnvModule, loadStackModule, REPO_ROOT } from './lib/workspace';
 import { certificates } from './scenarios/certificates';
+import { issuance } from './scenarios/issuance';
 import { latency } from './scenarios/latency';
 import { memory } from './scenarios/memory';
 import { RAW_WORKER_COMMAND, runRawWorker } from './scenarios/raw-bullmq';
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, (context: BenchContext) => Promise<ScenarioResul
   memory,
   certificates,
   reconcile,
+  issuance,
 };
 
 const USAGE = `usage: npm run bench -- [--keep-data] [--cpu-prof] [${Object.keys(SCENARIOS).join('|')} ...]

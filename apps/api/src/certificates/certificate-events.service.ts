@@ -26,8 +26,9 @@ export class CertificateEventsService {
     const read = async (): Promise<ProgressSnapshot> => {
       const row = await this.certificates.findOneBy({ id: certificate.id });
       if (row) latest = row;
+      const standings = row ? await this.certificatesService.standings([row]) : new Map();
       return {
-        view: row && toCertificateView(row),
+        view: row && toCertificateView(row, standings.get(row.id)),
         statusKey: JSON.stringify([latest.status, latest.statusReason, latest.flowId]),
         steps: (await this.certificatesService.stepsOf(latest)) ?? [],
         settled: row === null || SETTLED.includes(row.status),

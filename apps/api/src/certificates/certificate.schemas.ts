@@ -9,12 +9,28 @@ export const certificateViewSchema = z
     domains: z.array(z.string()).meta({ example: ['alice.example.com', '*.alice.example.com'] }),
     status: z.enum(CERTIFICATE_STATUSES).meta({
       description:
+        'queued: waits for the issuance budget (see queue), starts by itself; ' +
         'pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; ' +
         'deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.',
     }),
     statusReason: z.string().nullable(),
     validFrom: z.iso.datetime().nullable(),
     validTo: z.iso.datetime().nullable(),
+    queue: z
+      .object({
+        place: z.number().int().min(1).meta({
+          description: '1: the next order to start. First come first served.',
+        }),
+        estimatedStartAt: z.iso.datetime().meta({
+          description:
+            'When the order should start: when enough earlier admissions leave the budget windows (a renewal admitted meanwhile can move it later).',
+        }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'Its place in the issuance queue while status is queued; null otherwise, or while the queue cannot be read.',
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

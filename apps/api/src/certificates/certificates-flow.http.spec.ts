@@ -2,7 +2,9 @@ import {
   CERT_QUEUES,
   CertFlowQueues,
   CertFlowService,
+  CertificateAdmissions,
   CertificateRenewals,
+  IssuanceLedger,
   RENEWAL_SCHEDULER_ID,
   RenewalInfoClient,
   toCertStepSettings,
@@ -334,8 +336,15 @@ async function withRenewals(
       directoryUrl: pebble.directoryUrl,
       caCertPem: readFileSync(pebble.caCertPath, 'utf8'),
     });
+    const flows = new ObservedFlows(queues);
+    const ledger = new IssuanceLedger(
+      queues.connection,
+      api.config.queue.prefix,
+      api.config.certBudgets,
+    );
+    const admissions = new CertificateAdmissions(ledger, orders, flows);
     await work(
-      new CertificateRenewals(dataSource, orders, new ObservedFlows(queues), settings, renewalInfo),
+      new CertificateRenewals(dataSource, orders, flows, settings, renewalInfo, admissions),
     );
     return rowsAtStart;
   } finally {

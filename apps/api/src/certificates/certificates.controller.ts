@@ -56,7 +56,8 @@ export class CertificatesController {
     summary: 'Order your certificate',
     description:
       'For <username>.<ROOT_DOMAIN> and *.<username>.<ROOT_DOMAIN>, validated with ACME DNS-01. ' +
-      'Answers at once with status pending; also orders again after a failure.',
+      'Answers at once with status pending, or queued (with its place and estimated start) when the ' +
+      'issuance budget is spent; a queued order starts by itself. Also orders again after a failure.',
   })
   @ApiResponse({ status: 202, standardSchema: certificateViewSchema })
   @ApiProblem(409, 'An order is still running, or the certificate is issued already.')
@@ -67,14 +68,17 @@ export class CertificatesController {
   ): Promise<CertificateView> {
     const certificate = await this.certificates.order(principal);
     response.location(certificateLocation(certificate.id));
-    return toCertificateView(certificate);
+    const standings = await this.certificates.standings([certificate]);
+    return toCertificateView(certificate, standings.get(certificate.id));
   }
 
   @Get()
   @ApiOperation({ summary: "Your certificate (admins: everyone's)" })
   @ApiResponse({ status: 200, standardSchema: certificateListSchema })
   async list(@CurrentPrincipal() principal: Principal): Promise<{ items: CertificateView[] }> {
-    return { items: (await this.certificates.list(principal)).map(toCertificateView) };
+    const rows = await this.certificates.list(principal);
+    const standings = await this.certificates.standings(rows);
+    return { items: rows.map((row) => toCertificateView(row, standings.get(row.id))) };
   }
 
   @Get(':id')
@@ -86,8 +90,9 @@ export class CertificatesController {
     @Param('id') id: string,
   ): Promise<CertificateDetail> {
     const certificate = await this.certificates.findVisible(principal, id);
+    const standings = await this.certificates.standings([certificate]);
     return {
-      ...toCertificateView(certificate),
+      ...toCertificateView(certificate, standings.get(certificate.id)),
       steps: await this.certificates.stepsOf(certificate),
     };
   }

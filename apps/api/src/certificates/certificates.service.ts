@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   CertFlowService,
+  CertificateAdmissions,
   certificateDomains,
   KeyCipher,
   toCertDeleteJobData,
-  toCertJobData,
+  type AdmittedOrder,
   type CertFlowStepView,
   type CertJobData,
+  type QueueStanding,
 } from '@starchart/cert-flow';
 import { LIVE_STEP_STATES } from '@starchart/flow-runtime';
 import {
@@ -52,43 +54,49 @@ export class CertificatesService {
     private readonly orders: CertificatesRepository,
     private readonly flows: CertFlowService,
     private readonly flowStarter: FlowStarter,
+    private readonly admissions: CertificateAdmissions,
   ) {
     const encryption = config.certEncryption;
     this.cipher = encryption && new KeyCipher(encryption.key, encryption.retiredKeys);
   }
 
   /**
-   * Orders the caller's certificate: a new row in status pending, or a new order for one that
-   * failed. One order per user at a time; an issued certificate renews by itself.
+   * Orders the caller's certificate: a new row, or a new order for one that failed. The order
+   * joins the issuance queue and is let out at once, with every order queued before it, if the
+   * budget allows; otherwise it stays queued and the worker's admission run starts it. One order
+   * per user at a time; an issued certificate renews by itself.
    */
   async order(principal: Principal): Promise<CertificateEntity> {
     const existing = await this.certificates.findOneBy({ username: principal.username });
     if (existing) return this.reorder(existing);
-    const certificate = this.certificates.create({
-      id: randomUUID(),
-      username: principal.username,
-      domains: certificateDomains(principal.username, this.config.rootDomain),
-      status: 'pending',
-      statusReason: null,
-      version: 1,
-      certificatePem: null,
-      chainPem: null,
-      privateKeyEncrypted: null,
-      validFrom: null,
-      validTo: null,
-    });
-    const data = toCertJobData('issue', certificate);
-    certificate.flowId = this.flows.flowIdFor(data);
+    const id = randomUUID();
     try {
-      await this.certificates.insert(certificate);
+      await this.orders.queueNew({
+        id,
+        username: principal.username,
+        domains: certificateDomains(principal.username, this.config.rootDomain),
+      });
     } catch (error) {
       // A concurrent order of the same user won the unique index.
       if (isDuplicateKey(error)) throw busy();
       throw error;
     }
-    // Added after the commit: the worker's first step must find the row.
-    await this.startFlow(data, () => this.certificates.delete({ id: certificate.id }));
-    return this.certificates.findOneByOrFail({ id: certificate.id });
+    return this.admitUpTo(id, {
+      whileQueued: () => this.certificates.delete({ id, status: 'queued' }),
+      afterAdmission: () => this.certificates.delete({ id }),
+    });
+  }
+
+  /** The place and estimated start of each queued certificate of `rows`; empty when unknown. */
+  async standings(rows: readonly CertificateEntity[]): Promise<Map<string, QueueStanding>> {
+    const queued = rows.filter((row) => row.status === 'queued').map((row) => row.id);
+    if (queued.length === 0) return new Map();
+    try {
+      return await this.admissions.standings(queued);
+    } catch (error) {
+      this.logger.warn({ msg: 'queue standing unavailable', error });
+      return new Map();
+    }
   }
 
   async list(principal: Principal): Promise<CertificateEntity[]> {
@@ -191,7 +199,7 @@ export class CertificatesService {
 
   /**
    * A new order for a certificate that failed, or whose order nobody works on any more (its flow
-   * gone from Redis or failed): the next version, with a fresh flow.
+   * gone from Redis or failed): to the back of the queue, then the next version when let out.
    */
   private async reorder(existing: CertificateEntity): Promise<CertificateEntity> {
     await this.assertNotWorkedOn(existing);
@@ -203,18 +211,48 @@ export class CertificatesService {
       throw new CertificateExistsError(
         'Your certificate is issued and renews by itself before it expires. Delete it first to order a new one.',
       );
-    const version = existing.version + 1;
-    const data = toCertJobData('issue', { ...existing, version });
-    const flowId = this.flows.flowIdFor(data);
-    if (!(await this.orders.startOrder(existing, { status: 'pending', flowId, by: 'owner' })))
-      throw busy();
-    await this.startFlow(data, () =>
-      this.certificates.update(
-        { id: existing.id, version },
-        { status: 'failed', statusReason: QUEUE_DOWN_REASON },
-      ),
-    );
-    return this.certificates.findOneByOrFail({ id: existing.id });
+    if (existing.status === 'queued')
+      throw new CertificateBusyError(
+        'Your order is already waiting in the queue for the certificate budget; it starts by itself (see its place and estimated start).',
+      );
+    if (!(await this.orders.queueAgain(existing))) throw busy();
+    const failedAgain = { status: 'failed' as const, statusReason: QUEUE_DOWN_REASON };
+    return this.admitUpTo(existing.id, {
+      whileQueued: () =>
+        this.certificates.update({ id: existing.id, status: 'queued' }, failedAgain),
+      afterAdmission: () =>
+        this.certificates.update({ id: existing.id, version: existing.version + 1 }, failedAgain),
+    });
+  }
+
+  /**
+   * Lets the queue out up to this certificate, as far as the budget allows, and adds the flows
+   * of what was let out: this certificate's through FlowStarter (503 and `undo` when Redis
+   * refuses it), the others' as the admission run would. Redis unreachable before anything was
+   * let out: the order is taken back (503).
+   */
+  private async admitUpTo(
+    id: string,
+    undo: { whileQueued: () => Promise<unknown>; afterAdmission: () => Promise<unknown> },
+  ): Promise<CertificateEntity> {
+    const row = await this.certificates.findOneByOrFail({ id });
+    let admitted: AdmittedOrder[];
+    try {
+      await this.flows.ensureConnected();
+      admitted = row.queuedAt
+        ? await this.admissions.admitQueued({ id, queuedAt: row.queuedAt })
+        : [];
+    } catch (error) {
+      this.logger.error({ msg: 'admission failed', certificateId: id, error });
+      await undo.whileQueued().catch(() => undefined);
+      throw new ServiceUnavailableError(
+        'The job queue cannot be reached right now, so nothing was ordered. Try again in a few seconds.',
+      );
+    }
+    const own = admitted.find((order) => order.certificateId === id);
+    await this.admissions.startAll(admitted.filter((order) => order !== own));
+    if (own) await this.startFlow(own.data, undo.afterAdmission);
+    return this.certificates.findOneByOrFail({ id });
   }
 
   /**

@@ -1,7 +1,10 @@
 import {
+  certBudgetEnvSchema,
   certEncryptionEnvSchema,
   toEncryptionConfig,
+  toIssuanceBudgets,
   type EncryptionConfig,
+  type IssuanceBudgets,
 } from '@starchart/cert-flow';
 import {
   queueEnvCheck,
@@ -43,6 +46,7 @@ const apiEnvSchema = z
     ...databaseEnvSchema.shape,
     ...queueEnvSchema.shape,
     ...certEncryptionEnvSchema.shape,
+    ...certBudgetEnvSchema.shape,
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     NODE_ENV: z
@@ -178,6 +182,8 @@ export interface ApiConfig {
   flowStartTimeoutMs: number;
   /** Opens certificate private keys for their download; undefined: the download is refused. */
   certEncryption: EncryptionConfig | undefined;
+  /** The issuance budget new certificate orders are admitted against (shared with the workers). */
+  certBudgets: IssuanceBudgets;
   /** undefined: METRICS=off. */
   metrics: ApiMetricsConfig | undefined;
   /** Where spans go over OTLP; undefined: OTEL_EXPORTER_OTLP_ENDPOINT unset, no tracing. */
@@ -225,6 +231,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
     // Adding a flow is a few Redis round trips; far longer means Redis is in trouble.
     flowStartTimeoutMs: 5_000,
     certEncryption: toEncryptionConfig(e),
+    certBudgets: toIssuanceBudgets(e),
     metrics:
       e.METRICS === 'off'
         ? undefined

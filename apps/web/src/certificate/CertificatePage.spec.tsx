@@ -13,6 +13,7 @@ const issued: Certificate = {
   statusReason: null,
   validFrom: '2026-12-01T10:00:00.000Z',
   validTo: '2027-03-01T10:00:00.000Z',
+  queue: null,
   createdAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
 };

@@ -155,7 +155,8 @@ export function CertificatePage() {
   );
 }
 
-const FOLLOWED: readonly string[] = ['pending', 'renewing', 'deleting'];
+// A queued order is followed too: the page shows its steps once the budget lets it start.
+const FOLLOWED: readonly string[] = ['pending', 'renewing', 'deleting', 'queued'];
 
 function CertificateDetail({
   loaded,
@@ -266,6 +267,7 @@ function CertificateDetail({
           </button>
         </div>
       ) : null}
+      {certificate.status === 'queued' ? <QueuedNotice certificate={certificate} /> : null}
       {certificate.status === 'renewing' ? (
         <p className="callout callout--info">
           A new certificate is being ordered. The current one stays valid and downloadable
@@ -369,6 +371,26 @@ function CertificateDetail({
         </p>
       </ConfirmDialog>
     </>
+  );
+}
+
+/** Why nothing happens yet: the issuance budget is spent, and when the order should start. */
+function QueuedNotice({ certificate }: { certificate: Certificate }) {
+  const { queue } = certificate;
+  return (
+    <div className="callout callout--info" role="status">
+      <p>
+        <strong>
+          {queue
+            ? `Queued — place ${queue.place}, estimated start ${formatDateTime(queue.estimatedStartAt)}`
+            : 'Queued'}
+        </strong>
+      </p>
+      <p>
+        The certificate authority lets us issue only so many new certificates a week, so orders wait
+        their turn, first come first served. Yours starts by itself; you can leave this page.
+      </p>
+    </div>
   );
 }
 

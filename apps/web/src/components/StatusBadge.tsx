@@ -12,6 +12,7 @@ const LOOK: Record<Status, { label: string; symbol: string; tone: string }> = {
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   renewing: { label: 'Renewing', symbol: '↻', tone: 'progress' },
   'revocation-failed': { label: 'Not revoked', symbol: '✕', tone: 'bad' },
+  queued: { label: 'Queued', symbol: '⧗', tone: 'neutral' },
   none: { label: 'Not ordered', symbol: '○', tone: 'neutral' },
 };
 

@@ -154,6 +154,11 @@ describe('loadWorkerConfig', () => {
         renewReuseKey: false,
         resume: { everyMs: 300_000, graceMs: 120_000, maxResumes: 3 },
         caPause: { firstMs: 60_000, maxMs: 3_600_000 },
+        budgets: {
+          'new-certificates': { limit: 50, windowMs: 7 * 86_400_000 },
+          orders: { limit: 300, windowMs: 3 * 3_600_000 },
+        },
+        admitEveryMs: 60_000,
       });
     });
 
@@ -175,6 +180,9 @@ describe('loadWorkerConfig', () => {
         CERT_CAA_IDENTITIES: ' LetsEncrypt.org , sectigo.com. ',
         ACME_RATE_LIMIT_PAUSE_FIRST: '30s',
         ACME_RATE_LIMIT_PAUSE_MAX: '10m',
+        CERT_BUDGET_NEW_PER_WEEK: '10',
+        CERT_BUDGET_ORDERS_PER_3H: '40',
+        CERT_ADMIT_EVERY: '500ms',
       }).certificates;
       expect(config).toMatchObject({
         acme: { contactEmail: 'ops@example.com', caCertPem: readFileSync(caCertPath, 'utf8') },
@@ -188,6 +196,11 @@ describe('loadWorkerConfig', () => {
         renewReuseKey: true,
         caaIdentities: ['letsencrypt.org', 'sectigo.com'],
         caPause: { firstMs: 30_000, maxMs: 600_000 },
+        budgets: {
+          'new-certificates': { limit: 10, windowMs: 7 * 86_400_000 },
+          orders: { limit: 40, windowMs: 3 * 3_600_000 },
+        },
+        admitEveryMs: 500,
       });
       expect(
         loadWorkerConfig({ ...acme, CERT_CAA_IDENTITIES: 'off' }).certificates?.caaIdentities,
@@ -206,6 +219,9 @@ describe('loadWorkerConfig', () => {
           CERT_RENEW_BEFORE_DAYS: '90',
           CERT_RENEW_EVERY: '500ms',
           CERT_CAA_IDENTITIES: 'letsencrypt.org,,https://pki.goog',
+          CERT_BUDGET_NEW_PER_WEEK: '0',
+          CERT_BUDGET_ORDERS_PER_3H: 'many',
+          CERT_ADMIT_EVERY: '1 minute',
         });
       expect(load).toThrow(ConfigError);
       expect(load).toThrow(/ACME_DIRECTORY_URL: must be the https:\/\/ URL of an ACME directory/);
@@ -217,6 +233,9 @@ describe('loadWorkerConfig', () => {
       expect(load).toThrow(/CERT_RENEW_EVERY: must be a duration of 1s or more/);
       expect(load).toThrow(/CERT_CAA_IDENTITIES\.1: must be CA domain names/);
       expect(load).toThrow(/CERT_CAA_IDENTITIES\.2: must be CA domain names/);
+      expect(load).toThrow(/CERT_BUDGET_NEW_PER_WEEK/);
+      expect(load).toThrow(/CERT_BUDGET_ORDERS_PER_3H: must be a whole number of orders/);
+      expect(load).toThrow(/CERT_ADMIT_EVERY: must be a duration of 0.1s or more/);
     });
 
     it('wants an encryption key and a readable CA file once ACME is on', () => {

@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Order your certificate
-         * @description For <username>.<ROOT_DOMAIN> and *.<username>.<ROOT_DOMAIN>, validated with ACME DNS-01. Answers at once with status pending; also orders again after a failure.
+         * @description For <username>.<ROOT_DOMAIN> and *.<username>.<ROOT_DOMAIN>, validated with ACME DNS-01. Answers at once with status pending, or queued (with its place and estimated start) when the issuance budget is spent; a queued order starts by itself. Also orders again after a failure.
          */
         post: operations["CertificatesController_order"];
         delete?: never;
@@ -725,7 +725,7 @@ export interface components {
             };
             recordCount: number;
             /** @enum {string|null} */
-            certificateStatus: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed" | null;
+            certificateStatus: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed" | "queued" | null;
         };
         AdminUserDetail: {
             user: components["schemas"]["AdminUser"];
@@ -754,15 +754,25 @@ export interface components {
              */
             domains: string[];
             /**
-             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
+             * @description queued: waits for the issuance budget (see queue), starts by itself; pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
              * @enum {string}
              */
-            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed";
+            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed" | "queued";
             statusReason: string | null;
             /** Format: date-time */
             validFrom: string | null;
             /** Format: date-time */
             validTo: string | null;
+            /** @description Its place in the issuance queue while status is queued; null otherwise, or while the queue cannot be read. */
+            queue: {
+                /** @description 1: the next order to start. First come first served. */
+                place: number;
+                /**
+                 * Format: date-time
+                 * @description When the order should start: when enough earlier admissions leave the budget windows (a renewal admitted meanwhile can move it later).
+                 */
+                estimatedStartAt: string;
+            } | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -874,15 +884,25 @@ export interface components {
              */
             domains: string[];
             /**
-             * @description pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
+             * @description queued: waits for the issuance budget (see queue), starts by itself; pending: first order running; issued: downloadable; failed: see statusReason; renewing: a new order runs, the current certificate stays downloadable; deleting: being revoked at the CA, then removed; revocation-failed: the CA did not revoke it (its answer in statusReason), so it was kept and stays downloadable.
              * @enum {string}
              */
-            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed";
+            status: "pending" | "issued" | "failed" | "renewing" | "deleting" | "revocation-failed" | "queued";
             statusReason: string | null;
             /** Format: date-time */
             validFrom: string | null;
             /** Format: date-time */
             validTo: string | null;
+            /** @description Its place in the issuance queue while status is queued; null otherwise, or while the queue cannot be read. */
+            queue: {
+                /** @description 1: the next order to start. First come first served. */
+                place: number;
+                /**
+                 * Format: date-time
+                 * @description When the order should start: when enough earlier admissions leave the budget windows (a renewal admitted meanwhile can move it later).
+                 */
+                estimatedStartAt: string;
+            } | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

@@ -10,6 +10,12 @@ import {
   type EncryptionConfig,
 } from './cert-flow-options';
 import type { CaPauseBackoff } from './acme/ca-pause';
+import {
+  DEFAULT_NEW_CERTIFICATES_PER_WEEK,
+  DEFAULT_ORDERS_PER_3H,
+  issuanceBudgets,
+  type IssuanceBudgets,
+} from './admission/issuance-budget';
 import { encryptionKeySchema } from './key-cipher';
 import type { RenewalRetry } from './renewal/renewal-schedule';
 
@@ -54,11 +60,41 @@ export const certEncryptionEnvSchema = z.object({
 });
 
 /**
+ * Environment fragment of every app that admits certificate orders (api, worker): the issuance
+ * budget, shared by all of them through Redis. Keep the limits at or under the CA's (Let's
+ * Encrypt: 50 new certificates per registered domain per week, 300 new orders per 3 h).
+ */
+export const certBudgetEnvSchema = z.object({
+  CERT_BUDGET_NEW_PER_WEEK: z.coerce
+    .number({ error: 'must be a whole number of certificates' })
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(DEFAULT_NEW_CERTIFICATES_PER_WEEK),
+  CERT_BUDGET_ORDERS_PER_3H: z.coerce
+    .number({ error: 'must be a whole number of orders' })
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(DEFAULT_ORDERS_PER_3H),
+});
+
+export function toIssuanceBudgets(env: z.infer<typeof certBudgetEnvSchema>): IssuanceBudgets {
+  return issuanceBudgets({
+    newCertificatesPerWeek: env.CERT_BUDGET_NEW_PER_WEEK,
+    ordersPer3h: env.CERT_BUDGET_ORDERS_PER_3H,
+  });
+}
+
+/**
  * Environment fragment of the worker's certificate flow. Without ACME_DIRECTORY_URL the worker
  * processes no certificates; with it, CERT_ENCRYPTION_KEY is required.
  */
 export const acmeEnvSchema = z.object({
   ...certEncryptionEnvSchema.shape,
+  ...certBudgetEnvSchema.shape,
+  // How often the admission run lets queued orders out as the budget allows.
+  CERT_ADMIT_EVERY: duration('1m', 100),
   ACME_DIRECTORY_URL: optionalString.pipe(
     z
       .url({ protocol: /^https$/, error: 'must be the https:// URL of an ACME directory' })
@@ -138,6 +174,8 @@ export interface CertWorkerConfig {
   renewReuseKey: boolean;
   resume: CertResumeSettings;
   caPause: CaPauseBackoff;
+  budgets: IssuanceBudgets;
+  admitEveryMs: number;
 }
 
 export function toEncryptionConfig(
@@ -200,5 +238,7 @@ export function toCertWorkerConfig(env: AcmeEnv): CertWorkerConfig | undefined {
       firstMs: env.ACME_RATE_LIMIT_PAUSE_FIRST,
       maxMs: Math.max(env.ACME_RATE_LIMIT_PAUSE_FIRST, env.ACME_RATE_LIMIT_PAUSE_MAX),
     },
+    budgets: toIssuanceBudgets(env),
+    admitEveryMs: env.CERT_ADMIT_EVERY,
   };
 }

@@ -1,5 +1,6 @@
 import type { QueueConnectionConfig } from '@starchart/flow-runtime';
 import type { CaPauseBackoff } from './acme/ca-pause';
+import type { IssuanceBudgets } from './admission/issuance-budget';
 import { DEFAULT_RENEWAL_RETRY, type RenewalRetry } from './renewal/renewal-schedule';
 /** Where the queues live: apps pass the same values they give dns-flow (REDIS_URL, QUEUE_PREFIX). */
 export type CertQueueConfig = QueueConnectionConfig;
@@ -60,6 +61,10 @@ export interface CertFlowWorkerOptions {
   caaIdentities?: readonly string[];
   /** How long new orders pause after a rateLimited answer without Retry-After (1 min doubling to 1 h). */
   caPause?: CaPauseBackoff;
+  /** The issuance budget new orders and renewals are admitted against (default Let's Encrypt's). */
+  budgets?: IssuanceBudgets;
+  /** How often the admission run lets queued orders out (default 1 min). */
+  admitEveryMs?: number;
   /** WORKER_CONCURRENCY: jobs at once per queue named; the others keep their row's. */
   concurrency?: Partial<Record<string, number>>;
   /** How long the challenge record may take to be served; past it the order fails. */
@@ -80,6 +85,7 @@ export interface CertStepSettings {
   orderDeadlineMs: number;
   resume: CertResumeSettings;
   caaIdentities: readonly string[];
+  admitEveryMs: number;
 }
 
 export const CERT_STEP_SETTINGS = Symbol('CERT_FLOW_STEP_SETTINGS');
@@ -89,6 +95,9 @@ export const DEFAULT_CAA_IDENTITIES: readonly string[] = ['letsencrypt.org'];
 
 // 1,000 certificates issued in one minute renew over two days rather than in one run.
 export const DEFAULT_RENEW_JITTER_MS = 2 * 86_400_000;
+
+// A queued order starts at most a minute after the budget allows it.
+const DEFAULT_ADMIT_EVERY_MS = 60_000;
 
 // Route 53 takes about a minute to reach INSYNC; ten is generous.
 const DEFAULT_PROPAGATION_DEADLINE_MS = 10 * 60_000;
@@ -108,5 +117,6 @@ export function toCertStepSettings(options: CertFlowWorkerOptions): CertStepSett
     orderDeadlineMs: options.orderDeadlineMs ?? DEFAULT_ORDER_DEADLINE_MS,
     resume: options.resume ?? DEFAULT_CERT_RESUME,
     caaIdentities: options.caaIdentities ?? DEFAULT_CAA_IDENTITIES,
+    admitEveryMs: options.admitEveryMs ?? DEFAULT_ADMIT_EVERY_MS,
   };
 }

@@ -3,6 +3,8 @@ import { flowWorkerModule, type RedisClient } from '@starchart/flow-runtime';
 import { ACME_CONFIG, AcmeAccountService } from './acme/acme-account.service';
 import { CertificateRevoker } from './acme/certificate-revoker';
 import { CaPause, DEFAULT_CA_PAUSE_BACKOFF } from './acme/ca-pause';
+import { AdmitCertificatesProcessor } from './admission/admit-certificates.processor';
+import { admissionProviders } from './admission/admission-providers';
 import {
   CERT_STEP_SETTINGS,
   toCertStepSettings,
@@ -31,7 +33,8 @@ import { ValidateChallengesProcessor } from './steps/validate-challenges.process
 import { WriteChallengeRecordProcessor } from './steps/write-challenge-record.processor';
 
 /**
- * The processors of the certificate flow, the delete flow, the renewal run and the safety net, on the worker module
+ * The processors of the certificate flow, the delete flow, the renewal run, the safety net and the
+ * admission run, on the worker module
  * generated from CERT_QUEUE_REGISTRY. Importing this module starts workers in the importing
  * process, so only apps/worker (and tests) import it. The importing app provides the one
  * Route53Service (Route53Module.forRoot), shared with the DNS record flow.
@@ -65,6 +68,7 @@ export class CertFlowWorkerModule {
         // The renewal run adds flows like the api does.
         { provide: CertFlowQueues, useFactory: () => CertFlowQueues.open(options.queue) },
         CertFlowService,
+        ...admissionProviders(options.queue, options.budgets),
         AcmeAccountService,
         CertificateSteps,
         CertificateRenewals,
@@ -83,6 +87,7 @@ export class CertFlowWorkerModule {
         ResumeCertificatesProcessor,
         RevokeCertificateProcessor,
         RemoveCertificateProcessor,
+        AdmitCertificatesProcessor,
       ],
       exports: [CertificateRenewals, CertificateResumer, CaPause],
     });

@@ -7,8 +7,12 @@ import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from './queues';
 /** The schedulers' ids: upserting them from every worker replica keeps one schedule each. */
 export const RENEWAL_SCHEDULER_ID = 'renew-certificates';
 export const RESUME_SCHEDULER_ID = 'resume-certificates';
+export const ADMIT_SCHEDULER_ID = 'admit-certificates';
 
-/** The renewal run's and the safety net's job schedulers, upserted by every worker replica at boot. */
+/**
+ * The renewal run's, the safety net's and the admission run's job schedulers, upserted by every
+ * worker replica at boot.
+ */
 @Injectable()
 export class CertSchedules extends ScheduledRuns {
   constructor(
@@ -19,7 +23,7 @@ export class CertSchedules extends ScheduledRuns {
   }
 
   protected schedules(): QueueSchedule[] {
-    const { renewCertificates, resumeCertificates } = CERT_QUEUES;
+    const { renewCertificates, resumeCertificates, admitCertificates } = CERT_QUEUES;
     return [
       {
         label: 'certificate renewal',
@@ -38,6 +42,16 @@ export class CertSchedules extends ScheduledRuns {
           schedulerId: RESUME_SCHEDULER_ID,
           everyMs: this.settings.resume.everyMs,
           row: CERT_QUEUE_REGISTRY[resumeCertificates],
+          data: {},
+        },
+      },
+      {
+        label: 'certificate admission',
+        queue: this.queues.queue(admitCertificates),
+        run: {
+          schedulerId: ADMIT_SCHEDULER_ID,
+          everyMs: this.settings.admitEveryMs,
+          row: CERT_QUEUE_REGISTRY[admitCertificates],
           data: {},
         },
       },

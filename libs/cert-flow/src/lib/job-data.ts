@@ -114,3 +114,8 @@ export interface RemoveCertificateResult {
   reason: string | null;
   removedChallengeValues: number;
 }
+
+/** The admission run's report: the certificates it let out of the queue, first come first served. */
+export interface AdmitCertificatesResult {
+  admitted: string[];
+}

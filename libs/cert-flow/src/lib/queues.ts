@@ -21,6 +21,7 @@ export const CERT_QUEUES = {
   resumeCertificates: 'resume-certificates',
   revokeCertificate: 'revoke-certificate',
   removeCertificate: 'remove-certificate',
+  admitCertificates: 'admit-certificates',
 } as const;
 
 export type CertQueueName = (typeof CERT_QUEUES)[keyof typeof CERT_QUEUES];
@@ -30,7 +31,10 @@ export type CertDeleteStep =
 /** The steps of an order's flow (issue or renew). */
 export type CertFlowStep = Exclude<
   CertQueueName,
-  typeof CERT_QUEUES.renewCertificates | typeof CERT_QUEUES.resumeCertificates | CertDeleteStep
+  | typeof CERT_QUEUES.renewCertificates
+  | typeof CERT_QUEUES.resumeCertificates
+  | typeof CERT_QUEUES.admitCertificates
+  | CertDeleteStep
 >;
 
 const RETENTION: Retention = {
@@ -163,6 +167,13 @@ export const CERT_QUEUE_REGISTRY = {
   // (a Redis lock), not retried (the next slot comes soon); reports kept for a week.
   [CERT_QUEUES.resumeCertificates]: scheduledRunRow('resumeCertificates', {
     completedHours: 7 * 24,
+    failedHours: 7 * 24,
+    count: 500,
+  }),
+  // The admission run lets queued orders out as the issuance budget allows: one at a time in
+  // the deployment (a Redis lock), not retried (the next slot comes within a minute).
+  [CERT_QUEUES.admitCertificates]: scheduledRunRow('admitCertificates', {
+    completedHours: 24,
     failedHours: 7 * 24,
     count: 500,
   }),

@@ -11,6 +11,7 @@ import { CertificateRenewalFailures1768003300000 } from './1768003300000-certifi
 import { CaaSrvRecords1768091234000 } from './1768091234000-caa-srv-records';
 import { CertificateDeletion1768100001700 } from './1768100001700-certificate-deletion';
 import { CertificateRenewalInfo1768100001701 } from './1768100001701-certificate-renewal-info';
+import { CertificateQueue1768110000000 } from './1768110000000-certificate-queue';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CaaSrvRecords1768091234000,
   CertificateDeletion1768100001700,
   CertificateRenewalInfo1768100001701,
+  CertificateQueue1768110000000,
 ];

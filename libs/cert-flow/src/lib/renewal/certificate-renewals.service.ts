@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CertificateEntity, CertificatesRepository } from '@starchart/persistence';
 import { DataSource, In, IsNull, Not } from 'typeorm';
+import { CertificateAdmissions } from '../admission/certificate-admissions.service';
+import type { OrderKind } from '../admission/issuance-budget';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
 import { CertFlowService, toCertJobData } from '../cert-flow.service';
 import { ariCertId } from './ari-cert-id';
@@ -18,7 +20,9 @@ import {
 /**
  * Finds issued certificates whose renewal time has come (`renewalTime`: two thirds of the
  * lifetime, spread per certificate, at the latest `renewBeforeDays` before the end) and starts
- * one renewal flow for each, the earliest due first. Safe to run twice at once: the status moves from issued to renewing (the next
+ * one renewal flow for each, the earliest due first. A renewal is charged to the issuance
+ * budget's orders (never to new certificates) and never waits behind queued new orders; when
+ * the orders budget is spent, what is due stays due for the next run. Safe to run twice at once: the status moves from issued to renewing (the next
  * version) only for the run whose conditional update wins, and the flow's job ids derive from
  * the certificate's id and that version, so a second add adds nothing.
  */
@@ -32,6 +36,7 @@ export class CertificateRenewals {
     private readonly flows: CertFlowService,
     @Inject(CERT_STEP_SETTINGS) private readonly settings: CertStepSettings,
     private readonly renewalInfo: RenewalInfoClient,
+    private readonly admissions: CertificateAdmissions,
   ) {}
 
   /** Returns the ids of the certificates it started renewing. */
@@ -74,9 +79,19 @@ export class CertificateRenewals {
       .sort((a, b) => a.at - b.at)
       .map(({ certificate }) => certificate);
     const started: string[] = [];
+    let waiting = 0;
     for (const certificate of due) {
-      if (await this.renew(certificate)) started.push(certificate.id);
+      // A renewal inside the CA's ARI window is exempt from its limits; others use the budget.
+      const kind: OrderKind = windows.has(certificate.id) ? 'ari-renewal' : 'renewal';
+      if (kind === 'renewal' && waiting > 0) {
+        waiting += 1;
+        continue;
+      }
+      const outcome = await this.renew(certificate, kind);
+      if (outcome === 'started') started.push(certificate.id);
+      if (outcome === 'over-budget') waiting += 1;
     }
+    if (waiting > 0) this.logger.warn(`${waiting} due renewal(s) wait for the order budget`);
     if (started.length > 0) this.logger.log(`renewing ${started.length} certificate(s)`);
     return started;
   }
@@ -154,15 +169,19 @@ export class CertificateRenewals {
     return Math.max(at, retryAt);
   }
 
-  private async renew(certificate: CertificateEntity): Promise<boolean> {
+  private async renew(
+    certificate: CertificateEntity,
+    kind: OrderKind,
+  ): Promise<'started' | 'lost' | 'over-budget'> {
     const data = toCertJobData('renew', { ...certificate, version: certificate.version + 1 });
     const flowId = this.flows.flowIdFor(data);
+    if (!(await this.admissions.admit(kind, flowId)).admitted) return 'over-budget';
     const started = await this.orders.startOrder(certificate, {
       status: 'renewing',
       flowId,
       by: 'owner',
     });
-    if (!started) return false;
+    if (!started) return 'lost';
     // Added after the commit: the flow's first step looks the row up by this flowId, and a flow
     // added inside the transaction could run before the commit and find no such row.
     try {
@@ -180,6 +199,6 @@ export class CertificateRenewals {
       );
       throw error;
     }
-    return true;
+    return 'started';
   }
 }

@@ -4,7 +4,8 @@ import { CreatedAtColumn, UpdatedAtColumn } from './timestamp-columns';
 /**
  * A certificate's lifecycle; the same words in the API, the flows and this column. `deleting`:
  * a worker revokes it at the CA, then removes it; `revocation-failed`: the CA refused (or could
- * not take) the revocation, so it was kept, with the CA's answer in status_reason.
+ * not take) the revocation, so it was kept, with the CA's answer in status_reason. `queued`: a
+ * new order waits for the issuance budget (`queued_at` gives its place), no flow yet.
  */
 export const CERTIFICATE_STATUSES = [
   'pending',
@@ -13,6 +14,7 @@ export const CERTIFICATE_STATUSES = [
   'renewing',
   'deleting',
   'revocation-failed',
+  'queued',
 ] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
@@ -28,6 +30,8 @@ export const MAX_CERTIFICATE_REASON_LENGTH = 1024;
 @Index('UQ_certificates_username', ['username'], { unique: true })
 // The renewal run looks for certificates that expire soon.
 @Index('IDX_certificates_status_valid_to', ['status', 'validTo'])
+// The admission run reads the queue first come first served; a place counts the rows ahead.
+@Index('IDX_certificates_status_queued_at', ['status', 'queuedAt'])
 export class CertificateEntity {
   @PrimaryColumn({ type: 'char', length: 36 })
   id!: string;
@@ -78,6 +82,10 @@ export class CertificateEntity {
   /** The leaf's private key, encrypted: `v1.<key id>.<iv>.<tag>.<ciphertext>`. */
   @Column({ name: 'private_key_encrypted', type: 'text', nullable: true })
   privateKeyEncrypted!: string | null;
+
+  /** When the order was queued for the issuance budget: its place in the queue; null otherwise. */
+  @Column({ name: 'queued_at', type: 'datetime', precision: 3, nullable: true })
+  queuedAt!: Date | null;
 
   @Column({ name: 'valid_from', type: 'datetime', precision: 3, nullable: true })
   validFrom!: Date | null;

@@ -14,6 +14,13 @@ export const CERTIFICATE_IN_FLIGHT: readonly CertificateStatus[] = ['pending', '
 /** The row as it was read: a write below applies only while the row is still exactly that. */
 export type CertificateAsRead = Pick<CertificateEntity, 'id' | 'version' | 'status' | 'flowId'>;
 
+/** A certificate waiting in the issuance queue, as the admission reads it. */
+export type QueuedCertificate = CertificateAsRead &
+  Pick<CertificateEntity, 'username' | 'domains' | 'queuedAt'> & {
+    /** It holds an issued certificate for the same names: a renewal to the CA's limits. */
+    holdsCertificate: boolean;
+  };
+
 /** A new order for a certificate: its next version and the id of the flow that runs it. */
 export interface NextOrder {
   status: 'pending' | 'renewing';
@@ -65,10 +72,72 @@ export class CertificatesRepository {
   async startOrder(current: CertificateAsRead, next: NextOrder): Promise<boolean> {
     const resumes = next.by === 'safety-net' ? 'resumes + 1' : '0';
     return this.changed(
-      'UPDATE certificates SET status = ?, status_reason = NULL, version = version + 1, ' +
+      'UPDATE certificates SET status = ?, status_reason = NULL, version = version + 1, queued_at = NULL, ' +
         `flow_id = ?, resumes = ${resumes} WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?`,
       [next.status, next.flowId, current.id, current.version, current.status, current.flowId],
     );
+  }
+
+  /**
+   * A person's first order, waiting for the issuance budget: version 0 (its order starts as
+   * version 1), queued now by the database's clock, which orders the queue for every process.
+   */
+  async queueNew(
+    certificate: Pick<CertificateEntity, 'id' | 'username' | 'domains'>,
+  ): Promise<void> {
+    await this.certificates.query(
+      'INSERT INTO certificates (id, username, domains, status, version, queued_at) ' +
+        "VALUES (?, ?, ?, 'queued', 0, NOW(3))",
+      [certificate.id, certificate.username, JSON.stringify(certificate.domains)],
+    );
+  }
+
+  /** An order again for a certificate nobody works on: to the back of the queue. */
+  async queueAgain(current: CertificateAsRead): Promise<boolean> {
+    return this.changed(
+      "UPDATE certificates SET status = 'queued', status_reason = NULL, queued_at = NOW(3) " +
+        'WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?',
+      [current.id, current.version, current.status, current.flowId],
+    );
+  }
+
+  /**
+   * The queue, first come first served (by `queued_at`, then id): at most `limit` rows, and with
+   * `upTo` only the rows up to that one (itself included).
+   */
+  async findQueued(
+    limit: number,
+    upTo?: { id: string; queuedAt: Date },
+  ): Promise<QueuedCertificate[]> {
+    const until = upTo ? ' AND (queued_at, id) <= (?, ?)' : '';
+    const rows = await this.certificates.query<
+      (CertificateAsRead & {
+        username: string;
+        domains: string | string[];
+        queuedAt: Date;
+        holdsCertificate: number;
+      })[]
+    >(
+      'SELECT id, version, status, flow_id AS flowId, username, domains, queued_at AS queuedAt, ' +
+        "certificate_pem IS NOT NULL AS holdsCertificate FROM certificates WHERE status = 'queued'" +
+        `${until} ORDER BY queued_at, id LIMIT ?`,
+      upTo ? [upTo.queuedAt, upTo.id, limit] : [limit],
+    );
+    return rows.map((row) => ({
+      ...row,
+      // mysql2 parses a JSON column itself; MariaDB's JSON is a LONGTEXT it leaves as text.
+      domains:
+        typeof row.domains === 'string' ? (JSON.parse(row.domains) as string[]) : row.domains,
+      holdsCertificate: Number(row.holdsCertificate) === 1,
+    }));
+  }
+
+  /** The ids of the queue, first come first served: a certificate's place is its index + 1. */
+  async queueOrder(): Promise<string[]> {
+    const rows = await this.certificates.query<{ id: string }[]>(
+      "SELECT id FROM certificates WHERE status = 'queued' ORDER BY queued_at, id",
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Ends an order its flow will not end: failed, with the reason. */
