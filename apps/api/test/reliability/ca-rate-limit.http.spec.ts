@@ -75,6 +75,9 @@ describe('a CA that answers rateLimited', () => {
       ...api.env,
       ACME_RATE_LIMIT_PAUSE_FIRST: `${PAUSE_FIRST_S}s`,
       ACME_RATE_LIMIT_PAUSE_MAX: '8s',
+      // Orders placed during the pause wait queued (the admission lets nothing out while the CA
+      // is paused); the admission run lets them out within half a second of its end.
+      CERT_ADMIT_EVERY: '500ms',
     };
     workers = await Promise.all([startWorker({ ...env, METRICS_PORT: '0' }), startWorker(env)]);
     redis = new Redis(testStack().redis.url);
@@ -103,11 +106,13 @@ describe('a CA that answers rateLimited', () => {
     );
     const pausedAt = answered?.at ?? 0;
 
-    // Ordered during the pause: these wait without asking the CA.
+    // Ordered during the pause: these wait queued, without asking the CA.
     const others = await Promise.all(
       [1, 2, 3].map(async () => {
         const token = await api.token(uniqueId('waiting'));
-        return { token, id: (await order(token)).id };
+        const ordered = await order(token);
+        expect(ordered.status).toBe('queued');
+        return { token, id: ordered.id };
       }),
     );
     const waiting = await until('the waiting reason', async () => {
