@@ -1,6 +1,7 @@
 import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv } from '../support/certificates';
+import { ChaosRun } from '../support/chaos';
 import {
   agreement,
   createRecords,
@@ -36,9 +37,8 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
   let own: PrivateStack | undefined;
   let api: ApiHarness | undefined;
   const workers: WorkerProcess[] = [];
-  const events: string[] = [];
   let adminToken = '';
-  let started = Date.now();
+  let run: ChaosRun | undefined;
 
   const harness = (): ApiHarness => {
     if (!api) throw new Error('the api did not start');
@@ -48,19 +48,11 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     if (!own) throw new Error('the private stack did not start');
     return own;
   };
-  const note = (event: string): void => {
-    events.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${event}`);
+  const chaos = (): ChaosRun => {
+    if (!run) throw new Error('the chaos run did not start');
+    return run;
   };
-
-  const emulator = async (method: string, path: string, body?: unknown): Promise<void> => {
-    const response = await fetch(`${stack().state.emulator.apiUrl}/_emulator/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status}`);
-  };
+  const note = (event: string): void => chaos().note(event);
 
   beforeAll(async () => {
     own = await startPrivateStack(`${uniqueId('chaos')}.test`);
@@ -79,6 +71,7 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       },
     });
     for (let i = 0; i < 2; i += 1) workers.push(await startWorker(api.env));
+    run = new ChaosRun(own, workers, () => harness().env);
     adminToken = await api.token('chaos-admin', { admin: true });
   }, SETUP_TIMEOUT_MS);
 
@@ -88,56 +81,10 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     await own?.down();
   }, SETUP_TIMEOUT_MS);
 
-  /** Each worker alive, or how it ended with the end of its output. */
-  const workersReport = (): string =>
-    workers
-      .map((worker, index) =>
-        worker.exit() === null
-          ? `worker ${index}: alive`
-          : `worker ${index}: ${worker.exit() ?? ''}\n${worker.output().slice(-3_000)}`,
-      )
-      .join('\n');
-
-  async function restartWorker(index: number): Promise<void> {
-    await workers[index]?.kill();
-    note(`worker ${index} killed`);
-    workers[index] = await startWorker(harness().env);
-    note(`worker ${index} restarted`);
-  }
-
-  async function chaos(): Promise<void> {
-    await emulator('POST', 'faults', {
-      operation: '*',
-      kind: 'InternalFailure',
-      probability: 0.05,
-    });
-    const throttleBursts = (async () => {
-      for (let burst = 0; burst < 5; burst += 1) {
-        await emulator('POST', 'faults', { operation: '*', kind: 'Throttling', count: 15 });
-        await sleep(2_000);
-      }
-    })();
-    await sleep(1_000);
-    await restartWorker(0);
-    await sleep(1_000);
-    await stack().stop('redis', { kill: true });
-    note('redis killed');
-    await stack().start('redis');
-    note('redis back');
-    await sleep(1_500);
-    await stack().stop('mariadb');
-    note('mariadb stopped');
-    await stack().start('mariadb');
-    note('mariadb back');
-    await sleep(1_000);
-    await restartWorker(1);
-    await throttleBursts;
-  }
-
   it(
     'ends with every accepted record active, and the zone and the database in agreement',
     async () => {
-      started = Date.now();
+      chaos().begin();
       const api = harness();
       const counters = newCounters();
       const load = {
@@ -148,13 +95,22 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
         pauseMs: 40,
         attempts: CREATE_ATTEMPTS,
       };
-      const [accepted] = await Promise.all([createRecords(api, load, counters), chaos()]);
+      const crashRedis = async (): Promise<void> => {
+        await stack().stop('redis', { kill: true });
+        note('redis killed');
+        await stack().start('redis');
+        note('redis back');
+      };
+      const [accepted] = await Promise.all([
+        createRecords(api, load, counters),
+        chaos().faults(crashRedis),
+      ]);
       note(`all ${accepted.length} creates accepted`);
 
       await waitWhilePending(api, SETTLE_MS);
       const afterFlows = await recordStatusCounts(api);
       note(`flows settled: ${JSON.stringify(afterFlows)}`);
-      await emulator('DELETE', 'faults');
+      await chaos().emulator('DELETE', 'faults');
 
       let repaired = 0;
       if (!WITHOUT_RECONCILER) {
@@ -177,12 +133,12 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       const active = acceptedIds.size - lost.length;
 
       process.stdout.write(
-        `chaos: ${((Date.now() - started) / 1000).toFixed(1)} s, ${counters.retries} client retries ` +
+        `chaos: ${chaos().elapsedS()} s, ${counters.retries} client retries ` +
           `${JSON.stringify(counters.statuses)}, statuses after the flows ${JSON.stringify(afterFlows)}, ` +
           `reconciler repaired ${WITHOUT_RECONCILER ? 'nothing (off)' : repaired}, ` +
           `${orphans.length} orphan and ${missing.length} missing record sets\n` +
-          `${events.join('\n')}\n` +
-          workersReport() +
+          `${chaos().events.join('\n')}\n` +
+          chaos().workersReport() +
           `\naccepted ${acceptedIds.size}, active ${active}, lost ${lost.length}, duplicates ${duplicates}\n`,
       );
       // A dependency that is down is a 503 the client retries, never a 500.
@@ -237,8 +193,7 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
   it(
     'issues every one of 10 certificates ordered through two worker crashes and a Pebble restart, leaving no challenge record',
     async () => {
-      started = Date.now();
-      events.length = 0;
+      chaos().begin();
       const api = harness();
       const counters: ClientCounters = newCounters();
       const tokens = await Promise.all(
@@ -256,7 +211,7 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
           return ordered.id;
         }),
       );
-      const chaos = (async () => {
+      const faults = (async () => {
         // Restarted while orders wait at the CA, Pebble loses them for sure.
         const atTheCa = await waitForOrdersAtTheCa(tokens, await orders);
         note(`${atTheCa} orders at the CA`);
@@ -266,13 +221,13 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
         note('pebble back');
         // Then the workers crash while the lost orders are ordered again.
         await sleep(500);
-        await restartWorker(0);
+        await chaos().restartWorker(0);
         await sleep(1_000);
-        await restartWorker(1);
+        await chaos().restartWorker(1);
       })();
       const ids = await orders;
       note(`all ${ids.length} orders accepted`);
-      await chaos;
+      await faults;
 
       const deadline = Date.now() + CERT_SETTLE_MS;
       let rows = await certificateRows();
@@ -288,10 +243,10 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       );
       const orderedAgain = rows.reduce((sum, row) => sum + row.resumes, 0);
       process.stdout.write(
-        `chaos certificates: ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+        `chaos certificates: ${chaos().elapsedS()} s, ` +
           `${counters.retries} client retries ${JSON.stringify(counters.statuses)}, ordered again by the safety net ${orderedAgain}\n` +
           `${rows.map((row) => `${row.username} ${row.status} v${row.version} resumes ${row.resumes}`).join('\n')}\n` +
-          `${events.join('\n')}\n${workersReport()}\n`,
+          `${chaos().events.join('\n')}\n${chaos().workersReport()}\n`,
       );
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);

@@ -29,6 +29,7 @@ interface StackModule {
 
 /** What a test needs of tools/stack/redis-cluster.mjs. */
 interface ClusterModule {
+  startNode(cluster: RedisClusterState, node: RedisClusterState['nodes'][number]): Promise<void>;
   stopNode(
     cluster: RedisClusterState,
     node: RedisClusterState['nodes'][number],
@@ -42,6 +43,8 @@ export interface PrivateStack {
   state: TestStack;
   /** SIGKILLs the cluster node on `port` (a crash: it says goodbye to no one). */
   killClusterNode(port: number): Promise<void>;
+  /** Starts the cluster node on `port` again, on its data: it rejoins, a replica if it was replaced. */
+  restartClusterNode(port: number): Promise<void>;
   /** Resolves once every running node says cluster_state:ok again. */
   clusterOk(timeoutMs: number): Promise<void>;
   stop(name: StackServiceName, options?: { kill?: boolean }): Promise<void>;
@@ -70,13 +73,15 @@ export async function startPrivateStack(
     if (!state.redisCluster) throw new Error('this private stack has no Redis Cluster');
     return state.redisCluster;
   };
+  const nodeOn = (port: number): RedisClusterState['nodes'][number] => {
+    const node = cluster().nodes.find((candidate) => candidate.port === port);
+    if (!node) throw new Error(`no cluster node on port ${port}`);
+    return node;
+  };
   return {
     state,
-    async killClusterNode(port) {
-      const node = cluster().nodes.find((candidate) => candidate.port === port);
-      if (!node) throw new Error(`no cluster node on port ${port}`);
-      await clusterModule.stopNode(cluster(), node, { kill: true });
-    },
+    killClusterNode: (port) => clusterModule.stopNode(cluster(), nodeOn(port), { kill: true }),
+    restartClusterNode: (port) => clusterModule.startNode(cluster(), nodeOn(port)),
     clusterOk: (timeoutMs) => clusterModule.waitForClusterOk(cluster(), timeoutMs),
     stop: (name, options) => stack.stopService(state, name, options),
     start: (name) => stack.startService(state, name),
