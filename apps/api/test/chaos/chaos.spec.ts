@@ -7,9 +7,9 @@ import {
   createRecords,
   newCounters,
   postUntilAccepted,
+  reconcileUntilQuiet,
   recordStatusCounts,
   REQUEST_TIMEOUT_MS,
-  runReconciler,
   sleep,
   waitWhilePending,
   type ClientCounters,
@@ -112,17 +112,12 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       note(`flows settled: ${JSON.stringify(afterFlows)}`);
       await chaos().emulator('DELETE', 'faults');
 
-      let repaired = 0;
-      if (!WITHOUT_RECONCILER) {
-        for (let run = 0; run < 3; run += 1) {
-          const report = await runReconciler(api, adminToken, { timeoutMs: 30_000 });
-          const changed = report.upserted + report.deleted + report.requeued;
-          note(`reconciler run ${run + 1}: ${JSON.stringify(report)}`);
-          repaired += changed;
-          if (changed === 0) break;
-          await waitWhilePending(api, 20_000);
-        }
-      }
+      const repaired = WITHOUT_RECONCILER
+        ? 0
+        : await reconcileUntilQuiet(api, adminToken, {
+            timeoutMs: 30_000,
+            onReport: (report, run) => note(`reconciler run ${run}: ${JSON.stringify(report)}`),
+          });
 
       const { rows, lost, duplicates, orphans, missing } = await agreement(
         api,

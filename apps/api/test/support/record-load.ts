@@ -138,6 +138,31 @@ export async function runReconciler(
   );
 }
 
+/**
+ * Reconcile runs until one changes nothing, three at most, each followed by the flows it started;
+ * how many record sets they changed in all. `onReport` sees each run's report.
+ */
+export async function reconcileUntilQuiet(
+  api: ApiHarness,
+  adminToken: string,
+  options: {
+    timeoutMs: number;
+    onTimeout?: () => string;
+    onReport?: (report: ReconcileReport, run: number) => void;
+  },
+): Promise<number> {
+  let repaired = 0;
+  for (let run = 1; run <= 3; run += 1) {
+    const report = await runReconciler(api, adminToken, options);
+    options.onReport?.(report, run);
+    const changed = report.upserted + report.deleted + report.requeued;
+    repaired += changed;
+    if (changed === 0) break;
+    await waitWhilePending(api, 20_000);
+  }
+  return repaired;
+}
+
 /** How many records have each status. */
 export async function recordStatusCounts(api: ApiHarness): Promise<Record<string, number>> {
   const rows = (await api.sql('SELECT status, COUNT(*) AS n FROM dns_records GROUP BY status')) as {
