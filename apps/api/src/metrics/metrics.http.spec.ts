@@ -133,7 +133,7 @@ describe('/metrics on the api and the worker after record flows', () => {
     expect(apiAfter).not.toContain('00000000-0000-4000-8000-000000000000');
   });
 
-  it('reads the earliest certificate expiry, the failing renewals and the refused revocations from the database when scraped', async () => {
+  it('reads the earliest certificate expiry, the failing renewals, the refused revocations and the issuance queue from the database when scraped', async () => {
     const insert = (username: string, status: string, validTo: string | null) =>
       api.sql(
         'INSERT INTO certificates (id, username, domains, status, version, valid_to) VALUES (UUID(), ?, ?, ?, 1, ?)',
@@ -144,12 +144,24 @@ describe('/metrics on the api and the worker after record flows', () => {
     await insert(uniqueId('c3'), 'failed', null);
     await insert(uniqueId('c4'), 'revocation-failed', '2032-01-01 00:00:00.000');
     await insert(uniqueId('c5'), 'deleting', '2032-01-01 00:00:00.000');
+    for (const [name, queuedAt] of [
+      ['c6', '2026-09-01 08:00:00.000'],
+      ['c7', '2026-09-01 08:05:00.000'],
+    ])
+      await api.sql(
+        "INSERT INTO certificates (id, username, domains, status, version, queued_at) VALUES (UUID(), ?, '[]', 'queued', 0, ?)",
+        [uniqueId(name ?? ''), queuedAt],
+      );
     const text = await scrape(workerMetrics);
     expect(sample(text, 'starchart_certificate_earliest_expiry_timestamp_seconds')).toBe(
       Date.parse('2030-01-02T03:04:05Z') / 1000,
     );
     expect(sample(text, 'starchart_certificate_renewals_failing')).toBe(1);
     expect(sample(text, 'starchart_certificate_revocations_failed')).toBe(1);
+    expect(sample(text, 'starchart_certificates_queued')).toBe(2);
+    expect(sample(text, 'starchart_certificate_queue_oldest_timestamp_seconds')).toBe(
+      Date.parse('2026-09-01T08:00:00Z') / 1000,
+    );
   });
 
   it('answers the worker health check beside its metrics', async () => {

@@ -8,6 +8,10 @@ export interface CertificateSummary {
   failedRenewals: number;
   /** Certificates kept in revocation-failed: deleted, but the CA did not revoke them. */
   failedRevocations: number;
+  /** New orders waiting for the issuance budget (status queued). */
+  queued: number;
+  /** When the order longest in the queue was queued; null while none waits. */
+  oldestQueuedAt: Date | null;
 }
 
 /** Certificate health read from the database when scraped. */
@@ -42,6 +46,23 @@ export class CertificateMetrics {
       registers: [registry],
       async collect() {
         this.set((await read()).failedRevocations);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}certificates_queued`,
+      help: 'New certificate orders waiting in the queue for the issuance budget (status queued)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).queued);
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}certificate_queue_oldest_timestamp_seconds`,
+      help: 'Unix time at which the order longest in the issuance queue was queued; 0 while none waits',
+      registers: [registry],
+      async collect() {
+        const { oldestQueuedAt } = await read();
+        this.set(oldestQueuedAt ? oldestQueuedAt.getTime() / 1000 : 0);
       },
     });
   }

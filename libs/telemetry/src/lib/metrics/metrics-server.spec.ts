@@ -12,6 +12,8 @@ describe('MetricsServer', () => {
         earliestExpiry: new Date('2027-01-02T03:04:05Z'),
         failedRenewals: 2,
         failedRevocations: 1,
+        queued: 20,
+        oldestQueuedAt: new Date('2026-09-01T08:00:00Z'),
       };
     });
     let healthy = true;
@@ -30,6 +32,8 @@ describe('MetricsServer', () => {
       expect(text).toMatch(/^starchart_certificate_earliest_expiry_timestamp_seconds 1798859045$/m);
       expect(text).toMatch(/^starchart_certificate_renewals_failing 2$/m);
       expect(text).toMatch(/^starchart_certificate_revocations_failed 1$/m);
+      expect(text).toMatch(/^starchart_certificates_queued 20$/m);
+      expect(text).toMatch(/^starchart_certificate_queue_oldest_timestamp_seconds 1788249600$/m);
       // Every gauge comes from one read of the database per scrape.
       expect(reads).toBe(1);
 
@@ -51,9 +55,12 @@ describe('MetricsServer', () => {
       earliestExpiry: null,
       failedRenewals: 0,
       failedRevocations: 0,
+      queued: 0,
+      oldestQueuedAt: null,
     }));
     const text = await registry.metrics();
     expect(text).toMatch(/^starchart_certificate_earliest_expiry_timestamp_seconds 0$/m);
     expect(text).toMatch(/^starchart_certificate_renewals_failing 0$/m);
+    expect(text).toMatch(/^starchart_certificate_queue_oldest_timestamp_seconds 0$/m);
   });
 });
