@@ -36,9 +36,15 @@ function certificateApi(initial: Certificate) {
     },
   });
   // The event stream of the delete: it ends with done gone once the test releases it.
-  api.services.followCertificate = async (_id, onEvent: (e: CertificateProgressEvent) => void) => {
+  api.services.followCertificate = async (
+    _id,
+    onEvent: (e: CertificateProgressEvent) => void,
+    signal?: AbortSignal,
+  ) => {
     if (current) onEvent({ event: 'status', data: current });
     await deleteFinished;
+    // A page that stopped following (it follows the delete now) hears nothing more, as with fetch.
+    if (signal?.aborted) throw new DOMException('The stream was aborted.', 'AbortError');
     current = null;
     return { status: 'gone', statusReason: null, timedOut: false };
   };
@@ -162,5 +168,33 @@ describe('the certificate page', () => {
     await screen.findByRole('list', { name: 'Steps of the certificate order' }, SLOW);
     expect(screen.queryByRole('button', { name: 'Order my certificate' })).toBeNull();
     expect(document.activeElement).toBe(screen.getByText('Pending').closest('[aria-live]'));
+  });
+
+  it('withdraws a queued order after asking: Withdrawing…, then the order gone from the queue', async () => {
+    const queued: Certificate = {
+      ...issued,
+      status: 'queued',
+      validFrom: null,
+      validTo: null,
+      queue: { place: 2, estimatedStartAt: '2026-12-08T10:00:00.000Z' },
+    };
+    const api = certificateApi(queued);
+    renderPage(api.services);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Withdraw my order' }, SLOW));
+    expect(screen.getByRole('dialog', { name: 'Withdraw your order?' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Withdraw the order' }));
+
+    const withdrawing = await screen.findByRole('heading', { name: 'Withdrawing…' }, SLOW);
+    expect(document.activeElement).toBe(withdrawing);
+    expect(screen.queryByRole('heading', { name: 'Revoking…' })).toBeNull();
+    expect(api.sent.filter((request) => request.method === 'DELETE')).toEqual([
+      { method: 'DELETE', path, body: undefined, query: '?force=false' },
+    ]);
+
+    api.finishDelete();
+    const gone = await screen.findByText('Your order was withdrawn from the queue.', {}, SLOW);
+    expect(document.activeElement).toBe(gone);
+    expect(screen.getByRole('button', { name: 'Order my certificate' })).toBeTruthy();
   });
 });

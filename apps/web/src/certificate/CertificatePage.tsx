@@ -28,22 +28,36 @@ export const CERTIFICATE_DELETE_STEPS = [
   { step: 'remove-certificate', name: 'Remove it' },
 ] as const;
 
-/** A delete asked for on this page: `revoke` false for "Delete without revoking" (force). */
+/**
+ * A delete asked for on this page: `revoke` false for "Delete without revoking" (force),
+ * `withdraw` for an order taken out of the queue.
+ */
 interface Removal {
   revoke: boolean;
+  withdraw: boolean;
 }
 
-/** How a certificate went: revoked first, removed while still valid, or never issued. */
-type Gone = { revoked: true } | { revoked: false; validTo: string | null };
+/** How a certificate went: revoked first, removed while still valid, never issued, or withdrawn. */
+type Gone =
+  | { kind: 'revoked' }
+  | { kind: 'not-revoked'; validTo: string }
+  | { kind: 'deleted' }
+  | { kind: 'withdrawn' };
 
 function goneText(gone: Gone): string {
-  if (gone.revoked) return 'Your certificate was revoked at the certificate authority and deleted.';
-  if (gone.validTo)
-    return (
-      'Your certificate was deleted without being revoked: it stays valid until ' +
-      `${formatDateTime(gone.validTo)} for whoever has its private key.`
-    );
-  return 'Your certificate was deleted.';
+  switch (gone.kind) {
+    case 'revoked':
+      return 'Your certificate was revoked at the certificate authority and deleted.';
+    case 'not-revoked':
+      return (
+        'Your certificate was deleted without being revoked: it stays valid until ' +
+        `${formatDateTime(gone.validTo)} for whoever has its private key.`
+      );
+    case 'deleted':
+      return 'Your certificate was deleted.';
+    case 'withdrawn':
+      return 'Your order was withdrawn from the queue.';
+  }
 }
 
 const DOCUMENTS = [
@@ -186,6 +200,7 @@ function CertificateDetail({
   // A page opened while a delete runs cannot know whether it was forced; only a delete from
   // revocation-failed can be, so revoking is the likely answer.
   const revokes = certificate.validTo !== null && (removal?.revoke ?? true);
+  const withdraws = removal?.withdraw ?? false;
   const deletingHeading = useRef<HTMLHeadingElement>(null);
   const status = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -198,7 +213,13 @@ function CertificateDetail({
 
   useEffect(() => {
     if (!FOLLOWED.includes(loaded.status)) return;
-    const goneAs: Gone = revokes ? { revoked: true } : { revoked: false, validTo: loaded.validTo };
+    const goneAs: Gone = withdraws
+      ? { kind: 'withdrawn' }
+      : revokes
+        ? { kind: 'revoked' }
+        : loaded.validTo
+          ? { kind: 'not-revoked', validTo: loaded.validTo }
+          : { kind: 'deleted' };
     const abort = new AbortController();
     followCertificate(
       loaded.id,
@@ -220,7 +241,7 @@ function CertificateDetail({
       },
     );
     return () => abort.abort();
-  }, [loaded, followCertificate, onGone, revokes]);
+  }, [loaded, followCertificate, onGone, revokes, withdraws]);
 
   const remove = async (force: boolean) => {
     setDeleting(true);
@@ -232,7 +253,7 @@ function CertificateDetail({
         }),
       );
       setConfirming(false);
-      onRemoving({ revoke: !force }, accepted);
+      onRemoving({ revoke: !force, withdraw: certificate.status === 'queued' }, accepted);
     } catch (error) {
       setDeleteError(error instanceof ApiFailure ? error.message : String(error));
     } finally {
@@ -247,7 +268,9 @@ function CertificateDetail({
   const deletable =
     certificate.status === 'issued' ||
     certificate.status === 'failed' ||
-    certificate.status === 'revocation-failed';
+    certificate.status === 'revocation-failed' ||
+    certificate.status === 'queued';
+  const queued = certificate.status === 'queued';
   return (
     <>
       <div ref={status} tabIndex={-1} className="page-sub" aria-live="polite">
@@ -277,14 +300,16 @@ function CertificateDetail({
       {certificate.status === 'deleting' ? (
         <div className="panel">
           <h2 ref={deletingHeading} tabIndex={-1}>
-            {revokes ? 'Revoking…' : 'Deleting…'}
+            {withdraws ? 'Withdrawing…' : revokes ? 'Revoking…' : 'Deleting…'}
           </h2>
           <p className="callout callout--info" role="status">
-            {revokes
-              ? 'Your certificate is being revoked at the certificate authority, then deleted.'
-              : certificate.validTo
-                ? 'Your certificate is being deleted without being revoked.'
-                : 'Your certificate is being deleted.'}
+            {withdraws
+              ? 'Your order is leaving the queue.'
+              : revokes
+                ? 'Your certificate is being revoked at the certificate authority, then deleted.'
+                : certificate.validTo
+                  ? 'Your certificate is being deleted without being revoked.'
+                  : 'Your certificate is being deleted.'}
           </p>
           <StepList
             order={CERTIFICATE_DELETE_STEPS}
@@ -344,30 +369,35 @@ function CertificateDetail({
 
       {deletable && certificate.status !== 'revocation-failed' ? (
         <div className="panel">
-          <h2>Delete</h2>
+          <h2>{queued ? 'Withdraw' : 'Delete'}</h2>
           <button
             type="button"
             className="button button--danger-outline"
             onClick={() => setConfirming(true)}
             disabled={deleting}
           >
-            Delete my certificate
+            {queued ? 'Withdraw my order' : 'Delete my certificate'}
           </button>
         </div>
       ) : null}
       <ConfirmDialog
         open={confirming}
-        title="Delete your certificate?"
-        confirmLabel={certificate.validTo ? 'Revoke and delete' : 'Delete'}
+        title={queued ? 'Withdraw your order?' : 'Delete your certificate?'}
+        confirmLabel={
+          queued ? 'Withdraw the order' : certificate.validTo ? 'Revoke and delete' : 'Delete'
+        }
         busy={deleting}
         onConfirm={() => remove(false)}
         onCancel={() => setConfirming(false)}
       >
         <p>
-          {certificate.validTo
-            ? 'It is revoked at the certificate authority first: servers that use it stop being trusted. '
-            : ''}
-          This cannot be undone, but you can order a new certificate afterwards.
+          {queued
+            ? 'It leaves the queue and nothing is ordered. An order placed later waits at the end of the queue.'
+            : `${
+                certificate.validTo
+                  ? 'It is revoked at the certificate authority first: servers that use it stop being trusted. '
+                  : ''
+              }This cannot be undone, but you can order a new certificate afterwards.`}
         </p>
       </ConfirmDialog>
     </>

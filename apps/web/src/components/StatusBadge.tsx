@@ -12,7 +12,8 @@ const LOOK: Record<Status, { label: string; symbol: string; tone: string }> = {
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   renewing: { label: 'Renewing', symbol: '↻', tone: 'progress' },
   'revocation-failed': { label: 'Not revoked', symbol: '✕', tone: 'bad' },
-  queued: { label: 'Queued', symbol: '⧗', tone: 'neutral' },
+  // ◷, not ⧗: Debian's DejaVu fonts (and many others) have no hourglass, which shows as a box.
+  queued: { label: 'Queued', symbol: '◷', tone: 'neutral' },
   none: { label: 'Not ordered', symbol: '○', tone: 'neutral' },
 };
 
