@@ -15,6 +15,14 @@ jest.setTimeout(120_000);
 
 const RECORD_TIMEOUT = 30_000;
 const CERTIFICATE_TIMEOUT = 90_000;
+const DAY_MS = 86_400_000;
+
+/** The text of what has the focus; none when the focus was lost to the page's body. */
+const focusedText = (page: Page) =>
+  page.evaluate(() => {
+    const focused = document.activeElement;
+    return focused && focused !== document.body ? (focused.textContent ?? '') : '';
+  });
 
 describe('the web portal in a browser', () => {
   let portal: Portal;
@@ -48,7 +56,11 @@ describe('the web portal in a browser', () => {
   const see = async (target: Page, name: string) => findings.push(...(await look(target, name)));
 
   beforeAll(async () => {
-    [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
+    [portal, browser] = await Promise.all([
+      // One new certificate a week: alice's order is admitted, bob's waits in the queue.
+      startPortal({ env: { CERT_BUDGET_NEW_PER_WEEK: '1' } }),
+      launchBrowser(),
+    ]);
     alice = await newPerson(browser);
     page = await alice.newPage();
   }, 120_000);
@@ -90,6 +102,8 @@ describe('the web portal in a browser', () => {
     await page.getByRole('button', { name: 'Order my certificate' }).click();
     const steps = page.getByRole('list', { name: 'Steps of the certificate order' });
     await shows(steps);
+    // The Order button is gone: the focus is on the order's status, not lost.
+    expect(await focusedText(page)).toContain('Pending');
     // The first step finishes while the page is open: progress comes from the event stream.
     await shows(steps.getByRole('listitem').first(), 'done', CERTIFICATE_TIMEOUT);
     await see(page, '05-certificate-pending');
@@ -361,9 +375,8 @@ describe('the web portal in a browser', () => {
     await dialog.getByRole('button', { name: 'Revoke and delete' }).click();
     await shows(page.getByRole('heading', { name: 'Revoking…' }));
     await shows(page.getByRole('list', { name: 'Steps of the certificate delete' }));
-    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
     // The button that asked went with the dialog: the focus is on what happens now.
-    expect(await focused()).toBe('Revoking…');
+    expect(await focusedText(page)).toBe('Revoking…');
     await see(page, '16b-certificate-revoking');
     release();
     await shows(
@@ -373,7 +386,7 @@ describe('the web portal in a browser', () => {
     );
     await page.unroute(events);
     await shows(page.getByRole('button', { name: 'Order my certificate' }));
-    expect(await focused()).toBe(
+    expect(await focusedText(page)).toBe(
       'Your certificate was revoked at the certificate authority and deleted.',
     );
     await see(page, '16c-certificate-revoked-and-deleted');
@@ -471,6 +484,64 @@ describe('the web portal in a browser', () => {
     await bobPage.goto(`${portal.webUrl}/records`);
     await shows(bobPage.getByRole('link', { name: fqdnOf('bob', '@'), exact: true }));
     await see(bobPage, '18e-records-srv-and-caa');
+  });
+
+  it('queues bob’s order beyond the week’s budget: Queued, his place and an estimated start; he withdraws it', async () => {
+    await bobPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Certificate' })
+      .click();
+    await bobPage.getByRole('button', { name: 'Order my certificate' }).click();
+    const queued = bobPage.getByRole('status').filter({ hasText: 'Queued — place 1' });
+    await shows(queued);
+    expect(await focusedText(bobPage)).toContain('Queued');
+
+    // The api's answer, as the page shows it: alice's order took the week's one new certificate,
+    // so bob's starts when hers leaves the 7-day window, and nothing was sent to the CA.
+    const { access_token: token } = await signInWithDevIdp(portal.stack, 'bob');
+    const [mine] = (
+      (await (
+        await fetch(`${portal.apiUrl}/api/v1/certificates`, {
+          headers: { Authorization: `Bearer ${token}` },
+        })
+      ).json()) as {
+        items: { status: string; queue: { place: number; estimatedStartAt: string } | null }[];
+      }
+    ).items;
+    expect(mine).toMatchObject({ status: 'queued', queue: { place: 1 } });
+    const startsIn = new Date(mine?.queue?.estimatedStartAt ?? 0).getTime() - Date.now();
+    expect(startsIn).toBeGreaterThan(6 * DAY_MS);
+    expect(startsIn).toBeLessThanOrEqual(7 * DAY_MS);
+    const shown = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+    await shows(
+      queued,
+      `estimated start ${shown.format(new Date(mine?.queue?.estimatedStartAt ?? 0))}`,
+    );
+    await see(bobPage, '18f-certificate-queued');
+
+    // Still queued on a later visit: the queue is the api's, not the page's.
+    await bobPage.reload();
+    await shows(bobPage.getByRole('status').filter({ hasText: 'Queued — place 1' }));
+    expect(
+      await bobPage.getByRole('list', { name: 'Steps of the certificate order' }).count(),
+    ).toBe(0);
+
+    // He changes his mind: the order leaves the queue, and nothing is left of it.
+    await bobPage.getByRole('button', { name: 'Withdraw my order' }).click();
+    const dialog = bobPage.getByRole('dialog', { name: 'Withdraw your order?' });
+    await shows(dialog);
+    await dialog.getByRole('button', { name: 'Withdraw the order' }).click();
+    await shows(
+      bobPage.getByRole('status'),
+      'Your order was withdrawn from the queue.',
+      CERTIFICATE_TIMEOUT,
+    );
+    expect(await focusedText(bobPage)).toBe('Your order was withdrawn from the queue.');
+    await see(bobPage, '18g-certificate-order-withdrawn');
+    const after = await fetch(`${portal.apiUrl}/api/v1/certificates`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(((await after.json()) as { items: unknown[] }).items).toEqual([]);
   });
 
   it('gives the admin a console: find alice, raise her quota, lock and unlock her', async () => {

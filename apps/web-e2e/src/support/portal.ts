@@ -99,7 +99,10 @@ function stopApp({ child }: RunningApp): Promise<void> {
   });
 }
 
-export async function startPortal(): Promise<Portal> {
+/** `env`: settings of the api and the worker on top of the test stack's, such as a budget. */
+export async function startPortal({
+  env: settings = {},
+}: { env?: Record<string, string> } = {}): Promise<Portal> {
   const stack = testStack();
   const { appEnv } = (await import(APP_ENV_MODULE)) as AppEnvModule;
   const { startWebServer, webConfig } = (await import(WEB_SERVER_MODULE)) as WebServerModule;
@@ -117,6 +120,7 @@ export async function startPortal(): Promise<Portal> {
     METRICS: 'off',
     // The zone is shared with the other tests: only this portal's database may be reconciled.
     RECONCILE_EVERY_MS: '0',
+    ...settings,
   };
   await promisify(execFile)(process.execPath, [resolve(ROOT, 'dist/apps/api/main.js'), 'migrate'], {
     cwd: ROOT,
