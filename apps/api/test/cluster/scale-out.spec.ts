@@ -328,10 +328,12 @@ describe('scale-out: two api processes behind haproxy, three workers, one Redis 
         expect(new Set(slots.map(({ scheduler }) => scheduler))).toEqual(
           new Set([RECONCILE_SCHEDULER_ID]),
         );
-        // One run per slot: consecutive runs are exactly one interval apart, none in between.
-        expect(slots.slice(1).map(({ at }, i) => at - (slots[i]?.at ?? 0))).toEqual(
-          Array(slots.length - 1).fill(RECONCILE_EVERY_MS),
-        );
+        // One run per slot: consecutive runs are whole intervals apart (one, unless a slot came
+        // while the machine was too busy to add it), never two in a slot or one in between.
+        const gaps = slots.slice(1).map(({ at }, i) => at - (slots[i]?.at ?? 0));
+        expect(
+          gaps.filter((gap) => gap < RECONCILE_EVERY_MS || gap % RECONCILE_EVERY_MS !== 0),
+        ).toEqual([]);
         expect(await queue.getJobs(['failed'])).toEqual([]);
       } finally {
         await queue.close();
