@@ -101,7 +101,10 @@ export class AdminUsersService {
       user: this.toView(user),
       records: recordPage(records, DETAIL_RECORDS),
       certificate: certificate && {
-        ...toCertificateView(certificate),
+        ...toCertificateView(
+          certificate,
+          (await this.certificatesService.standings([certificate])).get(certificate.id),
+        ),
         steps: await this.certificatesService.stepsOf(certificate),
       },
       recentFlows,

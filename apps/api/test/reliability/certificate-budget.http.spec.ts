@@ -119,6 +119,16 @@ describe('the issuance budget and its queue', () => {
     expect(waiting.map((body) => body.queue?.place).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
       Array.from({ length: PEOPLE - BUDGET }, (_, i) => i + 1),
     );
+
+    // An admin sees the same place on the person's page.
+    const last = people.find((person) => person.id === queuedOrder.at(-1));
+    const admin = await api.token(uniqueId('admin'), { admin: true });
+    const detail = await api.request('GET', `/api/v1/admin/users/${last?.username ?? ''}`, {
+      token: admin,
+    });
+    expect(detail.json).toMatchObject({
+      certificate: { status: 'queued', queue: { place: PEOPLE - BUDGET } },
+    });
   });
 
   it('renews an issued certificate ahead of the 20 queued orders, charged to orders only', async () => {

@@ -129,6 +129,9 @@ export function UserPage() {
             <p>
               <StatusBadge status={certificate.status} reason={certificate.statusReason} />{' '}
               {certificate.validTo ? `valid until ${formatDateTime(certificate.validTo)}` : null}
+              {certificate.queue
+                ? `place ${certificate.queue.place} in the queue, estimated start ${formatDateTime(certificate.queue.estimatedStartAt)}`
+                : null}
             </p>
             {certificate.steps ? (
               <StepList
