@@ -98,6 +98,12 @@ function Overview({ overview: { records, certificates } }: { overview: Overview 
                   <span className="muted">({daysLeft(certificate.validTo)} days left)</span>
                 </p>
               ) : null}
+              {certificate.status === 'queued' && certificate.queue ? (
+                <p>
+                  Place {certificate.queue.place} in the queue, estimated start{' '}
+                  {formatDateTime(certificate.queue.estimatedStartAt)}
+                </p>
+              ) : null}
               <p className="muted">{certificate.domains.join(', ')}</p>
             </>
           ) : (
