@@ -526,7 +526,14 @@ describe('the web portal in a browser', () => {
       await bobPage.getByRole('list', { name: 'Steps of the certificate order' }).count(),
     ).toBe(0);
 
+    // His dashboard says where he stands too.
+    const nav = bobPage.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Dashboard' }).click();
+    await shows(bobPage.getByText('Place 1 in the queue, estimated start'));
+    await see(bobPage, '18g-dashboard-certificate-queued');
+
     // He changes his mind: the order leaves the queue, and nothing is left of it.
+    await nav.getByRole('link', { name: 'Certificate' }).click();
     await bobPage.getByRole('button', { name: 'Withdraw my order' }).click();
     const dialog = bobPage.getByRole('dialog', { name: 'Withdraw your order?' });
     await shows(dialog);
@@ -537,7 +544,7 @@ describe('the web portal in a browser', () => {
       CERTIFICATE_TIMEOUT,
     );
     expect(await focusedText(bobPage)).toBe('Your order was withdrawn from the queue.');
-    await see(bobPage, '18g-certificate-order-withdrawn');
+    await see(bobPage, '18h-certificate-order-withdrawn');
     const after = await fetch(`${portal.apiUrl}/api/v1/certificates`, {
       headers: { Authorization: `Bearer ${token}` },
     });
