@@ -427,17 +427,32 @@ describe('the web portal in a browser', () => {
     await shows(bobPage.getByRole('heading', { name: 'Not found' }));
   });
 
-  it('has bob publish an SRV record: a port out of range is marked at its field, then DNS answers', async () => {
+  it('has bob publish an SRV record with the keyboard alone: a port out of range is marked at its field, then DNS answers', async () => {
     await bobPage.goto(`${portal.webUrl}/records/new`);
     await shows(bobPage.getByRole('heading', { name: 'New record' }));
-    await bobPage.getByLabel('Type').selectOption('SRV');
-    await bobPage.getByLabel('Name', { exact: true }).fill('_sip._tcp');
-    await bobPage.getByLabel('Target host name').fill('sip.example.com');
-    await bobPage.getByLabel('Priority').fill('10');
-    await bobPage.getByLabel('Weight').fill('5');
+    // From the name on, every field by Tab and typing (the skip link is alice's test).
+    const at = async (id: string) =>
+      expect(await bobPage.evaluate(() => document.activeElement?.id)).toBe(id);
+    const next = async (id: string, text: string) => {
+      await bobPage.keyboard.press('Tab');
+      await at(id);
+      // Over what the form prefilled (priority 10, weight 0).
+      await bobPage.keyboard.press('ControlOrMeta+A');
+      await bobPage.keyboard.type(text);
+    };
+    await bobPage.getByLabel('Name', { exact: true }).focus();
+    await bobPage.keyboard.type('_sip._tcp');
+    await bobPage.keyboard.press('Tab');
+    await at('record-type');
+    // A closed select takes the option's first letters.
+    await bobPage.keyboard.type('SRV');
+    expect(await bobPage.getByLabel('Type').inputValue()).toBe('SRV');
+    await next('record-value', 'sip.example.com');
+    await next('record-priority', '10');
+    await next('record-weight', '5');
+    await next('record-port', '70000');
+    await bobPage.keyboard.press('Enter');
     const port = bobPage.getByLabel('Port');
-    await port.fill('70000');
-    await bobPage.getByRole('button', { name: 'Create record' }).click();
     // Marked, explained next to the field and focused, before anything is sent.
     await until(
       'the port marked invalid',
@@ -447,8 +462,10 @@ describe('the web portal in a browser', () => {
     expect(await bobPage.evaluate(() => document.activeElement?.id)).toBe('record-port');
     await see(bobPage, '18a-srv-form-port-out-of-range');
 
-    await port.fill('5060');
-    await bobPage.getByRole('button', { name: 'Create record' }).click();
+    // The focus is on the port already: put it right and send again.
+    await bobPage.keyboard.press('ControlOrMeta+A');
+    await bobPage.keyboard.type('5060');
+    await bobPage.keyboard.press('Enter');
     await shows(bobPage.getByRole('heading', { name: fqdnOf('bob', '_sip._tcp') }));
     await shows(bobPage.locator('.record-status'), 'Active', RECORD_TIMEOUT);
     // Which number is which, by name.
