@@ -10,7 +10,9 @@ import { type Portal, startPortal } from './support/portal';
 
 // A person's whole visit, in a real browser (Debian's chromium) against the built web app, api
 // and worker on the test stack: sign-in through the dev-idp's own login page, records going live,
-// the certificate issued by Pebble. The tests run in order and build on each other, like a visit.
+// the certificate issued by Pebble, then revoked; bob's SRV and CAA records and his order queued
+// behind a budget of one new certificate a week. The tests run in order and build on each other,
+// like a visit.
 jest.setTimeout(120_000);
 
 const RECORD_TIMEOUT = 30_000;
@@ -514,7 +516,7 @@ describe('the web portal in a browser', () => {
     expect(await focusedText(bobPage)).toContain('Queued');
 
     // The api's answer, as the page shows it: alice's order took the week's one new certificate,
-    // so bob's starts when hers leaves the 7-day window, and nothing was sent to the CA.
+    // so bob's starts when hers leaves the 7-day window.
     const { access_token: token } = await signInWithDevIdp(portal.stack, 'bob');
     const [mine] = (
       (await (
