@@ -4,9 +4,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { IdempotencyKeyEntity, IdempotencyKeysRepository } from '@starchart/persistence';
+import {
+  IdempotencyKeyEntity,
+  IdempotencyKeysRepository,
+  WriteCollisionError,
+} from '@starchart/persistence';
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import { IdempotencyKeyReusedError, InvalidInputError } from '../problems/api-errors';
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -59,30 +63,38 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * The stored answer to this key; a different request under the same key is refused. Read on
-   * the caller's connection: a request holding a pooled connection must not wait for a second.
+   * The stored answer to this key, marked replayed; a different request under the same key is
+   * refused. Read on the caller's connection (a request holding a pooled connection must not
+   * wait for a second) with a row lock inside the caller's transaction: an undo taking the
+   * answer back (forgetUnreplayed) and this replay are ordered, so an answer is never both
+   * given again and taken back.
    */
   async find(
     manager: EntityManager,
     request: IdempotentRequest,
   ): Promise<StoredResponse | undefined> {
-    const stored = await manager.findOneBy(IdempotencyKeyEntity, {
-      username: request.username,
-      key: request.key,
+    const where = { username: request.username, key: request.key };
+    // Not locked while absent: a lock on a missing key would lock the gap around it.
+    const seen = await manager.findOneBy(IdempotencyKeyEntity, where);
+    if (!seen) return undefined;
+    const stored = await manager.findOne(IdempotencyKeyEntity, {
+      where,
+      lock: { mode: 'pessimistic_write' },
     });
-    if (!stored) return undefined;
+    // Taken back between the two reads: run again, with a view that no longer has it.
+    if (!stored) throw new WriteCollisionError();
     if (stored.createdAt.getTime() < Date.now() - IDEMPOTENCY_KEY_TTL_MS) {
-      await manager.delete(IdempotencyKeyEntity, {
-        username: request.username,
-        key: request.key,
-        createdAt: stored.createdAt,
-      });
+      await manager.delete(IdempotencyKeyEntity, { ...where, createdAt: stored.createdAt });
       return undefined;
     }
     if (stored.requestHash !== request.requestHash) throw new IdempotencyKeyReusedError();
     if (typeof stored.responseBody !== 'object' || stored.responseBody === null) {
       throw new Error(`idempotency key ${request.key} holds a response body that is not an object`);
     }
+    if (stored.replayedAt === null)
+      await manager.update(IdempotencyKeyEntity, where, {
+        replayedAt: () => 'CURRENT_TIMESTAMP(3)',
+      });
     return { statusCode: stored.statusCode, body: stored.responseBody };
   }
 
@@ -104,9 +116,18 @@ export class IdempotencyStore implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Removes the stored answer again, in the caller's transaction (a change taken back). */
-  async forget(manager: EntityManager, request: IdempotentRequest): Promise<void> {
-    await manager.delete(IdempotencyKeyEntity, { username: request.username, key: request.key });
+  /**
+   * Removes the stored answer again, in the caller's transaction (a change taken back), unless
+   * it was replayed meanwhile: a retry got that answer, so the change must stay. True when it
+   * was removed.
+   */
+  async forgetUnreplayed(manager: EntityManager, request: IdempotentRequest): Promise<boolean> {
+    const { affected } = await manager.delete(IdempotencyKeyEntity, {
+      username: request.username,
+      key: request.key,
+      replayedAt: IsNull(),
+    });
+    return affected === 1;
   }
 
   onApplicationBootstrap(): void {

@@ -335,13 +335,18 @@ export class RecordsService {
     );
   }
 
-  /** Takes back a committed create whose flow Redis refused (and its stored answer). */
+  /**
+   * Takes back a committed create whose flow Redis refused (and its stored answer). Not when a
+   * retry of the same request was answered from the stored answer meanwhile (a client that gave
+   * up waiting for this one): that client holds a 202, so the row stays, pending without a flow,
+   * and the reconciler starts its flow once the grace period is over.
+   */
   private async undoCreate(
     record: DnsRecordEntity,
     idempotent: IdempotentRequest | undefined,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      if (idempotent) await this.idempotency.forget(manager, idempotent);
+      if (idempotent && !(await this.idempotency.forgetUnreplayed(manager, idempotent))) return;
       await this.records.deleteUnstartedCreate(record.id, manager);
     });
   }

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type PrivateStack, startPrivateStack, uniqueId } from '@starchart/testing';
+import { DnsFlowService } from '@starchart/dns-flow';
 import { createApiApp } from '../../src/app';
 import { JsonLogger } from '@starchart/logging';
 import { type ApiHarness, type HttpAnswer, startApi } from '../support/api-harness';
@@ -81,6 +82,50 @@ describe('outages: answered cleanly, nothing half-written, recovered without a r
     expect(retry.status).toBe(202);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
     expect(await api.dbRecords('username = ?', [keyed])).toHaveLength(1);
+  });
+
+  it('never takes back a create whose stored answer a retry was given, even when Redis then refuses its flow', async () => {
+    // The first request is held after its row and stored answer are committed, before Redis is
+    // asked; its client gives up, and the retry (same key) is answered 202 from the stored
+    // answer. Then Redis goes away and the first request's flow is refused: its undo must keep
+    // the row the retry's 202 promised.
+    const username = uniqueId('replayed');
+    const key = uniqueId('key-');
+    const flows = api.app.get(DnsFlowService);
+    const ensureConnected = flows.ensureConnected.bind(flows);
+    let arrived!: () => void;
+    const held = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(flows, 'ensureConnected').mockImplementationOnce(async () => {
+      arrived();
+      await gate;
+      return ensureConnected();
+    });
+    let redisStopped = false;
+    try {
+      const first = createAs(username, api.baseUrl, { 'Idempotency-Key': key });
+      await held;
+      const retry = await createAs(username, api.baseUrl, { 'Idempotency-Key': key });
+      expect(retry.status).toBe(202);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      await stack.stop('redis');
+      redisStopped = true;
+      release();
+      expect((await first).status).toBe(503);
+      const rows = await api.dbRecords('username = ?', [username]);
+      expect(rows.map((row) => row.id)).toEqual([(retry.json as { id: string }).id]);
+      expect(
+        await api.sql(
+          'SELECT replayed_at IS NOT NULL AS replayed FROM idempotency_keys WHERE username = ?',
+          [username],
+        ),
+      ).toEqual([{ replayed: 1 }]);
+    } finally {
+      spy.mockRestore();
+      release();
+      if (redisStopped) await stack.start('redis');
+    }
   });
 
   it('refuses a create with 503 while the database is down, queues no job, and recovers when it returns', async () => {

@@ -12,6 +12,7 @@ import { CaaSrvRecords1768091234000 } from './1768091234000-caa-srv-records';
 import { CertificateDeletion1768100001700 } from './1768100001700-certificate-deletion';
 import { CertificateRenewalInfo1768100001701 } from './1768100001701-certificate-renewal-info';
 import { CertificateQueue1768110000000 } from './1768110000000-certificate-queue';
+import { IdempotencyReplayed1768120000000 } from './1768120000000-idempotency-replayed';
 
 /** Every migration, oldest first. Listed by hand because the webpack bundle has no folder to scan. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CertificateDeletion1768100001700,
   CertificateRenewalInfo1768100001701,
   CertificateQueue1768110000000,
+  IdempotencyReplayed1768120000000,
 ];

@@ -22,6 +22,10 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_body', type: 'json' })
   responseBody!: unknown;
 
+  /** When the answer was first replayed: from then on it is never taken back. */
+  @Column({ name: 'replayed_at', type: 'datetime', precision: 3, nullable: true })
+  replayedAt!: Date | null;
+
   @CreatedAtColumn()
   createdAt!: Date;
 }
