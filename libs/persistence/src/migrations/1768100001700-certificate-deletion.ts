@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { certificateStatuses, setCertificateStatuses } from './certificate-statuses';
 
 const ADDED = ['deleting', 'revocation-failed'] as const;
 
@@ -12,8 +13,11 @@ export class CertificateDeletion1768100001700 implements MigrationInterface {
   name = 'CertificateDeletion1768100001700';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const current = await statuses(queryRunner);
-    await setStatuses(queryRunner, [...current, ...ADDED.filter((s) => !current.includes(s))]);
+    const current = await certificateStatuses(queryRunner);
+    await setCertificateStatuses(queryRunner, [
+      ...current,
+      ...ADDED.filter((s) => !current.includes(s)),
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -22,26 +26,10 @@ export class CertificateDeletion1768100001700 implements MigrationInterface {
       "UPDATE `certificates` SET `status` = IF(`certificate_pem` IS NULL, 'failed', 'issued') WHERE `status` IN (?, ?)",
       [...ADDED],
     );
-    const current = await statuses(queryRunner);
-    await setStatuses(
+    const current = await certificateStatuses(queryRunner);
+    await setCertificateStatuses(
       queryRunner,
       current.filter((status) => !ADDED.some((added) => added === status)),
     );
   }
-}
-
-async function statuses(queryRunner: QueryRunner): Promise<string[]> {
-  const rows = (await queryRunner.query(
-    'SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS ' +
-      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'certificates' AND COLUMN_NAME = 'status'",
-  )) as { type: string }[];
-  const [row] = rows;
-  return [...(row?.type ?? '').matchAll(/'([^']*)'/g)].flatMap(([, value]) =>
-    value ? [value] : [],
-  );
-}
-
-async function setStatuses(queryRunner: QueryRunner, values: string[]): Promise<void> {
-  const list = values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ');
-  await queryRunner.query(`ALTER TABLE \`certificates\` MODIFY \`status\` enum (${list}) NOT NULL`);
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { certificateStatuses, setCertificateStatuses } from './certificate-statuses';
 
 const ADDED = 'queued';
 
@@ -11,8 +12,8 @@ export class CertificateQueue1768110000000 implements MigrationInterface {
   name = 'CertificateQueue1768110000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const current = await statuses(queryRunner);
-    if (!current.includes(ADDED)) await setStatuses(queryRunner, [...current, ADDED]);
+    const current = await certificateStatuses(queryRunner);
+    if (!current.includes(ADDED)) await setCertificateStatuses(queryRunner, [...current, ADDED]);
     await queryRunner.query(
       'ALTER TABLE `certificates` ADD `queued_at` datetime(3) NULL AFTER `private_key_encrypted`',
     );
@@ -29,26 +30,10 @@ export class CertificateQueue1768110000000 implements MigrationInterface {
       "UPDATE `certificates` SET `status` = 'failed', `status_reason` = 'The order was queued for the issuance budget, which this version does not have; order again.' WHERE `status` = ?",
       [ADDED],
     );
-    const current = await statuses(queryRunner);
-    await setStatuses(
+    const current = await certificateStatuses(queryRunner);
+    await setCertificateStatuses(
       queryRunner,
       current.filter((status) => status !== ADDED),
     );
   }
-}
-
-async function statuses(queryRunner: QueryRunner): Promise<string[]> {
-  const rows = (await queryRunner.query(
-    'SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS ' +
-      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'certificates' AND COLUMN_NAME = 'status'",
-  )) as { type: string }[];
-  const [row] = rows;
-  return [...(row?.type ?? '').matchAll(/'([^']*)'/g)].flatMap(([, value]) =>
-    value ? [value] : [],
-  );
-}
-
-async function setStatuses(queryRunner: QueryRunner, values: string[]): Promise<void> {
-  const list = values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ');
-  await queryRunner.query(`ALTER TABLE \`certificates\` MODIFY \`status\` enum (${list}) NOT NULL`);
 }
