@@ -1,7 +1,8 @@
+import { CaPause, caPauseKey } from '@starchart/cert-flow';
+import { createRedisClient } from '@starchart/flow-runtime';
 import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
-import { ChaosRun } from '../support/chaos';
 import {
   agreement,
   createRecords,
@@ -44,8 +45,6 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
   // node, so the failover below also takes away the node every client started from.
   const prefix = `{${uniqueId('cluster')}}`;
   let seed = 0;
-  // The masters SIGKILLed so far: each comes back as a replica before the next failover.
-  const killed: number[] = [];
 
   beforeAll(async () => {
     own = await startPrivateStack(`${uniqueId('cluster')}.test`, { redisCluster: true });
@@ -106,26 +105,10 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
     return { lost, duplicates, orphans, missing };
   }
 
-  /** Waits until the master on `port` has a replica in sync, so that it can fail over. */
-  async function replicaInSync(port: number): Promise<void> {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true });
-    try {
-      await probe.connect();
-      const deadline = Date.now() + 30_000;
-      while (!/^slave\d+:.*state=online/m.test(await probe.info('replication'))) {
-        if (Date.now() > deadline) throw new Error(`the master on ${port} has no replica in sync`);
-        await sleep(200);
-      }
-    } finally {
-      probe.disconnect();
-    }
-  }
-
   /** SIGKILLs the master of the queues' slot and waits until its replica serves it. */
   async function failOver(): Promise<{ victim: number; promoted: number; failoverMs: number }> {
     const victim = await masterOf(prefix);
     await stack().killClusterNode(victim);
-    killed.push(victim);
     const killedAt = Date.now();
     // The cluster says ok until the node timeout passes: wait for the replica's promotion.
     let promoted = victim;
@@ -139,16 +122,26 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
 
   /** The port of the master that serves the slot of a hash tag now. */
   async function masterOf(tag: string): Promise<number> {
+    return withProbe(async (probe) => {
+      const slot = await slotOf(tag);
+      const ranges = (await probe.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+      const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+      if (!range) throw new Error(`no master serves slot ${slot}`);
+      return Number(range[2][1]);
+    });
+  }
+
+  const slotOf = (key: string): Promise<number> =>
+    withProbe(async (probe) => Number(await probe.call('CLUSTER', 'KEYSLOT', key)));
+
+  /** A plain connection to any running node, for CLUSTER questions. */
+  async function withProbe<T>(ask: (probe: Redis) => Promise<T>): Promise<T> {
     const live = cluster().nodes.find((node) => node.pid !== null);
     if (!live) throw new Error('no cluster node is running');
     const probe = new Redis(live.port, '127.0.0.1', { lazyConnect: true });
     try {
       await probe.connect();
-      const slot = Number(await probe.call('CLUSTER', 'KEYSLOT', tag));
-      const ranges = (await probe.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
-      const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-      if (!range) throw new Error(`no master serves slot ${slot}`);
-      return Number(range[2][1]);
+      return await ask(probe);
     } finally {
       probe.disconnect();
     }
@@ -179,6 +172,31 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
     TEST_TIMEOUT_MS,
   );
 
+  it('keeps the CA pause in the queues’ slot, its script run on the cluster and shared by every client', async () => {
+    const client = (name: string) =>
+      createRedisClient(
+        {
+          url: `redis://127.0.0.1:${seed}`,
+          cluster: true,
+          seeds: cluster().nodes.map((node) => `127.0.0.1:${node.port}`),
+        },
+        { connectionName: name, maxRetriesPerRequest: 1 },
+      );
+    const [one, other] = [client('pause-one'), client('pause-other')];
+    try {
+      const until = await new CaPause(one, prefix).rateLimited(30_000);
+      const kept = await new CaPause(other, prefix).pauseUntil(new Date(Date.now() + 1_000));
+
+      expect(kept).toEqual(until);
+      await expect(new CaPause(other, prefix).pausedUntil()).resolves.toEqual(until);
+      expect(await slotOf(caPauseKey(prefix))).toBe(await slotOf(prefix));
+    } finally {
+      await one.del(caPauseKey(prefix));
+      one.disconnect();
+      other.disconnect();
+    }
+  });
+
   it(
     'rides out a master SIGKILLed mid-run: its replica takes over, nothing is lost or done twice',
     async () => {
@@ -202,56 +220,6 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
       expect(promoted).not.toBe(victim);
       expect(accepted).toHaveLength(80);
       // A failover is a 503 the client retries, never a 500.
-      expect(counters.statuses['500'] ?? 0).toBe(0);
-      expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
-      expect(result).toEqual({ lost: [], duplicates: 0, orphans: [], missing: [] });
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'ends the chaos run on the cluster (Route 53 faults, workers SIGKILLed, MariaDB restarted, a master SIGKILLed) with every record active once',
-    async () => {
-      // The master the last test killed rejoins as the replica of the one that took over.
-      for (const port of killed.splice(0)) await stack().restartClusterNode(port);
-      await stack().clusterOk(20_000);
-      await replicaInSync(await masterOf(prefix));
-
-      const run = new ChaosRun(stack(), workers, () => harness().env);
-      run.begin();
-      const counters = newCounters();
-      const crashRedis = async (): Promise<void> => {
-        const { victim, promoted, failoverMs } = await failOver();
-        run.note(
-          `master ${victim} SIGKILLed; ${promoted} serves the queues after ${failoverMs} ms`,
-        );
-      };
-      const [accepted] = await Promise.all([
-        createRecords(
-          harness(),
-          {
-            userPrefix: 'chaos',
-            users: 10,
-            perUser: 10,
-            clients: 8,
-            pauseMs: 30,
-            attempts: CREATE_ATTEMPTS,
-          },
-          counters,
-        ),
-        run.faults(crashRedis),
-      ]);
-      run.note(`all ${accepted.length} creates accepted`);
-      await waitWhilePending(harness(), SETTLE_MS);
-      await run.emulator('DELETE', 'faults');
-      const repaired = await reconcile();
-      const result = await agreed(accepted);
-      process.stdout.write(
-        `redis cluster chaos: ${run.elapsedS()} s, ${counters.retries} client retries ` +
-          `${JSON.stringify(counters.statuses)}, reconciler repaired ${repaired}\n` +
-          `${run.events.join('\n')}\n${run.workersReport()}\n`,
-      );
-      expect(accepted).toHaveLength(100);
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
       expect(result).toEqual({ lost: [], duplicates: 0, orphans: [], missing: [] });
