@@ -33,7 +33,7 @@ export default [
           depConstraints: [
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:flow', 'type:infra', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:flow', 'type:infra', 'type:testing', 'type:shared'],
             },
             { sourceTag: 'type:flow', onlyDependOnLibsWithTags: ['type:infra', 'type:testing'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:testing'] },
@@ -43,8 +43,11 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing'] },
             // The browser app reaches the api only through the generated client; nothing of the
             // server side (Nest, TypeORM, BullMQ) can end up in its bundle.
-            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client'] },
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client', 'type:shared'] },
             { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: [] },
+            // Pure TypeScript both the api and the browser run (the record rules): it imports
+            // nothing of the workspace, so nothing server-side reaches the browser through it.
+            { sourceTag: 'type:shared', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],

@@ -71,6 +71,25 @@ describe('module boundaries', () => {
     expect(errors).toEqual([expect.stringContaining('can only depend on libs tagged with')]);
   });
 
+  it('lets the web app and the api import the shared record rules', async () => {
+    for (const probe of ['apps/web/src/boundary-probe.ts', 'apps/api/src/boundary-probe.ts']) {
+      const errors = await boundaryErrors(
+        probe,
+        "import { checkCaaValue } from '@starchart/record-rules';\nexport const probe = checkCaaValue;\n",
+      );
+      expect(errors).toEqual([]);
+    }
+  });
+
+  it('fails lint when the shared record rules import a server-side lib', async () => {
+    const errors = await boundaryErrors(
+      'libs/record-rules/src/lib/boundary-probe.ts',
+      "import { MAX_RECORD_VALUE_LENGTH } from '@starchart/persistence';\nexport const probe = MAX_RECORD_VALUE_LENGTH;\n",
+    );
+    // It may depend on no lib at all, which the rule words differently.
+    expect(errors).toEqual([expect.stringContaining('cannot depend on any libs')]);
+  });
+
   it('lets an app import a lib', async () => {
     const errors = await boundaryErrors(
       'apps/api/src/boundary-probe.ts',

@@ -1,3 +1,5 @@
+import { MAX_RECORD_VALUE_LENGTH } from '@starchart/persistence';
+import { TXT_MAX_LENGTH } from '@starchart/record-rules';
 import {
   checkFqdnLength,
   checkHostname,
@@ -11,6 +13,8 @@ import {
 const accepted = (check: { ok: boolean; value?: string }): string | undefined =>
   check.ok ? check.value : undefined;
 
+// The shared rules' own cases (labels, host names, CAA, SRV names) are in libs/record-rules;
+// these pin the api's wording for missing input, its address checks and full names.
 describe('record names', () => {
   it.each([
     ['www', 'www'],
@@ -31,18 +35,7 @@ describe('record names', () => {
     ['', 'must not be empty'],
     ['www.', 'must not end with a dot'],
     ['a..b', 'empty label'],
-    ['.www', 'empty label'],
-    ['-www', 'starting or ending with a hyphen'],
-    ['www-', 'starting or ending with a hyphen'],
-    ['_-x', 'starting or ending with a hyphen'],
-    ['ww_w', '"_" after its first character'],
-    ['_', 'nothing after "_"'],
-    ['wö', 'a character other than'],
-    ['a b', 'a character other than'],
-    ['a/b', 'a character other than'],
     ['dev.*', 'whole leftmost label'],
-    ['*dev', 'whole leftmost label'],
-    ['*.*', 'whole leftmost label'],
   ])('refuses %j because it %s', (input, reason) => {
     const check = checkName(input);
     expect(check.ok).toBe(false);
@@ -96,19 +89,6 @@ describe('record values', () => {
     ['SRV', '.', '.'],
     ['CAA', '0 issue "letsencrypt.org"', '0 issue "letsencrypt.org"'],
     ['CAA', ' 128\tIssueWild   ";" ', '128 issuewild ";"'],
-    ['CAA', '0 issue ""', '0 issue ""'],
-    [
-      'CAA',
-      '0 issue "letsencrypt.org; validationmethods=dns-01"',
-      '0 issue "letsencrypt.org; validationmethods=dns-01"',
-    ],
-    ['CAA', '0 issue "letsencrypt.org;"', '0 issue "letsencrypt.org;"'],
-    ['CAA', '0 iodef "mailto:security@example.com"', '0 iodef "mailto:security@example.com"'],
-    [
-      'CAA',
-      '0 iodef "https://iodef.example.com/report"',
-      '0 iodef "https://iodef.example.com/report"',
-    ],
   ] as const)('accepts %s %j', (type, input, expected) => {
     expect(accepted(checkValue(type, input))).toBe(expected);
   });
@@ -122,38 +102,23 @@ describe('record values', () => {
     ['AAAA', '2001:db8::g', 'IPv6'],
     ['CNAME', '192.0.2.1', 'not an IP address'],
     ['CNAME', 'localhost', 'fully qualified'],
-    ['CNAME', 'a..b.com', 'empty label'],
-    ['CNAME', '-a.example.com', 'hyphen'],
-    ['CNAME', 'example.123', 'top-level domain'],
     ['CNAME', '', 'host name'],
     ['MX', 'mail', 'fully qualified'],
     ['MX', '2001:db8::1', 'not an IP address'],
     ['TXT', '', 'must not be empty'],
     ['TXT', 'line\nbreak', 'printable ASCII'],
-    ['TXT', 'emoji 🙂', 'printable ASCII'],
     ['SRV', 'sip', 'fully qualified'],
     ['SRV', '192.0.2.1', 'not an IP address'],
     ['CAA', 'issue "letsencrypt.org"', 'flags, a tag and a quoted value'],
     ['CAA', '256 issue "letsencrypt.org"', 'from 0 to 255'],
-    ['CAA', '-1 issue "letsencrypt.org"', 'from 0 to 255'],
-    ['CAA', '1 issue "letsencrypt.org"', 'reserved'],
-    ['CAA', '0 contactemail "a@example.com"', 'one of issue, issuewild, iodef'],
-    ['CAA', '0 issue letsencrypt.org', 'double quotes'],
-    ['CAA', '0 issue "letsencrypt.org', 'double quotes'],
-    ['CAA', '0 issue "lets"encrypt.org"', 'without quotes'],
-    ['CAA', '0 issue "letsencrypt"', 'issuer'],
-    ['CAA', '0 issue "lets encrypt.org"', 'issuer'],
-    ['CAA', '0 issue "letsencrypt.org; dns-01"', 'parameter'],
-    ['CAA', '0 iodef "security@example.com"', 'mailto:'],
-    ['CAA', '0 iodef "mailto:nobody"', 'mailto:'],
-    ['CAA', '0 iodef "ftp://example.com/x"', 'mailto:'],
   ] as const)('refuses %s %j', (type, input, reason) => {
     const check = checkValue(type, input);
     expect(check.ok).toBe(false);
     if (!check.ok) expect(check.message).toContain(reason);
   });
 
-  it('allows TXT values of 4000 characters and refuses 4001', () => {
+  it('allows TXT values as long as the stored column, 4000 characters, and refuses 4001', () => {
+    expect(TXT_MAX_LENGTH).toBe(MAX_RECORD_VALUE_LENGTH);
     expect(checkValue('TXT', 'x'.repeat(4000)).ok).toBe(true);
     const refused = checkValue('TXT', 'x'.repeat(4001));
     expect(refused.ok).toBe(false);
@@ -166,12 +131,9 @@ describe('record values', () => {
 });
 
 describe('SRV names', () => {
-  it.each(['_sip._tcp', '_minecraft._tcp.games', '_xmpp-server._tcp'])('accepts %j', (name) => {
-    expect(checkSrvName(name).ok).toBe(true);
-  });
-
-  it.each(['sip', '_sip', 'sip._tcp', '_sip.tcp', '@', '*._tcp'])('refuses %j', (name) => {
-    const check = checkSrvName(name);
+  it('want _service._protocol (the cases are in libs/record-rules)', () => {
+    expect(checkSrvName('_sip._tcp')).toEqual({ ok: true, value: '_sip._tcp' });
+    const check = checkSrvName('sip');
     expect(check.ok).toBe(false);
     if (!check.ok) expect(check.message).toContain('_service._protocol');
   });

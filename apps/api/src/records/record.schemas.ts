@@ -3,16 +3,14 @@ import { DNS_RECORD_TYPES, type DnsRecordType, RECORD_STATUSES } from '@starchar
 import { z } from 'zod';
 import { usernameProblem } from '../auth/principal';
 import {
-  checkName,
-  checkSrvName,
-  checkValue,
   PRIORITY_MAX,
   PRIORITY_MIN,
   TTL_DEFAULT,
   TTL_MAX,
   TTL_MIN,
   TXT_MAX_LENGTH,
-} from './record-rules';
+} from '@starchart/record-rules';
+import { checkName, checkSrvName, checkValue } from './record-rules';
 
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
