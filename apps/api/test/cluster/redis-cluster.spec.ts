@@ -3,6 +3,7 @@ import { createRedisClient } from '@starchart/flow-runtime';
 import { startPrivateStack, uniqueId, type PrivateStack } from '@starchart/testing';
 import { Redis } from 'ioredis';
 import { type ApiHarness, startApi } from '../support/api-harness';
+import { ChaosRun } from '../support/chaos';
 import {
   agreement,
   createRecords,
@@ -45,6 +46,8 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
   // node, so the failover below also takes away the node every client started from.
   const prefix = `{${uniqueId('cluster')}}`;
   let seed = 0;
+  // The masters SIGKILLed so far: each comes back as a replica before the next failover.
+  const killed: number[] = [];
 
   beforeAll(async () => {
     own = await startPrivateStack(`${uniqueId('cluster')}.test`, { redisCluster: true });
@@ -105,10 +108,26 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
     return { lost, duplicates, orphans, missing };
   }
 
+  /** Waits until the master on `port` has a replica in sync, so that it can fail over. */
+  async function replicaInSync(port: number): Promise<void> {
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true });
+    try {
+      await probe.connect();
+      const deadline = Date.now() + 30_000;
+      while (!/^slave\d+:.*state=online/m.test(await probe.info('replication'))) {
+        if (Date.now() > deadline) throw new Error(`the master on ${port} has no replica in sync`);
+        await sleep(200);
+      }
+    } finally {
+      probe.disconnect();
+    }
+  }
+
   /** SIGKILLs the master of the queues' slot and waits until its replica serves it. */
   async function failOver(): Promise<{ victim: number; promoted: number; failoverMs: number }> {
     const victim = await masterOf(prefix);
     await stack().killClusterNode(victim);
+    killed.push(victim);
     const killedAt = Date.now();
     // The cluster says ok until the node timeout passes: wait for the replica's promotion.
     let promoted = victim;
@@ -220,6 +239,55 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
       expect(promoted).not.toBe(victim);
       expect(accepted).toHaveLength(80);
       // A failover is a 503 the client retries, never a 500.
+      expect(counters.statuses['500'] ?? 0).toBe(0);
+      expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
+      expect(result).toEqual({ lost: [], duplicates: 0, orphans: [], missing: [] });
+    },
+    TEST_TIMEOUT_MS,
+  );
+  it(
+    'ends the chaos run on the cluster (Route 53 faults, workers SIGKILLed, MariaDB restarted, a master SIGKILLed) with every record active once',
+    async () => {
+      // The master the last test killed rejoins as the replica of the one that took over.
+      for (const port of killed.splice(0)) await stack().restartClusterNode(port);
+      await stack().clusterOk(20_000);
+      await replicaInSync(await masterOf(prefix));
+
+      const run = new ChaosRun(stack(), workers, () => harness().env);
+      run.begin();
+      const counters = newCounters();
+      const crashRedis = async (): Promise<void> => {
+        const { victim, promoted, failoverMs } = await failOver();
+        run.note(
+          `master ${victim} SIGKILLed; ${promoted} serves the queues after ${failoverMs} ms`,
+        );
+      };
+      const [accepted] = await Promise.all([
+        createRecords(
+          harness(),
+          {
+            userPrefix: 'chaos',
+            users: 10,
+            perUser: 10,
+            clients: 8,
+            pauseMs: 30,
+            attempts: CREATE_ATTEMPTS,
+          },
+          counters,
+        ),
+        run.faults(crashRedis),
+      ]);
+      run.note(`all ${accepted.length} creates accepted`);
+      await waitWhilePending(harness(), SETTLE_MS);
+      await run.emulator('DELETE', 'faults');
+      const repaired = await reconcile();
+      const result = await agreed(accepted);
+      process.stdout.write(
+        `redis cluster chaos: ${run.elapsedS()} s, ${counters.retries} client retries ` +
+          `${JSON.stringify(counters.statuses)}, reconciler repaired ${repaired}\n` +
+          `${run.events.join('\n')}\n${run.workersReport()}\n`,
+      );
+      expect(accepted).toHaveLength(100);
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
       expect(result).toEqual({ lost: [], duplicates: 0, orphans: [], missing: [] });

@@ -31,6 +31,9 @@ import {
   type DnsFlowWorkerOptions,
 } from './worker-options';
 
+/** A command of the Route 53 client without an answer by then fails (on a cluster). */
+const ROUTE53_REDIS_COMMAND_TIMEOUT_MS = 5_000;
+
 /**
  * Where Route 53's shared state (rate limit, change status cache) lives: beside the queues, in
  * their hash tag's slot, on a client of its own from the one factory.
@@ -44,6 +47,10 @@ export function route53RedisOptions(queue: QueueConfig): {
       createRedisClient(redisTargetOf(queue), {
         connectionName: 'starchart-route53',
         maxRetriesPerRequest: 20,
+        // On a cluster, a command sent to a master SIGKILLed mid-failover was seen never to
+        // settle; the rate limiter queues every Route 53 call of the process behind it, so a
+        // command without an answer fails instead (docs/RELIABILITY.md, the cluster chaos run).
+        ...(queue.redisCluster ? { commandTimeoutMs: ROUTE53_REDIS_COMMAND_TIMEOUT_MS } : {}),
       }),
     keyPrefix: `${queue.prefix}:`,
   };

@@ -38,6 +38,8 @@ export interface RedisClientOptions {
   retryStrategy?: (attempt: number) => number;
   /** How long closing waits for the socket's 'close'; ioredis waits 2 s by default. */
   disconnectTimeoutMs?: number;
+  /** A command that has no answer after this long fails (ioredis commandTimeout). */
+  commandTimeoutMs?: number;
 }
 
 // A master's replica takes over within about two node timeouts; a command that meets the
@@ -58,6 +60,7 @@ export function createRedisClient(target: RedisTarget, options: RedisClientOptio
       ? {}
       : { enableOfflineQueue: options.enableOfflineQueue }),
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeout: options.connectTimeoutMs }),
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
     ...(options.disconnectTimeoutMs === undefined
       ? {}
       : { disconnectTimeout: options.disconnectTimeoutMs }),

@@ -29,6 +29,7 @@ interface StackModule {
 
 /** What a test needs of tools/stack/redis-cluster.mjs. */
 interface ClusterModule {
+  startNode(cluster: RedisClusterState, node: RedisClusterState['nodes'][number]): Promise<void>;
   stopNode(
     cluster: RedisClusterState,
     node: RedisClusterState['nodes'][number],
@@ -42,6 +43,8 @@ export interface PrivateStack {
   state: TestStack;
   /** SIGKILLs the cluster node on `port` (a crash: it says goodbye to no one). */
   killClusterNode(port: number): Promise<void>;
+  /** Starts the cluster node on `port` again, on its data: it rejoins, a replica if it was replaced. */
+  restartClusterNode(port: number): Promise<void>;
   /** Resolves once every running node says cluster_state:ok again. */
   clusterOk(timeoutMs: number): Promise<void>;
   stop(name: StackServiceName, options?: { kill?: boolean }): Promise<void>;
@@ -78,6 +81,7 @@ export async function startPrivateStack(
   return {
     state,
     killClusterNode: (port) => clusterModule.stopNode(cluster(), nodeOn(port), { kill: true }),
+    restartClusterNode: (port) => clusterModule.startNode(cluster(), nodeOn(port)),
     clusterOk: (timeoutMs) => clusterModule.waitForClusterOk(cluster(), timeoutMs),
     stop: (name, options) => stack.stopService(state, name, options),
     start: (name) => stack.startService(state, name),
