@@ -48,7 +48,13 @@ describe('the certificate safety net', () => {
 
   /** Takes the certificate's current flow out of Redis, every job of it. */
   async function loseFlow(flowId: string): Promise<void> {
-    const job = await root().getJob(flowId);
+    // The row names its new flow before the flow is added (row first, then Redis): wait for it.
+    const deadline = Date.now() + 5_000;
+    let job = await root().getJob(flowId);
+    while (!job && Date.now() < deadline) {
+      await new Promise((settle) => setTimeout(settle, 50));
+      job = await root().getJob(flowId);
+    }
     if (!job) throw new Error(`flow ${flowId} is not in Redis`);
     await job.remove({ removeChildren: true });
     expect(await root().getJob(flowId)).toBeUndefined();
