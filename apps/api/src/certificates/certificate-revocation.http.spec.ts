@@ -264,8 +264,10 @@ describe('a worker killed in the middle of a revocation', () => {
     const revocationSent = new Promise<void>((resolve) => (reachedCa = resolve));
     const revokePath = new URL(await caResource('revokeCert')).pathname;
     proxy.serve(revokePath, async ({ path, body }) => {
-      revocations += 1;
       const answer = await forwardToPebble(path, body, new URL(proxy.origin).host);
+      // Pebble refuses a share of nonces on purpose, and acme-client asks again: not a revocation.
+      if (answer.body.toString().includes('urn:ietf:params:acme:error:badNonce')) return answer;
+      revocations += 1;
       if (revocations === 1) {
         reachedCa();
         await workerDead;
