@@ -5,7 +5,7 @@ import { call } from '../api/api-failure';
 import { useResource } from '../api/use-resource';
 import { useServices } from '../app/services';
 import { useDocumentTitle } from '../app/use-document-title';
-import { CERTIFICATE_STEPS } from '../certificate/CertificatePage';
+import { CERTIFICATE_STEPS } from '../certificate/certificate-steps';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Field } from '../components/Field';
 import { Empty, Loading } from '../components/States';
