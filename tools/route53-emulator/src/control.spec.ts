@@ -145,6 +145,8 @@ describe('control API', () => {
         { operation: 'GetChange', kind: 'InternalFailure', count: 1, delayMs: 5 },
       ],
       ['/_emulator/faults', { operation: 'GetChange', kind: 'StuckPending', count: 1 }],
+      ['/_emulator/faults', { operation: 'GetChange', kind: 'Throttling', count: 1, forMs: 0 }],
+      ['/_emulator/faults', { operation: 'GetChange', kind: 'Throttling', count: 1, forMs: '1s' }],
       ['/_emulator/reset', { keepConfig: 'yes' }],
     ];
     for (const [path, body] of bad) {

@@ -12,6 +12,7 @@ const faultBody = z
     count: z.number().int().positive().optional(),
     probability: z.number().gt(0).lte(1).optional(),
     delayMs: z.number().int().nonnegative().max(600_000).optional(),
+    forMs: z.number().int().positive().max(3_600_000).optional(),
   })
   .superRefine((body, ctx) => {
     if ((body.kind === 'Delay') !== (body.delayMs !== undefined)) {
@@ -170,6 +171,7 @@ function toSpec(body: z.infer<typeof faultBody>): FaultSpec {
     operation: body.operation,
     kind: body.kind,
     ...(body.delayMs === undefined ? {} : { delayMs: body.delayMs }),
+    ...(body.forMs === undefined ? {} : { forMs: body.forMs }),
   };
   if (body.count !== undefined && body.probability === undefined)
     return { ...base, count: body.count };

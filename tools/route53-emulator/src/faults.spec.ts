@@ -92,6 +92,20 @@ describe('fault injection', () => {
     expect(prior.$metadata.httpStatusCode).toBe(400);
   });
 
+  it('ends a throttling window given forMs on time, however many calls it had left', async () => {
+    const added = await control(emulator, 'POST', '/_emulator/faults', {
+      operation: '*',
+      kind: 'Throttling',
+      count: 100,
+      forMs: 400,
+    });
+    expect(added.body).toMatchObject({ count: 100, forMs: 400, expiresAt: expect.any(String) });
+    expect((await serviceError(getZone())).name).toBe('Throttling');
+    await new Promise((done) => setTimeout(done, 450));
+    await expect(getZone()).resolves.toBeDefined();
+    expect((await control(emulator, 'GET', '/_emulator/faults')).body).toEqual({ faults: [] });
+  });
+
   it('delays calls by delayMs and then answers them normally', async () => {
     await control(emulator, 'POST', '/_emulator/faults', {
       operation: 'GetHostedZone',
@@ -192,6 +206,25 @@ describe('FaultInjector', () => {
     expect(injector.forRequest('GetChange')).toEqual({ kind: 'InternalFailure' });
     expect(injector.forRequest('GetChange')).toBeUndefined();
     expect(injector.list()).toEqual([]);
+  });
+
+  it('lapses a rule with forMs on time, used up or not, and lists when it lapses', () => {
+    let now = Date.parse('2026-01-01T00:00:00.000Z');
+    const injector = new FaultInjector(Math.random, () => now);
+    injector.add({ operation: '*', kind: 'Throttling', count: 15, forMs: 1_500 });
+    injector.add({ operation: 'GetChange', kind: 'InternalFailure', probability: 1 });
+    expect(injector.list()[0]).toMatchObject({ count: 15, expiresAt: '2026-01-01T00:00:01.500Z' });
+    expect(injector.forRequest('GetChange')).toEqual({ kind: 'Throttling' });
+    now += 1_499;
+    expect(injector.forRequest('ChangeResourceRecordSets')).toEqual({ kind: 'Throttling' });
+    expect(injector.list()[0]).toMatchObject({ count: 13 });
+    now += 1;
+    // Lapsed with 13 calls left: the next rule answers, and the listing no longer shows it.
+    expect(injector.forRequest('ChangeResourceRecordSets')).toBeUndefined();
+    expect(injector.forRequest('GetChange')).toEqual({ kind: 'InternalFailure' });
+    expect(injector.list()).toEqual([
+      { operation: 'GetChange', kind: 'InternalFailure', probability: 1, id: 2 },
+    ]);
   });
 
   it('holds changes only for StuckPending rules, which requests do not see', () => {

@@ -29,14 +29,20 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Either the next `count` matching calls, or a `probability` of each one until cleared. */
+/**
+ * Either the next `count` matching calls, or a `probability` of each one, until cleared, or
+ * until `forMs` after the rule was added: a window of trouble, as a throttling burst is, that
+ * ends on time however slowly the clients, backing off, come back.
+ */
 export type FaultSpec = {
   readonly operation: Route53Operation | '*';
   readonly kind: FaultKind;
   readonly delayMs?: number;
+  readonly forMs?: number;
 } & ({ readonly count: number } | { readonly probability: number });
 
-export type FaultRule = FaultSpec & { readonly id: number };
+/** A rule with `forMs` lists when it lapses. */
+export type FaultRule = FaultSpec & { readonly id: number; readonly expiresAt?: string };
 
 export type RequestFault =
   | { readonly kind: 'InternalFailure' | 'Throttling' | 'PriorRequestNotComplete' }
@@ -46,10 +52,19 @@ export class FaultInjector {
   private rules: FaultRule[] = [];
   private nextId = 1;
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(spec: FaultSpec): FaultRule {
-    const rule: FaultRule = { ...spec, id: this.nextId };
+    const rule: FaultRule = {
+      ...spec,
+      id: this.nextId,
+      ...(spec.forMs === undefined
+        ? {}
+        : { expiresAt: new Date(this.now() + spec.forMs).toISOString() }),
+    };
     this.nextId += 1;
     this.rules.push(rule);
     return rule;
@@ -57,6 +72,7 @@ export class FaultInjector {
 
   /** The active rules; a count rule shows how many matching calls it still has to hit. */
   list(): FaultRule[] {
+    this.dropLapsed();
     return [...this.rules];
   }
 
@@ -88,6 +104,7 @@ export class FaultInjector {
     operation: Route53Operation,
     applies: (rule: FaultRule) => boolean,
   ): FaultRule | undefined {
+    this.dropLapsed();
     for (const [index, rule] of this.rules.entries()) {
       if (rule.operation !== '*' && rule.operation !== operation) continue;
       if (!applies(rule)) continue;
@@ -101,5 +118,13 @@ export class FaultInjector {
       return rule;
     }
     return undefined;
+  }
+
+  /** A lapsed rule no longer fires; changes a StuckPending rule held stay held until cleared. */
+  private dropLapsed(): void {
+    const now = this.now();
+    this.rules = this.rules.filter(
+      (rule) => rule.expiresAt === undefined || Date.parse(rule.expiresAt) > now,
+    );
   }
 }

@@ -85,6 +85,7 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
     'ends with every accepted record active, and the zone and the database in agreement',
     async () => {
       chaos().begin();
+      const callsBefore = await chaos().route53Calls();
       const api = harness();
       const counters = newCounters();
       const load = {
@@ -110,7 +111,9 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
       await waitWhilePending(api, SETTLE_MS);
       const afterFlows = await recordStatusCounts(api);
       note(`flows settled: ${JSON.stringify(afterFlows)}`);
+      if (afterFlows['pending']) await chaos().noteUnsettled(api.env);
       await chaos().emulator('DELETE', 'faults');
+      const faulted = await chaos().faultedCallsSince(callsBefore);
 
       const repaired = WITHOUT_RECONCILER
         ? 0
@@ -136,6 +139,8 @@ describe('chaos: worker crashes, Redis, MariaDB and Pebble restarts, Route 53 fa
           chaos().workersReport() +
           `\naccepted ${acceptedIds.size}, active ${active}, lost ${lost.length}, duplicates ${duplicates}\n`,
       );
+      // The faults bit: Route 53 failed or throttled some of the flows' calls.
+      expect(faulted).toBeGreaterThan(0);
       // A dependency that is down is a 503 the client retries, never a 500.
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);

@@ -9,6 +9,7 @@ import {
   createRecords,
   newCounters,
   reconcileUntilQuiet,
+  recordStatusCounts,
   sleep,
   waitWhilePending,
   type Accepted,
@@ -255,6 +256,7 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
 
       const run = new ChaosRun(stack(), workers, () => harness().env);
       run.begin();
+      const callsBefore = await run.route53Calls();
       const counters = newCounters();
       const crashRedis = async (): Promise<void> => {
         const { victim, promoted, failoverMs } = await failOver();
@@ -279,7 +281,11 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
       ]);
       run.note(`all ${accepted.length} creates accepted`);
       await waitWhilePending(harness(), SETTLE_MS);
+      const afterFlows = await recordStatusCounts(harness());
+      run.note(`flows settled: ${JSON.stringify(afterFlows)}`);
+      if (afterFlows['pending']) await run.noteUnsettled(harness().env);
       await run.emulator('DELETE', 'faults');
+      const faulted = await run.faultedCallsSince(callsBefore);
       const repaired = await reconcile();
       const result = await agreed(accepted);
       process.stdout.write(
@@ -288,6 +294,8 @@ describe('on a Redis Cluster: the record flow, and a master SIGKILLed mid-run', 
           `${run.events.join('\n')}\n${run.workersReport()}\n`,
       );
       expect(accepted).toHaveLength(100);
+      // The faults bit: Route 53 failed or throttled some of the flows' calls.
+      expect(faulted).toBeGreaterThan(0);
       expect(counters.statuses['500'] ?? 0).toBe(0);
       expect(workers.map((worker) => worker.exit())).toEqual([null, null]);
       expect(result).toEqual({ lost: [], duplicates: 0, orphans: [], missing: [] });

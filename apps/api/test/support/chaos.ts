@@ -1,6 +1,19 @@
+import { DNS_QUEUES } from '@starchart/dns-flow';
+import { createRedisClient, redisTargetOf } from '@starchart/flow-runtime';
 import type { PrivateStack } from '@starchart/testing';
+import { Queue } from 'bullmq';
+import { z } from 'zod';
 import { REQUEST_TIMEOUT_MS, sleep } from './record-load';
 import { startWorker, type WorkerProcess } from './worker-process';
+
+const route53CountersSchema = z.object({
+  requests: z.record(z.string(), z.number()),
+  throttled: z.number(),
+  faultsInjected: z.number(),
+});
+
+/** How long each throttling burst of a chaos run lasts: Route 53 throttles every call in it. */
+const THROTTLE_BURST_MS = 1_000;
 
 /**
  * The faults of a chaos run on a private stack, and its log: Route 53 failing and throttling
@@ -32,7 +45,7 @@ export class ChaosRun {
     this.events.push(`${this.elapsedS()} s ${event}`);
   }
 
-  async emulator(method: string, path: string, body?: unknown): Promise<void> {
+  async emulator(method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${this.stack.state.emulator.apiUrl}/_emulator/${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
@@ -40,6 +53,59 @@ export class ChaosRun {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status}`);
+    return response.json();
+  }
+
+  /**
+   * Notes where the flows of records still pending stand: each step queue's jobs by state, and
+   * the emulator's faults still on. What a failed run needs, to tell a slow run from a stuck one.
+   */
+  async noteUnsettled(env: Record<string, string>): Promise<void> {
+    const connection = createRedisClient(
+      redisTargetOf({
+        redisUrl: env['REDIS_URL'] ?? '',
+        redisCluster: env['REDIS_CLUSTER'] === 'true',
+        ...(env['REDIS_CLUSTER_NODES'] && {
+          redisClusterNodes: env['REDIS_CLUSTER_NODES'].split(','),
+        }),
+      }),
+      { connectionName: 'chaos-report', maxRetriesPerRequest: 1 },
+    );
+    try {
+      for (const name of Object.values(DNS_QUEUES)) {
+        const queue = new Queue(name, { connection, prefix: env['QUEUE_PREFIX'] ?? 'bull' });
+        const counts = await queue.getJobCounts(
+          'wait',
+          'active',
+          'delayed',
+          'waiting-children',
+          'completed',
+          'failed',
+        );
+        await queue.close();
+        this.note(`${name}: ${JSON.stringify(counts)}`);
+      }
+    } finally {
+      connection.disconnect();
+    }
+    this.note(`faults on: ${JSON.stringify(await this.emulator('GET', 'faults'))}`);
+  }
+
+  /** How many Route 53 calls the faults hit since `before`; noted in the run's log. */
+  async faultedCallsSince(before: { calls: number; faulted: number }): Promise<number> {
+    const now = await this.route53Calls();
+    const faulted = now.faulted - before.faulted;
+    this.note(`Route 53: ${now.calls - before.calls} calls, ${faulted} failed or throttled`);
+    return faulted;
+  }
+
+  /** The Route 53 calls of the stack so far, and how many of them the faults hit. */
+  async route53Calls(): Promise<{ calls: number; faulted: number }> {
+    const counters = route53CountersSchema.parse(await this.emulator('GET', 'counters'));
+    return {
+      calls: Object.values(counters.requests).reduce((sum, n) => sum + n, 0),
+      faulted: counters.faultsInjected,
+    };
   }
 
   async restartWorker(index: number): Promise<void> {
@@ -61,9 +127,9 @@ export class ChaosRun {
   }
 
   /**
-   * 5 % of Route 53 calls fail and five bursts of throttling come 2 s apart, while worker 0 is
-   * SIGKILLed and restarted, Redis crashes (`crashRedis`), MariaDB restarts and worker 1 is
-   * SIGKILLed and restarted. The faults stay on until the caller removes them.
+   * 5 % of Route 53 calls fail and five bursts, 2 s apart, throttle every call for 1 s, while
+   * worker 0 is SIGKILLed and restarted, Redis crashes (`crashRedis`), MariaDB restarts and
+   * worker 1 is SIGKILLed and restarted. The 5 % stay on until the caller removes them.
    */
   async faults(crashRedis: () => Promise<void>): Promise<void> {
     await this.emulator('POST', 'faults', {
@@ -71,9 +137,16 @@ export class ChaosRun {
       kind: 'InternalFailure',
       probability: 0.05,
     });
+    // Each burst is a window of time, as Route 53's throttling is: a count of throttled calls
+    // would outlast the faults phase by however long the clients, backing off, take to use it up.
     const throttleBursts = (async () => {
       for (let burst = 0; burst < 5; burst += 1) {
-        await this.emulator('POST', 'faults', { operation: '*', kind: 'Throttling', count: 15 });
+        await this.emulator('POST', 'faults', {
+          operation: '*',
+          kind: 'Throttling',
+          probability: 1,
+          forMs: THROTTLE_BURST_MS,
+        });
         await sleep(2_000);
       }
     })();
