@@ -14,8 +14,11 @@ import { CERT_REDIS_CLIENT, CERT_WORKER_CONNECTION, CertFlowQueues } from './cer
 import { CertFlowService } from './cert-flow.service';
 import { CertificateDeletion } from './certificate-deletion.service';
 import { CertificateNotices } from './certificate-notices.service';
-import { CertificateSteps } from './certificate-steps.service';
 import { KeyCipher } from './key-cipher';
+import { CertificateOrdering } from './order/certificate-ordering.service';
+import { CertificateSigning } from './order/certificate-signing.service';
+import { ChallengeRecords } from './order/challenge-records.service';
+import { OrderOutcome } from './order/order-outcome.service';
 import { CERT_QUEUE_REGISTRY } from './queues';
 import { CertificateRenewals } from './renewal/certificate-renewals.service';
 import { RenewCertificatesProcessor } from './renewal/renew-certificates.processor';
@@ -70,7 +73,10 @@ export class CertFlowWorkerModule {
         CertFlowService,
         ...admissionProviders(options.queue, options.budgets),
         AcmeAccountService,
-        CertificateSteps,
+        ChallengeRecords,
+        CertificateOrdering,
+        CertificateSigning,
+        OrderOutcome,
         CertificateRenewals,
         CertificateResumer,
         CertSchedules,

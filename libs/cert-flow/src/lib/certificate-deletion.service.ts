@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { CertificatesRepository } from '@starchart/persistence';
 import { X509Certificate } from 'node:crypto';
 import { CertificateRevoker } from './acme/certificate-revoker';
-import { CertificateSteps, type FlowOutcome } from './certificate-steps.service';
 import { CertificateGoneError } from './errors';
 import { CERT_DELETE_FLOW } from './flow';
 import type {
@@ -10,6 +9,8 @@ import type {
   RemoveCertificateResult,
   RevokeCertificateResult,
 } from './job-data';
+import { ChallengeRecords } from './order/challenge-records.service';
+import type { FlowOutcome } from './order/order-outcome.service';
 
 /**
  * The work of the delete flow's steps. Both are safe to run twice: a certificate the CA reports
@@ -21,7 +22,7 @@ export class CertificateDeletion {
   constructor(
     private readonly orders: CertificatesRepository,
     private readonly revoker: CertificateRevoker,
-    private readonly steps: CertificateSteps,
+    private readonly challengeRecords: ChallengeRecords,
   ) {}
 
   /** revoke-certificate: the stored certificate revoked (cessationOfOperation), if there is one. */
@@ -53,7 +54,7 @@ export class CertificateDeletion {
       };
     }
     // No order runs while a certificate is deleting: a set at the name is a lost order's.
-    const removedChallengeValues = await this.steps.removeChallengeRecord(job.challengeName);
+    const removedChallengeValues = await this.challengeRecords.remove(job.challengeName);
     const removed = await this.orders.removeDeleted(job.certificateId, flowId);
     return { outcome: removed ? 'removed' : 'gone', reason: null, removedChallengeValues };
   }

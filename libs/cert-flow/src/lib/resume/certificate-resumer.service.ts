@@ -4,9 +4,9 @@ import { CertificatesRepository, type CertificateEntity } from '@starchart/persi
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
 import { CertFlowService, toCertDeleteJobData, toCertJobData } from '../cert-flow.service';
 import { CertificateNotices } from '../certificate-notices.service';
-import { CertificateSteps } from '../certificate-steps.service';
 import { CERT_FLOW } from '../flow';
 import type { CertFlowOp, ResumeCertificatesResult } from '../job-data';
+import { ChallengeRecords } from '../order/challenge-records.service';
 
 /**
  * The certificate safety net, the counterpart of the record reconciler's resumes: a certificate
@@ -26,7 +26,7 @@ export class CertificateResumer {
   constructor(
     private readonly certificates: CertificatesRepository,
     private readonly flows: CertFlowService,
-    private readonly steps: CertificateSteps,
+    private readonly challengeRecords: ChallengeRecords,
     private readonly notices: CertificateNotices,
     @Inject(CERT_STEP_SETTINGS) settings: CertStepSettings,
   ) {
@@ -125,7 +125,7 @@ export class CertificateResumer {
   private async giveUp(row: CertificateEntity, why: string): Promise<void> {
     const data = toCertJobData(opOf(row), row);
     const lastFailure = await this.flows.rootFailure(row);
-    const removed = await this.steps.removeChallengeRecord(data.challengeName);
+    const removed = await this.challengeRecords.remove(data.challengeName);
     const reason = `The order did not finish: ${why}${lastFailure ? ` (last: ${lastFailure})` : ''}. Order again.`;
     if (!(await this.certificates.failOrder(row, reason))) return;
     this.logger.warn({ msg: 'gave up on certificate', certificateId: row.id, reason });

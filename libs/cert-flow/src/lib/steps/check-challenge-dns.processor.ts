@@ -1,16 +1,16 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
-import { CertificateSteps } from '../certificate-steps.service';
 import {
   writeChallengeRecordResultSchema,
   type CertJobData,
   type OrderStepResult,
 } from '../job-data';
+import { ChallengeRecords } from '../order/challenge-records.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.checkChallengeDns)
 export class CheckChallengeDnsProcessor extends CertStepProcessor<OrderStepResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(private readonly challengeRecords: ChallengeRecords) {
     super();
   }
 
@@ -25,6 +25,10 @@ export class CheckChallengeDnsProcessor extends CertStepProcessor<OrderStepResul
       CERT_QUEUES.writeChallengeRecord,
       writeChallengeRecordResultSchema,
     );
-    return this.resultOrWait(job, token, await this.steps.checkPropagation(data, written));
+    return this.resultOrWait(
+      job,
+      token,
+      await this.challengeRecords.checkPropagation(data, written),
+    );
   }
 }

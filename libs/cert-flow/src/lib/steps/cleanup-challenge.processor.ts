@@ -1,11 +1,11 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
 import { CertificateNotices } from '../certificate-notices.service';
-import { CertificateSteps } from '../certificate-steps.service';
 import {
   finalizeCertificateResultSchema,
   type CertJobData,
   type CleanupChallengeResult,
 } from '../job-data';
+import { OrderOutcome } from '../order/order-outcome.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
@@ -13,7 +13,7 @@ import { CertStepProcessor } from './cert-step.processor';
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.cleanupChallenge)
 export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChallengeResult> {
   constructor(
-    private readonly steps: CertificateSteps,
+    private readonly outcome: OrderOutcome,
     private readonly notices: CertificateNotices,
   ) {
     super();
@@ -29,7 +29,7 @@ export class CleanupChallengeProcessor extends CertStepProcessor<CleanupChalleng
       CERT_QUEUES.finalizeCertificate,
       finalizeCertificateResultSchema,
     );
-    const result = await this.steps.cleanUp(data, finalized.ok ? { ok: true } : finalized);
+    const result = await this.outcome.cleanUp(data, finalized.ok ? { ok: true } : finalized);
     // After the write: a retry writes the same status again and repeats the same notice id.
     await this.notices.flowEnded(data, result, finalized.ok ? finalized.value : undefined);
     return result;

@@ -1,12 +1,12 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
-import { CertificateSteps } from '../certificate-steps.service';
 import type { CertJobData, CreateAcmeOrderResult } from '../job-data';
+import { CertificateOrdering } from '../order/certificate-ordering.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.createAcmeOrder)
 export class CreateAcmeOrderProcessor extends CertStepProcessor<CreateAcmeOrderResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(private readonly ordering: CertificateOrdering) {
     super();
   }
 
@@ -15,6 +15,6 @@ export class CreateAcmeOrderProcessor extends CertStepProcessor<CreateAcmeOrderR
     data: CertJobData,
     token: string | undefined,
   ): Promise<CreateAcmeOrderResult> {
-    return this.resultOrWait(job, token, await this.steps.createOrder(data));
+    return this.resultOrWait(job, token, await this.ordering.createOrder(data));
   }
 }

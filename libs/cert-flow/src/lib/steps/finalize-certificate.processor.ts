@@ -1,16 +1,16 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
-import { CertificateSteps } from '../certificate-steps.service';
 import {
   orderStepResultSchema,
   type CertJobData,
   type FinalizeCertificateResult,
 } from '../job-data';
+import { CertificateSigning } from '../order/certificate-signing.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.finalizeCertificate)
 export class FinalizeCertificateProcessor extends CertStepProcessor<FinalizeCertificateResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(private readonly signing: CertificateSigning) {
     super();
   }
 
@@ -24,6 +24,6 @@ export class FinalizeCertificateProcessor extends CertStepProcessor<FinalizeCert
       CERT_QUEUES.validateChallenges,
       orderStepResultSchema,
     );
-    return this.steps.finalize(data, validated);
+    return this.signing.finalize(data, validated);
   }
 }

@@ -1,12 +1,12 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
-import { CertificateSteps } from '../certificate-steps.service';
 import { orderStepResultSchema, type CertJobData, type OrderStepResult } from '../job-data';
+import { CertificateOrdering } from '../order/certificate-ordering.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.validateChallenges)
 export class ValidateChallengesProcessor extends CertStepProcessor<OrderStepResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(private readonly ordering: CertificateOrdering) {
     super();
   }
 
@@ -22,6 +22,10 @@ export class ValidateChallengesProcessor extends CertStepProcessor<OrderStepResu
       orderStepResultSchema,
     );
     // job.timestamp, when the flow was added, stands in for an order taken before orders kept the time.
-    return this.resultOrWait(job, token, await this.steps.validate(data, checked, job.timestamp));
+    return this.resultOrWait(
+      job,
+      token,
+      await this.ordering.validate(data, checked, job.timestamp),
+    );
   }
 }

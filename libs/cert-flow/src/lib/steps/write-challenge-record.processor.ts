@@ -1,16 +1,16 @@
 import { RegistryProcessor, type StepJob } from '@starchart/flow-runtime';
-import { CertificateSteps } from '../certificate-steps.service';
 import {
   createAcmeOrderResultSchema,
   type CertJobData,
   type WriteChallengeRecordResult,
 } from '../job-data';
+import { ChallengeRecords } from '../order/challenge-records.service';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
 import { CertStepProcessor } from './cert-step.processor';
 
 @RegistryProcessor(CERT_QUEUE_REGISTRY, CERT_QUEUES.writeChallengeRecord)
 export class WriteChallengeRecordProcessor extends CertStepProcessor<WriteChallengeRecordResult> {
-  constructor(private readonly steps: CertificateSteps) {
+  constructor(private readonly challengeRecords: ChallengeRecords) {
     super();
   }
 
@@ -24,6 +24,6 @@ export class WriteChallengeRecordProcessor extends CertStepProcessor<WriteChalle
       CERT_QUEUES.createAcmeOrder,
       createAcmeOrderResultSchema,
     );
-    return this.steps.writeChallenge(data, order);
+    return this.challengeRecords.write(data, order);
   }
 }

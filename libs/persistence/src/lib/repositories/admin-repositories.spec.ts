@@ -1,12 +1,8 @@
-import { mysqlUrl, testStack, uniqueId } from '@starchart/testing';
-import * as mysql from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
-import { DataSource, type Logger, QueryFailedError } from 'typeorm';
-import { createDataSourceOptions } from '../data-source-options';
-import { toDatabaseConfig } from '../database-config';
+import { type DataSource, type Logger, QueryFailedError } from 'typeorm';
+import { migratedDatabase, type MigratedDatabase } from '../../../test/support/migrated-database';
 import { AdminAuditEntryEntity } from '../entities/admin-audit-entry.entity';
 import { DnsRecordEntity } from '../entities/dns-record.entity';
-import { runMigrations } from '../run-migrations';
 import { AdminAuditLogRepository } from './admin-audit-log.repository';
 import { type AdminRecordFilter, AdminRecordsRepository } from './admin-records.repository';
 
@@ -39,36 +35,20 @@ class LastQuery implements Logger {
 }
 
 describe('admin repositories', () => {
-  const stack = testStack();
-  const databaseName = `starchart_${uniqueId('adm')}`;
-  const config = toDatabaseConfig({
-    DATABASE_URL: mysqlUrl(stack, databaseName),
-    DATABASE_POOL_SIZE: 2,
-  });
   const lastQuery = new LastQuery();
-  let server: mysql.Connection;
+  let database: MigratedDatabase;
   let dataSource: DataSource;
   let records: AdminRecordsRepository;
   let audit: AdminAuditLogRepository;
 
   beforeAll(async () => {
-    server = await mysql.createConnection(mysqlUrl(stack));
-    await server.query(`CREATE DATABASE \`${databaseName}\``);
-    await runMigrations(config);
-    dataSource = await new DataSource({
-      ...createDataSourceOptions(config),
-      logging: ['query'],
-      logger: lastQuery,
-    }).initialize();
+    database = await migratedDatabase('adm', { logging: ['query'], logger: lastQuery });
+    dataSource = database.dataSource;
     records = new AdminRecordsRepository(dataSource.getRepository(DnsRecordEntity));
     audit = new AdminAuditLogRepository(dataSource.getRepository(AdminAuditEntryEntity));
   });
 
-  afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await server.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
-    await server.end();
-  });
+  afterAll(() => database?.drop());
 
   describe('the audit log', () => {
     it('keeps what was appended, newest first, and pages by id', async () => {

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { And, In, LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
+import {
+  And,
+  In,
+  LessThanOrEqual,
+  MoreThan,
+  type QueryDeepPartialEntity,
+  type Repository,
+} from 'typeorm';
 import { databaseNow } from '../database-clock';
 import {
   CertificateEntity,
@@ -27,6 +34,15 @@ export interface NextOrder {
   flowId: string;
   /** Started by the safety net (counts towards its bound), or by the person or the renewal run. */
   by: 'safety-net' | 'owner';
+}
+
+/** What finalize-certificate stores: the signed certificate and its sealed key. */
+export interface SignedCertificate {
+  certificatePem: string;
+  chainPem: string;
+  privateKeyEncrypted: string;
+  validFrom: Date;
+  validTo: Date;
 }
 
 /**
@@ -230,9 +246,70 @@ export class CertificatesRepository {
     );
   }
 
+  /**
+   * The certificate while its current order is still flow `flowId`'s. The writes of an order's
+   * steps below are conditional on the same, so a step of a replaced flow changes nothing.
+   */
+  findOfFlow(id: string, flowId: string): Promise<CertificateEntity | null> {
+    return this.certificates.findOneBy({ id, flowId });
+  }
+
+  /** The reason shown while flow `flowId`'s order runs (null: none). */
+  async noteOrderReason(id: string, flowId: string, reason: string | null): Promise<boolean> {
+    return this.updatedOfFlow(id, flowId, { statusReason: reason });
+  }
+
+  /**
+   * Stores the certificate flow `flowId` had signed, with its sealed key, status unchanged. The
+   * CA's renewal window was the replaced certificate's, so it is cleared.
+   */
+  async storeSigned(id: string, flowId: string, signed: SignedCertificate): Promise<boolean> {
+    return this.updatedOfFlow(id, flowId, {
+      ...signed,
+      ariWindowStart: null,
+      ariWindowEnd: null,
+      ariNextPollAt: null,
+    });
+  }
+
+  /** Ends flow `flowId`'s order issued: no reason, and no renewal failures in a row any more. */
+  async markIssued(id: string, flowId: string): Promise<boolean> {
+    return this.updatedOfFlow(id, flowId, {
+      status: 'issued',
+      statusReason: null,
+      renewalFailures: 0,
+    });
+  }
+
+  /**
+   * Ends flow `flowId`'s order failed, with the reason; a failed renewal counts one more renewal
+   * failure in a row (the renewal run waits longer after each).
+   */
+  async markFailed(
+    id: string,
+    flowId: string,
+    reason: string,
+    { renewal }: { renewal: boolean },
+  ): Promise<boolean> {
+    return this.updatedOfFlow(id, flowId, {
+      status: 'failed',
+      statusReason: reason.slice(0, MAX_CERTIFICATE_REASON_LENGTH),
+      ...(renewal && { renewalFailures: () => 'renewal_failures + 1' }),
+    });
+  }
+
   /** The database's clock, the one that wrote updated_at. */
   now(): Promise<Date> {
     return databaseNow(this.certificates.manager);
+  }
+
+  private async updatedOfFlow(
+    id: string,
+    flowId: string,
+    values: QueryDeepPartialEntity<CertificateEntity>,
+  ): Promise<boolean> {
+    const { affected } = await this.certificates.update({ id, flowId }, values);
+    return Boolean(affected);
   }
 
   private async changed(sql: string, params: unknown[]): Promise<boolean> {
