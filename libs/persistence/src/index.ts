@@ -1,5 +1,6 @@
 export * from './lib/database-config';
 export * from './lib/certificate-health';
+export * from './lib/record-health';
 export * from './lib/database-clock';
 export * from './lib/data-source-options';
 export * from './lib/database-connector';

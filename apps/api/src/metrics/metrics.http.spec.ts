@@ -164,6 +164,30 @@ describe('/metrics on the api and the worker after record flows', () => {
     );
   });
 
+  it('reads how many records wait for their flow, and the oldest write to one, from the database when scraped', async () => {
+    const owner = uniqueId('stuck');
+    const writtenAt = async (status: 'pending' | 'deleting' | 'active', at: string) => {
+      const id = await api.seedRecord(owner, { status });
+      await api.sql('UPDATE dns_records SET updated_at = ? WHERE id = ?', [at, id]);
+    };
+    await writtenAt('pending', '2026-09-01 08:00:00.000');
+    await writtenAt('deleting', '2026-09-01 07:30:00.000');
+    await writtenAt('pending', '2026-09-02 10:00:00.000');
+    // Settled records count for nothing, however old.
+    await writtenAt('active', '2020-01-01 00:00:00.000');
+
+    const text = await scrape(workerMetrics);
+    expect(sample(text, 'starchart_records_unsettled')).toBe(3);
+    expect(sample(text, 'starchart_record_oldest_unsettled_update_timestamp_seconds')).toBe(
+      Date.parse('2026-09-01T07:30:00Z') / 1000,
+    );
+
+    await api.sql("UPDATE dns_records SET status = 'active' WHERE username = ?", [owner]);
+    const settled = await scrape(workerMetrics);
+    expect(sample(settled, 'starchart_records_unsettled')).toBe(0);
+    expect(sample(settled, 'starchart_record_oldest_unsettled_update_timestamp_seconds')).toBe(0);
+  });
+
   it('answers the worker health check beside its metrics', async () => {
     const health = await fetch(new URL('/health', workerMetrics));
     expect(health.status).toBe(200);

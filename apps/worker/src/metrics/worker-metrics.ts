@@ -13,7 +13,7 @@ import { CERT_QUEUES } from '@starchart/cert-flow/queues';
 import { DNS_QUEUES, RECONCILE_QUEUE } from '@starchart/dns-flow/queues';
 import { NOTICE_KINDS } from '@starchart/flow-runtime';
 import { NOTIFICATION_QUEUES } from '@starchart/notifications/queues';
-import { readCertificateHealth } from '@starchart/persistence';
+import { readCertificateHealth, readRecordHealth } from '@starchart/persistence';
 import {
   AcmePauseMetrics,
   CertificateMetrics,
@@ -25,6 +25,7 @@ import {
   NOTICE_OUTCOMES,
   NotificationMetrics,
   ReconcilerMetrics,
+  RecordMetrics,
   Route53Metrics,
   type JobAttemptOutcome,
 } from '@starchart/telemetry';
@@ -97,6 +98,7 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnApplicationShutd
       ),
     );
     new CertificateMetrics(registry, () => readCertificateHealth(this.dataSource.manager));
+    new RecordMetrics(registry, () => readRecordHealth(this.dataSource.manager));
     const caPause = this.caPause;
     if (caPause) new AcmePauseMetrics(registry, () => caPause.pausedUntil());
 

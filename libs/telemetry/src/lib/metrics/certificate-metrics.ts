@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from './registry';
+import { METRIC_PREFIX, oncePerScrape } from './registry';
 
 export interface CertificateSummary {
   /** The soonest `validTo` of any stored certificate; null when none is stored. */
@@ -17,12 +17,7 @@ export interface CertificateSummary {
 /** Certificate health read from the database when scraped. */
 export class CertificateMetrics {
   constructor(registry: Registry, summarize: () => Promise<CertificateSummary>) {
-    // One read per scrape feeds every gauge: the first collect reads, the others reuse it.
-    let pending: Promise<CertificateSummary> | undefined;
-    const read = (): Promise<CertificateSummary> => {
-      pending ??= summarize().finally(() => setImmediate(() => (pending = undefined)));
-      return pending;
-    };
+    const read = oncePerScrape(summarize);
     new Gauge({
       name: `${METRIC_PREFIX}certificate_earliest_expiry_timestamp_seconds`,
       help: 'Unix time at which the first stored certificate expires; 0 while none is stored',

@@ -19,3 +19,15 @@ export async function renderMetrics(
 ): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
+
+/**
+ * One read per scrape for the gauges that share it: the first gauge collected reads, the others
+ * of the same scrape reuse the answer, and the next scrape reads afresh.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= read().finally(() => setImmediate(() => (pending = undefined)));
+    return pending;
+  };
+}
