@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { pollDelay, type WaitCheck } from '@starchart/flow-runtime';
-import { DnsRecordEntity, isDuplicateKey, MAX_STATUS_REASON_LENGTH } from '@starchart/persistence';
+import {
+  DnsRecordsRepository,
+  MAX_STATUS_REASON_LENGTH,
+  type DnsRecordEntity,
+} from '@starchart/persistence';
 import {
   InvalidChangeError,
   RecordSetNotFoundError,
@@ -10,7 +13,6 @@ import {
   ZoneFullError,
   type RecordSet,
 } from '@starchart/route53';
-import type { Repository } from 'typeorm';
 import {
   ChangeRejectedError,
   ChangeTimeoutError,
@@ -47,7 +49,7 @@ const SUPERSEDED: SyncDbStatusResult = { outcome: 'superseded', reason: null };
 @Injectable()
 export class DnsRecordSteps {
   constructor(
-    @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
+    private readonly records: DnsRecordsRepository,
     private readonly route53: Route53Service,
     @Inject(STEP_SETTINGS) private readonly settings: StepSettings,
     private readonly capacity: ZoneCapacity,
@@ -55,24 +57,20 @@ export class DnsRecordSteps {
 
   /** add-db-record: the row exists for this version (a create writes it from the job if missing). */
   async confirmRecord(job: DnsRecordJobData): Promise<AddDbRecordResult> {
-    const row = await this.records.findOneBy({ id: job.recordId });
+    const row = await this.records.findById(job.recordId);
     if (!row) {
       if (job.op !== 'create') throw new RecordGoneError(job.recordId);
       return this.insertFromJob(job);
     }
     assertCurrent(row, job);
-    if (job.op === 'delete' && row.status !== 'deleting') {
-      await this.records.update(
-        { id: job.recordId, version: job.version },
-        { status: 'deleting', statusReason: null },
-      );
-    }
+    if (job.op === 'delete' && row.status !== 'deleting')
+      await this.records.markDeleting(job.recordId, job.version);
     return { row: 'confirmed' };
   }
 
   /** create-dns-record: UPSERT the set (create, update) or DELETE it (delete). */
   async applyChange(job: DnsRecordJobData): Promise<CreateDnsRecordResult> {
-    const row = await this.records.findOneBy({ id: job.recordId });
+    const row = await this.records.findById(job.recordId);
     // A create's row may not be written yet: add-db-record runs beside this step.
     if (row) assertCurrent(row, job);
     else if (job.op !== 'create') throw new RecordGoneError(job.recordId);
@@ -121,11 +119,10 @@ export class DnsRecordSteps {
   async syncStatus(job: DnsRecordJobData, route53: Route53Outcome): Promise<SyncDbStatusResult> {
     // Written first, conditional on this version: the usual case is one statement. Only when
     // nothing matched does the row get read, to tell a removed row from a newer version.
-    const current = { id: job.recordId, version: job.version };
-    const written = await this.writeOutcome(job, route53, current);
+    const written = await this.writeOutcome(job, route53);
     if (written) return written;
 
-    const row = await this.records.findOneBy({ id: job.recordId });
+    const row = await this.records.findById(job.recordId);
     if (row) return SUPERSEDED;
     if (job.op === 'delete') return { outcome: 'deleted', reason: null };
     if (route53.ok && route53.changeId !== null) await this.removeWrittenSet(job);
@@ -136,56 +133,34 @@ export class DnsRecordSteps {
   private async writeOutcome(
     job: DnsRecordJobData,
     route53: Route53Outcome,
-    current: { id: string; version: number },
   ): Promise<SyncDbStatusResult | undefined> {
+    const { recordId: id, version } = job;
     if (!route53.ok) {
       const reason = route53.reason.slice(0, MAX_STATUS_REASON_LENGTH);
-      const { affected } = await this.records.update(current, {
-        status: 'error',
-        statusReason: reason,
-      });
-      return affected ? { outcome: 'error', reason } : undefined;
+      const marked = await this.records.markError(id, version, reason);
+      return marked ? { outcome: 'error', reason } : undefined;
     }
     if (job.op === 'delete') {
-      const { affected } = await this.records.delete(current);
-      return affected ? { outcome: 'deleted', reason: null } : undefined;
+      const removed = await this.records.removeAtVersion(id, version);
+      return removed ? { outcome: 'deleted', reason: null } : undefined;
     }
-    const { affected } = await this.records.update(current, {
-      status: 'active',
-      statusReason: null,
-      changeId: route53.changeId,
-    });
-    return affected ? { outcome: 'active', reason: null } : undefined;
+    const marked = await this.records.markActive(id, version, route53.changeId);
+    return marked ? { outcome: 'active', reason: null } : undefined;
   }
 
   private async insertFromJob(job: DnsRecordJobData): Promise<AddDbRecordResult> {
-    try {
-      await this.records.insert({
-        id: job.recordId,
-        username: job.username,
-        name: job.name,
-        fqdn: job.fqdn,
-        type: job.type,
-        value: job.value,
-        priority: job.priority,
-        weight: job.weight,
-        port: job.port,
-        ttl: job.ttl,
-        status: 'pending',
-        statusReason: null,
-        version: job.version,
-        flowId: flowIdFor(job),
-        changeId: null,
-      });
-      return { row: 'inserted' };
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Either the api's own insert won the race (same id), or the name is taken.
-      const row = await this.records.findOneBy({ id: job.recordId });
-      if (!row) throw new RecordConflictError(job.fqdn, job.type);
-      assertCurrent(row, job);
-      return { row: 'confirmed' };
-    }
+    const { recordId: id, username, name, fqdn, type, value, priority, weight, port, ttl } = job;
+    const { version } = job;
+    const inserted = await this.records.insertPending({
+      ...{ id, username, name, fqdn, type, value, priority, weight, port, ttl, version },
+      flowId: flowIdFor(job),
+    });
+    if (inserted) return { row: 'inserted' };
+    // Either the api's own insert won the race (same id), or the name is taken.
+    const row = await this.records.findById(job.recordId);
+    if (!row) throw new RecordConflictError(job.fqdn, job.type);
+    assertCurrent(row, job);
+    return { row: 'confirmed' };
   }
 
   /** Returns the change id, or null when the set was already gone. */

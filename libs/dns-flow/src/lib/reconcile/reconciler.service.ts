@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { databaseNow, DnsRecordEntity } from '@starchart/persistence';
+import { DnsRecordsRepository, type DnsRecordEntity } from '@starchart/persistence';
 import {
   InvalidChangeError,
   Route53Service,
@@ -8,7 +7,6 @@ import {
   type RecordSet,
 } from '@starchart/route53';
 import { LIVE_STEP_STATES, resumeIfStalled, type StalledFlowRules } from '@starchart/flow-runtime';
-import { In, type Repository } from 'typeorm';
 import { DnsFlowService } from '../dns-flow.service';
 import { parseFlowId } from '../flow';
 import { toJobData } from '../job-data';
@@ -52,7 +50,7 @@ export class ReconcilerService {
   private readonly stalled: StalledFlowRules<DnsRecordEntity>;
 
   constructor(
-    @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
+    private readonly records: DnsRecordsRepository,
     private readonly route53: Route53Service,
     private readonly flows: DnsFlowService,
     @Inject(RECONCILE_SETTINGS) settings: ReconcileSettings,
@@ -86,8 +84,8 @@ export class ReconcilerService {
       zone.set(setKey(set.name, set.type), set);
     }
     // The database's clock, the one that wrote updated_at: the workers' clocks may differ.
-    const now = await databaseNow(this.records.manager);
-    const rows = await this.records.find();
+    const now = await this.records.now();
+    const rows = await this.records.findAll();
     const busyNames = new Set(rows.filter(isInFlight).map((row) => row.fqdn));
     const known = new Set(rows.map((row) => setKey(row.fqdn, row.type)));
 
@@ -146,10 +144,7 @@ export class ReconcilerService {
   private async stillUnknown(strays: RecordSet[]): Promise<RecordSet[]> {
     if (strays.length === 0) return [];
     const names = [...new Set(strays.map((set) => set.name))];
-    const rows = await this.records.find({
-      select: { fqdn: true, type: true },
-      where: { fqdn: In(names) },
-    });
+    const rows = await this.records.findNameKeys(names);
     const known = new Set(rows.map((row) => setKey(row.fqdn, row.type)));
     return strays.filter((set) => !known.has(setKey(set.name, set.type)));
   }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, LessThanOrEqual, type Repository } from 'typeorm';
+import { databaseNow } from '../database-clock';
 import {
   DNS_RECORD_TYPES,
   DnsRecordEntity,
   type DnsRecordType,
+  MAX_STATUS_REASON_LENGTH,
   type RecordStatus,
 } from '../entities/dns-record.entity';
 import { UserEntity } from '../entities/user.entity';
-import { WriteCollisionError } from '../write-errors';
+import { isDuplicateKey, WriteCollisionError } from '../write-errors';
 
 /** Why insertIfRoom left a row out. */
 export type InsertRefusal =
@@ -50,6 +52,23 @@ type ClaimableColumns = Pick<
   | 'changeId'
   | 'expiresAt'
   | 'expiryWarnedDays'
+>;
+
+/** What a flow's first step writes when the api's row of a create is not there: the job's record. */
+export type FlowRecord = Pick<
+  DnsRecordEntity,
+  | 'id'
+  | 'username'
+  | 'name'
+  | 'fqdn'
+  | 'type'
+  | 'value'
+  | 'priority'
+  | 'weight'
+  | 'port'
+  | 'ttl'
+  | 'version'
+  | 'flowId'
 >;
 
 /** Statuses in which no flow runs: an expired record in one of them can be removed. */
@@ -252,6 +271,72 @@ export class DnsRecordsRepository {
       .getRepository(UserEntity)
       .findOne({ where: { username }, select: { username: true, quotaOverride: true } });
     return user?.quotaOverride ?? serverQuota;
+  }
+
+  /**
+   * The record's row pending at the flow's version, from the flow's own job: false when a row
+   * with its id or its name and type exists (the api's insert, or a record that took the name).
+   */
+  async insertPending(record: FlowRecord): Promise<boolean> {
+    try {
+      await this.records.insert({
+        ...record,
+        status: 'pending',
+        statusReason: null,
+        changeId: null,
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A delete flow's first step: the row at `version` in status deleting, without a reason. */
+  async markDeleting(id: string, version: number): Promise<void> {
+    await this.records.update({ id, version }, { status: 'deleting', statusReason: null });
+  }
+
+  /** A flow's end: the row at `version` active with Route 53's change; false if not at it. */
+  async markActive(id: string, version: number, changeId: string | null): Promise<boolean> {
+    const { affected } = await this.records.update(
+      { id, version },
+      { status: 'active', statusReason: null, changeId },
+    );
+    return Boolean(affected);
+  }
+
+  /** A flow's end: the row at `version` in error with the reason (cut to fit); false if not at it. */
+  async markError(id: string, version: number, reason: string): Promise<boolean> {
+    const { affected } = await this.records.update(
+      { id, version },
+      { status: 'error', statusReason: reason.slice(0, MAX_STATUS_REASON_LENGTH) },
+    );
+    return Boolean(affected);
+  }
+
+  /** A delete flow's end: the row removed while at `version`; false if not at it. */
+  async removeAtVersion(id: string, version: number): Promise<boolean> {
+    const { affected } = await this.records.delete({ id, version });
+    return Boolean(affected);
+  }
+
+  /** Every record: the reconciler compares them all with the zone. */
+  findAll(): Promise<DnsRecordEntity[]> {
+    return this.records.find();
+  }
+
+  /** The names and types that records hold now among `fqdns`. */
+  findNameKeys(fqdns: readonly string[]): Promise<RecordNameKey[]> {
+    return this.records.find({
+      select: { fqdn: true, type: true },
+      where: { fqdn: In([...fqdns]) },
+    });
+  }
+
+  /** The database's clock, the one that wrote updated_at. */
+  now(): Promise<Date> {
+    return databaseNow(this.records.manager);
   }
 
   /** One INSERT ... SELECT of the row, guarded by the quota and the name checks. */
