@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   AdminAuditLogRepository,
   AdminRecordsRepository,
   AdminUsersRepository,
-  CertificateEntity,
-  DnsRecordEntity,
+  CertificatesRepository,
   type UserSummary,
 } from '@starchart/persistence';
-import { In, type Repository } from 'typeorm';
 import { CertificatesService } from '../certificates/certificates.service';
 import type { CertificateDetail } from '../certificates/certificates.controller';
 import { toCertificateView } from '../certificates/certificate-view';
@@ -60,9 +57,7 @@ export class AdminUsersService {
     private readonly users: AdminUsersRepository,
     private readonly adminRecords: AdminRecordsRepository,
     private readonly auditLog: AdminAuditLogRepository,
-    @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
-    @InjectRepository(CertificateEntity)
-    private readonly certificates: Repository<CertificateEntity>,
+    private readonly certificates: CertificatesRepository,
     private readonly recordsService: RecordsService,
     private readonly certificatesService: CertificatesService,
     private readonly locks: AccountLocks,
@@ -88,7 +83,7 @@ export class AdminUsersService {
     const user = await this.find(username);
     const [records, certificate, audit] = await Promise.all([
       this.adminRecords.page({ username, limit: DETAIL_RECORDS }),
-      this.certificates.findOneBy({ username }),
+      this.certificates.findByUsername(username),
       this.auditLog.page({ targetUsername: username, limit: DETAIL_AUDIT }),
     ]);
     const recentFlows = await Promise.all(
@@ -161,7 +156,7 @@ export class AdminUsersService {
         throw new UserNotFoundError(username);
       this.locks.forget(username);
       const deleteFlowsStarted = await this.startDeleteFlows(actor, username);
-      const recordsLeft = await this.records.countBy({ username });
+      const recordsLeft = await this.adminRecords.countOwnedBy(username);
       const result: UserDeletionView = {
         username,
         state: 'deleting',
@@ -182,16 +177,13 @@ export class AdminUsersService {
   }
 
   private async startDeleteFlows(actor: AdminActor, username: string): Promise<number> {
-    const settled = await this.records.find({
-      select: { id: true },
-      where: { username, status: In(['active', 'error']) },
-    });
+    const settled = await this.adminRecords.findSettledIds(username);
     const principal = { username: actor.username, isAdmin: true, email: null };
     let started = 0;
     for (let index = 0; index < settled.length; index += DELETE_CONCURRENCY) {
       const batch = settled.slice(index, index + DELETE_CONCURRENCY);
       const outcomes = await Promise.allSettled(
-        batch.map((record) => this.recordsService.remove(principal, record.id)),
+        batch.map((id) => this.recordsService.remove(principal, id)),
       );
       for (const outcome of outcomes) {
         if (outcome.status === 'fulfilled') started += 1;
@@ -203,7 +195,7 @@ export class AdminUsersService {
   }
 
   private async deleteCertificate(username: string): Promise<UserDeletionView['certificate']> {
-    const certificate = await this.certificates.findOneBy({ username });
+    const certificate = await this.certificates.findByUsername(username);
     if (!certificate) return 'none';
     try {
       // Revoked and removed by a worker: the person goes once it is gone (a later call).

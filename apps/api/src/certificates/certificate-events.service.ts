@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { CertificateEntity, type CertificateStatus } from '@starchart/persistence';
+import {
+  CertificatesRepository,
+  type CertificateEntity,
+  type CertificateStatus,
+} from '@starchart/persistence';
 import type { Response } from 'express';
-import { Repository } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProgressStreams, type ProgressSnapshot } from '../http/progress-stream';
 import { toCertificateView } from './certificate-view';
@@ -15,8 +17,7 @@ const SETTLED: readonly CertificateStatus[] = ['issued', 'failed', 'revocation-f
 export class CertificateEventsService {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @InjectRepository(CertificateEntity)
-    private readonly certificates: Repository<CertificateEntity>,
+    private readonly certificates: CertificatesRepository,
     private readonly certificatesService: CertificatesService,
     private readonly streams: ProgressStreams,
   ) {}
@@ -24,7 +25,7 @@ export class CertificateEventsService {
   async stream(certificate: CertificateEntity, response: Response): Promise<void> {
     let latest = certificate;
     const read = async (): Promise<ProgressSnapshot> => {
-      const row = await this.certificates.findOneBy({ id: certificate.id });
+      const row = await this.certificates.findById(certificate.id);
       if (row) latest = row;
       const standings = row ? await this.certificatesService.standings([row]) : new Map();
       return {

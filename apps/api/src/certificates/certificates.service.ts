@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import {
   CertFlowService,
   CertificateAdmissions,
@@ -19,7 +18,6 @@ import {
   isDuplicateKey,
 } from '@starchart/persistence';
 import { randomUUID } from 'node:crypto';
-import type { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { FlowStarter } from '../flows/flow-starter';
@@ -49,9 +47,7 @@ export class CertificatesService {
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @InjectRepository(CertificateEntity)
-    private readonly certificates: Repository<CertificateEntity>,
-    private readonly orders: CertificatesRepository,
+    private readonly certificates: CertificatesRepository,
     private readonly flows: CertFlowService,
     private readonly flowStarter: FlowStarter,
     private readonly admissions: CertificateAdmissions,
@@ -67,11 +63,11 @@ export class CertificatesService {
    * per user at a time; an issued certificate renews by itself.
    */
   async order(principal: Principal): Promise<CertificateEntity> {
-    const existing = await this.certificates.findOneBy({ username: principal.username });
+    const existing = await this.certificates.findByUsername(principal.username);
     if (existing) return this.reorder(existing);
     const id = randomUUID();
     try {
-      await this.orders.queueNew({
+      await this.certificates.queueNew({
         id,
         username: principal.username,
         domains: certificateDomains(principal.username, this.config.rootDomain),
@@ -82,8 +78,8 @@ export class CertificatesService {
       throw error;
     }
     return this.admitUpTo(id, {
-      whileQueued: () => this.certificates.delete({ id, status: 'queued' }),
-      afterAdmission: () => this.certificates.delete({ id }),
+      whileQueued: () => this.certificates.deleteIfQueued(id),
+      afterAdmission: () => this.certificates.deleteById(id),
     });
   }
 
@@ -100,16 +96,14 @@ export class CertificatesService {
   }
 
   async list(principal: Principal): Promise<CertificateEntity[]> {
-    return this.certificates.find({
-      where: principal.isAdmin ? {} : { username: principal.username },
-      order: { username: 'ASC' },
-    });
+    return this.certificates.listVisible(principal.isAdmin ? undefined : principal.username);
   }
 
   /** The certificate if the caller may see it; someone else's is reported as missing. */
   async findVisible(principal: Principal, id: string): Promise<CertificateEntity> {
-    const certificate = await this.certificates.findOneBy(
-      principal.isAdmin ? { id } : { id, username: principal.username },
+    const certificate = await this.certificates.findVisible(
+      id,
+      principal.isAdmin ? undefined : principal.username,
     );
     if (!certificate) throw new CertificateNotFoundError(id);
     return certificate;
@@ -177,17 +171,17 @@ export class CertificatesService {
     await this.assertNotWorkedOn(certificate);
     const data = toCertDeleteJobData(certificate, !force);
     const flowId = this.flows.deleteFlowIdFor(data);
-    if (!(await this.orders.startDeletion(certificate, flowId))) throw busy();
+    if (!(await this.certificates.startDeletion(certificate, flowId))) throw busy();
     await this.flowStarter.start({
       producer: this.flows,
       add: () => this.flows.startDelete(data),
-      undo: () => this.orders.undoDeletion(certificate, flowId),
+      undo: () => this.certificates.undoDeletion(certificate, flowId),
       subject: { op: 'delete', certificateId: certificate.id },
       notDone: 'deleted',
     });
     // A quick worker may have removed it already: answer what was committed.
     return (
-      (await this.certificates.findOneBy({ id: certificate.id })) ??
+      (await this.certificates.findById(certificate.id)) ??
       Object.assign(new CertificateEntity(), certificate, {
         status: 'deleting',
         statusReason: null,
@@ -215,13 +209,11 @@ export class CertificatesService {
       throw new CertificateBusyError(
         'Your order is already waiting in the queue for the certificate budget; it starts by itself (see its place and estimated start).',
       );
-    if (!(await this.orders.queueAgain(existing))) throw busy();
-    const failedAgain = { status: 'failed' as const, statusReason: QUEUE_DOWN_REASON };
+    if (!(await this.certificates.queueAgain(existing))) throw busy();
     return this.admitUpTo(existing.id, {
-      whileQueued: () =>
-        this.certificates.update({ id: existing.id, status: 'queued' }, failedAgain),
+      whileQueued: () => this.certificates.failIfQueued(existing.id, QUEUE_DOWN_REASON),
       afterAdmission: () =>
-        this.certificates.update({ id: existing.id, version: existing.version + 1 }, failedAgain),
+        this.certificates.failAtVersion(existing.id, existing.version + 1, QUEUE_DOWN_REASON),
     });
   }
 
@@ -235,7 +227,7 @@ export class CertificatesService {
     id: string,
     undo: { whileQueued: () => Promise<unknown>; afterAdmission: () => Promise<unknown> },
   ): Promise<CertificateEntity> {
-    const row = await this.certificates.findOneByOrFail({ id });
+    const row = await this.certificates.getById(id);
     let admitted: AdmittedOrder[];
     try {
       await this.flows.ensureConnected();
@@ -252,7 +244,7 @@ export class CertificatesService {
     const own = admitted.find((order) => order.certificateId === id);
     await this.admissions.startAll(admitted.filter((order) => order !== own));
     if (own) await this.startFlow(own.data, undo.afterAdmission);
-    return this.certificates.findOneByOrFail({ id });
+    return this.certificates.getById(id);
   }
 
   /**
@@ -274,7 +266,7 @@ export class CertificatesService {
       );
     });
     if (LIVE_STEP_STATES.includes(state)) return true;
-    const age = (await this.orders.now()).getTime() - certificate.updatedAt.getTime();
+    const age = (await this.certificates.now()).getTime() - certificate.updatedAt.getTime();
     return age < SETTLING_MS;
   }
 

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DnsRecordEntity } from '@starchart/persistence';
+import { DnsRecordsRepository, type DnsRecordEntity } from '@starchart/persistence';
 import type { Response } from 'express';
-import { Repository } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProgressStreams, type ProgressSnapshot } from '../http/progress-stream';
 import { toRecordView } from './record-view';
@@ -17,7 +15,7 @@ import { RecordsService } from './records.service';
 export class RecordEventsService {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
+    private readonly records: DnsRecordsRepository,
     private readonly recordsService: RecordsService,
     private readonly streams: ProgressStreams,
   ) {}
@@ -26,7 +24,7 @@ export class RecordEventsService {
   async stream(record: DnsRecordEntity, response: Response): Promise<void> {
     let latest = record;
     const read = async (): Promise<ProgressSnapshot> => {
-      const row = await this.records.findOneBy({ id: record.id });
+      const row = await this.records.findById(record.id);
       if (row) latest = row;
       const steps = (await this.recordsService.stepsOf(latest)) ?? [];
       return {

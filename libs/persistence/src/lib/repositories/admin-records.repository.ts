@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import {
   DnsRecordEntity,
   type DnsRecordType,
@@ -36,6 +36,20 @@ export class AdminRecordsRepository {
   constructor(
     @InjectRepository(DnsRecordEntity) private readonly records: Repository<DnsRecordEntity>,
   ) {}
+
+  /** How many records `username` owns, in any status. */
+  countOwnedBy(username: string): Promise<number> {
+    return this.records.countBy({ username });
+  }
+
+  /** The ids of `username`'s records no flow works on (active or error): the ones to delete now. */
+  async findSettledIds(username: string): Promise<string[]> {
+    const rows = await this.records.find({
+      select: { id: true },
+      where: { username, status: In(['active', 'error']) },
+    });
+    return rows.map((row) => row.id);
+  }
 
   /** Newest change first; one more than `limit` rows tells the caller there is a next page. */
   page(filter: AdminRecordFilter): Promise<DnsRecordEntity[]> {

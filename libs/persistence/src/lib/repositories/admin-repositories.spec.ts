@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type DataSource, type Logger, QueryFailedError } from 'typeorm';
 import { migratedDatabase, type MigratedDatabase } from '../../../test/support/migrated-database';
 import { AdminAuditEntryEntity } from '../entities/admin-audit-entry.entity';
-import { DnsRecordEntity } from '../entities/dns-record.entity';
+import { DnsRecordEntity, type RecordStatus } from '../entities/dns-record.entity';
 import { AdminAuditLogRepository } from './admin-audit-log.repository';
 import { type AdminRecordFilter, AdminRecordsRepository } from './admin-records.repository';
 
@@ -85,6 +86,35 @@ describe('admin repositories', () => {
         'SELECT COUNT(*) AS count FROM admin_audit_log',
       );
       expect(Number(counted?.count)).toBe(3);
+    });
+  });
+
+  describe('one person’s records', () => {
+    it('counts every record of the person and lists the ids of those no flow works on', async () => {
+      const rows = dataSource.getRepository(DnsRecordEntity);
+      const record = (username: string, status: RecordStatus, name: string) => ({
+        id: randomUUID(),
+        username,
+        name,
+        fqdn: `${name}.${username}.starchart.test`,
+        type: 'A' as const,
+        value: '192.0.2.1',
+        ttl: 300,
+        status,
+        version: 1,
+      });
+      const daves = (['active', 'error', 'pending', 'deleting', 'active'] as const).map(
+        (status, index) => record('dave', status, `r${index}`),
+      );
+      await rows.insert([...daves, record('erin', 'active', 'r0')]);
+
+      expect(await records.countOwnedBy('dave')).toBe(5);
+      expect(await records.countOwnedBy('nobody')).toBe(0);
+      const settled = daves.filter(({ status }) => status === 'active' || status === 'error');
+      expect((await records.findSettledIds('dave')).sort()).toEqual(
+        settled.map(({ id }) => id).sort(),
+      );
+      expect(await records.findSettledIds('nobody')).toEqual([]);
     });
   });
 

@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 const FLOW = 'issue-c-v1-cleanup-challenge';
 const OTHER_FLOW = 'issue-c-v2-cleanup-challenge';
 
-describe('certificates repository: the writes of an order’s steps', () => {
+describe('certificates repository', () => {
   let database: MigratedDatabase;
   let rows: Repository<CertificateEntity>;
   let certificates: CertificatesRepository;
@@ -116,6 +116,49 @@ describe('certificates repository: the writes of an order’s steps', () => {
       status: 'failed',
       statusReason: 'refused',
       renewalFailures: 2,
+    });
+  });
+  it('reads a certificate by id, by owner, and as its owner or an admin sees it', async () => {
+    const mine = await ordered();
+    const theirs = await ordered();
+    expect((await certificates.getById(mine.id)).username).toBe(mine.username);
+    await expect(certificates.getById(randomUUID())).rejects.toThrow();
+    expect((await certificates.findByUsername(mine.username))?.id).toBe(mine.id);
+    expect(await certificates.findByUsername('nobody')).toBeNull();
+    expect((await certificates.findVisible(mine.id, mine.username))?.id).toBe(mine.id);
+    expect(await certificates.findVisible(theirs.id, mine.username)).toBeNull();
+    expect((await certificates.findVisible(theirs.id, undefined))?.id).toBe(theirs.id);
+    expect((await certificates.listVisible(mine.username)).map((row) => row.id)).toEqual([mine.id]);
+    const all = (await certificates.listVisible(undefined)).map((row) => row.username);
+    expect(all).toEqual(expect.arrayContaining([mine.username, theirs.username]));
+    expect(all).toEqual([...all].sort());
+  });
+
+  it('takes back an order the queue or Redis refused: removed or failed, only while as expected', async () => {
+    const queued = await ordered({ status: 'queued', flowId: null });
+    await certificates.deleteIfQueued(queued.id);
+    expect(await rows.findOneBy({ id: queued.id })).toBeNull();
+    const started = await ordered();
+    await certificates.deleteIfQueued(started.id);
+    expect(await rows.findOneBy({ id: started.id })).not.toBeNull();
+    await certificates.deleteById(started.id);
+    expect(await rows.findOneBy({ id: started.id })).toBeNull();
+
+    const again = await ordered({ status: 'queued', version: 2 });
+    await certificates.failAtVersion(again.id, 3, 'down');
+    expect((await rows.findOneByOrFail({ id: again.id })).status).toBe('queued');
+    await certificates.failIfQueued(again.id, 'down');
+    expect(await rows.findOneByOrFail({ id: again.id })).toMatchObject({
+      status: 'failed',
+      statusReason: 'down',
+    });
+    const admitted = await ordered({ status: 'pending', version: 3 });
+    await certificates.failIfQueued(admitted.id, 'down');
+    expect((await rows.findOneByOrFail({ id: admitted.id })).status).toBe('pending');
+    await certificates.failAtVersion(admitted.id, 3, 'down');
+    expect(await rows.findOneByOrFail({ id: admitted.id })).toMatchObject({
+      status: 'failed',
+      statusReason: 'down',
     });
   });
 });

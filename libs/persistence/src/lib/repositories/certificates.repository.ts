@@ -84,6 +84,29 @@ export class CertificatesRepository {
     return this.certificates.findOneBy({ id });
   }
 
+  /** The certificate as it is now; throws when it is gone (the caller has just written it). */
+  getById(id: string): Promise<CertificateEntity> {
+    return this.certificates.findOneByOrFail({ id });
+  }
+
+  /** The one certificate of `username`, if any. */
+  findByUsername(username: string): Promise<CertificateEntity | null> {
+    return this.certificates.findOneBy({ username });
+  }
+
+  /** The certificate, if `username` owns it; any certificate for undefined (an admin). */
+  findVisible(id: string, username: string | undefined): Promise<CertificateEntity | null> {
+    return this.certificates.findOneBy(username === undefined ? { id } : { id, username });
+  }
+
+  /** `username`'s certificate, or everyone's for undefined (an admin), by username. */
+  listVisible(username: string | undefined): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      where: username === undefined ? {} : { username },
+      order: { username: 'ASC' },
+    });
+  }
+
   /** The next version of the certificate with its new order's flow, committed before the flow is added. */
   async startOrder(current: CertificateAsRead, next: NextOrder): Promise<boolean> {
     const resumes = next.by === 'safety-net' ? 'resumes + 1' : '0';
@@ -106,6 +129,29 @@ export class CertificatesRepository {
         "VALUES (?, ?, ?, 'queued', 0, NOW(3))",
       [certificate.id, certificate.username, JSON.stringify(certificate.domains)],
     );
+  }
+
+  /** Takes back a first order the queue could not take: removed while it is still queued. */
+  async deleteIfQueued(id: string): Promise<void> {
+    await this.certificates.delete({ id, status: 'queued' });
+  }
+
+  /** Takes back a first order let out of the queue whose flow could not be added. */
+  async deleteById(id: string): Promise<void> {
+    await this.certificates.delete({ id });
+  }
+
+  /** Takes back an order again the queue could not take: failed, while it is still queued. */
+  async failIfQueued(id: string, reason: string): Promise<void> {
+    await this.certificates.update(
+      { id, status: 'queued' },
+      { status: 'failed', statusReason: reason },
+    );
+  }
+
+  /** Takes back an order again let out of the queue (now `version`) whose flow could not be added. */
+  async failAtVersion(id: string, version: number, reason: string): Promise<void> {
+    await this.certificates.update({ id, version }, { status: 'failed', statusReason: reason });
   }
 
   /** An order again for a certificate nobody works on: to the back of the queue. */
