@@ -343,9 +343,7 @@ async function withRenewals(
       api.config.certBudgets,
     );
     const admissions = new CertificateAdmissions(ledger, orders, flows);
-    await work(
-      new CertificateRenewals(dataSource, orders, flows, settings, renewalInfo, admissions),
-    );
+    await work(new CertificateRenewals(orders, flows, settings, renewalInfo, admissions));
     return rowsAtStart;
   } finally {
     await queues.onApplicationShutdown();

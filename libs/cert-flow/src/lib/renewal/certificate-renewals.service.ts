@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CertificateEntity, CertificatesRepository } from '@starchart/persistence';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { CertificatesRepository, type CertificateEntity } from '@starchart/persistence';
 import { CertificateAdmissions } from '../admission/certificate-admissions.service';
 import type { OrderKind } from '../admission/issuance-budget';
 import { CERT_STEP_SETTINGS, type CertStepSettings } from '../cert-flow-options';
@@ -31,7 +30,6 @@ export class CertificateRenewals {
   private readonly logger = new Logger(CertificateRenewals.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly orders: CertificatesRepository,
     private readonly flows: CertFlowService,
     @Inject(CERT_STEP_SETTINGS) private readonly settings: CertStepSettings,
@@ -46,26 +44,7 @@ export class CertificateRenewals {
       jitterMs: this.settings.renewJitterMs,
       renewBeforeDays: this.settings.renewBeforeDays,
     };
-    const current = await this.dataSource.getRepository(CertificateEntity).find({
-      // The PEMs and the sealed key stay in the database: a run reads every certificate served.
-      select: {
-        id: true,
-        username: true,
-        domains: true,
-        status: true,
-        statusReason: true,
-        version: true,
-        flowId: true,
-        validFrom: true,
-        validTo: true,
-        renewalFailures: true,
-        updatedAt: true,
-        ariWindowStart: true,
-        ariWindowEnd: true,
-        ariNextPollAt: true,
-      },
-      where: { status: In(['issued', 'failed']), certificatePem: Not(IsNull()) },
-    });
+    const current = await this.orders.findRenewable();
     const windows = await this.suggestedWindows(current, now);
     const due = current
       .flatMap(({ validFrom, validTo, ...rest }) =>
@@ -188,15 +167,7 @@ export class CertificateRenewals {
       await this.flows.start(data);
     } catch (error) {
       // Back as it was, so that the next run tries again.
-      await this.dataSource.getRepository(CertificateEntity).update(
-        { id: certificate.id, status: 'renewing', flowId },
-        {
-          status: certificate.status,
-          statusReason: certificate.statusReason,
-          flowId: certificate.flowId,
-          version: certificate.version,
-        },
-      );
+      await this.orders.undoRenewal(certificate, flowId);
       throw error;
     }
     return 'started';

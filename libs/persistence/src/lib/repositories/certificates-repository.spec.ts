@@ -161,4 +161,36 @@ describe('certificates repository', () => {
       statusReason: 'down',
     });
   });
+  it('lists the certificates served for the renewal run, without their PEMs or key', async () => {
+    const signed = { certificatePem: 'LEAF', chainPem: 'CHAIN', privateKeyEncrypted: 'sealed' };
+    const issued = await ordered({ status: 'issued', ...signed });
+    const failedRenewal = await ordered({ status: 'failed', ...signed });
+    const neverIssued = await ordered({ status: 'failed' });
+    const renewing = await ordered({ status: 'renewing', ...signed });
+    const renewable = await certificates.findRenewable();
+    const ids = renewable.map((row) => row.id);
+    expect(ids).toEqual(expect.arrayContaining([issued.id, failedRenewal.id]));
+    expect(ids).not.toContain(neverIssued.id);
+    expect(ids).not.toContain(renewing.id);
+    const row = renewable.find(({ id }) => id === issued.id);
+    expect(row).toMatchObject({ username: issued.username, status: 'issued', version: 1 });
+    expect(row?.certificatePem).toBeUndefined();
+    expect(row?.chainPem).toBeUndefined();
+    expect(row?.privateKeyEncrypted).toBeUndefined();
+  });
+
+  it('puts back a certificate whose renewal flow could not be added, unless it moved on', async () => {
+    const before = await ordered({ status: 'issued', statusReason: 'kept', flowId: OTHER_FLOW });
+    const next = { status: 'renewing' as const, flowId: FLOW, by: 'owner' as const };
+    expect(await certificates.startOrder(before, next)).toBe(true);
+    await certificates.undoRenewal(before, 'renew-c-v9-cleanup-challenge');
+    expect((await rows.findOneByOrFail({ id: before.id })).status).toBe('renewing');
+    await certificates.undoRenewal(before, FLOW);
+    expect(await rows.findOneByOrFail({ id: before.id })).toMatchObject({
+      status: 'issued',
+      statusReason: 'kept',
+      flowId: OTHER_FLOW,
+      version: 1,
+    });
+  });
 });

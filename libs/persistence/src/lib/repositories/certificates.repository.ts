@@ -3,8 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   And,
   In,
+  IsNull,
   LessThanOrEqual,
   MoreThan,
+  Not,
   type QueryDeepPartialEntity,
   type Repository,
 } from 'typeorm';
@@ -77,6 +79,32 @@ export class CertificatesRepository {
     return this.certificates.find({
       where: { status: In([...statuses]), validTo: And(MoreThan(from), LessThanOrEqual(to)) },
       order: { validTo: 'ASC' },
+    });
+  }
+
+  /**
+   * The certificates served (issued, or failed with a certificate still stored), for the renewal
+   * run. The PEMs and the sealed key stay in the database: a run reads every certificate served.
+   */
+  findRenewable(): Promise<CertificateEntity[]> {
+    return this.certificates.find({
+      select: {
+        id: true,
+        username: true,
+        domains: true,
+        status: true,
+        statusReason: true,
+        version: true,
+        flowId: true,
+        validFrom: true,
+        validTo: true,
+        renewalFailures: true,
+        updatedAt: true,
+        ariWindowStart: true,
+        ariWindowEnd: true,
+        ariNextPollAt: true,
+      },
+      where: { status: In(['issued', 'failed']), certificatePem: Not(IsNull()) },
     });
   }
 
@@ -231,6 +259,22 @@ export class CertificatesRepository {
       "UPDATE certificates SET status = 'deleting', status_reason = NULL, version = version + 1, " +
         `flow_id = ?, resumes = ${resumes} WHERE id = ? AND version = ? AND status = ? AND flow_id <=> ?`,
       [flowId, current.id, current.version, current.status, current.flowId],
+    );
+  }
+
+  /** Puts back a certificate whose renewal flow (`flowId`) could not be added, as it was before. */
+  async undoRenewal(
+    before: CertificateAsRead & Pick<CertificateEntity, 'statusReason'>,
+    flowId: string,
+  ): Promise<void> {
+    await this.certificates.update(
+      { id: before.id, status: 'renewing', flowId },
+      {
+        status: before.status,
+        statusReason: before.statusReason,
+        flowId: before.flowId,
+        version: before.version,
+      },
     );
   }
 
