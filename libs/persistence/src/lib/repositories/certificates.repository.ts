@@ -48,9 +48,10 @@ export interface SignedCertificate {
 }
 
 /**
- * The writes to `certificates` that start or end an order. Each is conditional on the row as it
- * was read (id, version, status, flow), so of two racing writers exactly one wins; each returns
- * whether it did.
+ * Every query of `certificates`. The writes that start or end an order are conditional on the row
+ * as it was read (id, version, status, flow) or on the flow that owns it (id, flow), so of two
+ * racing writers exactly one wins and a step of a replaced flow changes nothing; they return
+ * whether they wrote.
  */
 @Injectable()
 export class CertificatesRepository {

@@ -74,7 +74,11 @@ export type FlowRecord = Pick<
 /** Statuses in which no flow runs: an expired record in one of them can be removed. */
 const EXPIRABLE_STATUSES: readonly RecordStatus[] = ['active', 'error'];
 
-/** The SQL of the api's record writes: conditional inserts, version claims, name-ordered pages. */
+/**
+ * Every query of `dns_records` outside the admin console: the api's conditional inserts, version
+ * claims and name-ordered pages, the flow steps' writes (conditional on id and version), the
+ * expiry run's and the reconciler's reads.
+ */
 @Injectable()
 export class DnsRecordsRepository {
   private insertIfRoomSql: string | undefined;
