@@ -48,7 +48,9 @@ export interface SignedCertificate {
 }
 
 /**
- * Every query of `certificates`. The writes that start or end an order are conditional on the row
+ * The queries of `certificates` that the api and the certificate flows run (the operators'
+ * metrics read it in certificate-health.ts, the admin console's people list in
+ * AdminUsersRepository). The writes that start or end an order are conditional on the row
  * as it was read (id, version, status, flow) or on the flow that owns it (id, flow), so of two
  * racing writers exactly one wins and a step of a replaced flow changes nothing; they return
  * whether they wrote.

@@ -75,9 +75,10 @@ export type FlowRecord = Pick<
 const EXPIRABLE_STATUSES: readonly RecordStatus[] = ['active', 'error'];
 
 /**
- * Every query of `dns_records` outside the admin console: the api's conditional inserts, version
- * claims and name-ordered pages, the flow steps' writes (conditional on id and version), the
- * expiry run's and the reconciler's reads.
+ * The queries of `dns_records` that the api and the record flows run: the api's conditional
+ * inserts, version claims and name-ordered pages, the flow steps' writes (conditional on id and
+ * version), the expiry run's and the reconciler's reads. The admin console's are
+ * AdminRecordsRepository's, the operators' metrics' record-health.ts's.
  */
 @Injectable()
 export class DnsRecordsRepository {
