@@ -10,5 +10,6 @@ export * from './lib/redis-connection';
 export * from './lib/step-processor';
 export * from './lib/trace-context';
 export * from './lib/safety-net/scheduled-runs';
+export * from './lib/safety-net/broken-flows';
 export * from './lib/safety-net/stalled-flows';
 export * from './lib/notices';

@@ -10,3 +10,4 @@ export * from './lib/chromium';
 export * from './lib/ports';
 export * from './lib/ca-proxy';
 export * from './lib/pebble';
+export * from './lib/lost-job';

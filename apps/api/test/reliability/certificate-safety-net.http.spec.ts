@@ -1,6 +1,7 @@
 import { CERT_FLOW, CERT_QUEUES } from '@starchart/cert-flow';
-import { testStack, uniqueId } from '@starchart/testing';
-import { Queue } from 'bullmq';
+import { loseJob, testStack, uniqueId } from '@starchart/testing';
+import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { type ApiHarness, startApi } from '../support/api-harness';
 import { certEnv, waitForCertificate, type CertificateBody } from '../support/certificates';
@@ -46,9 +47,8 @@ describe('the certificate safety net', () => {
   const pauseSteps = (): Promise<unknown> => Promise.all(steps.map((queue) => queue.pause()));
   const resumeSteps = (): Promise<unknown> => Promise.all(steps.map((queue) => queue.resume()));
 
-  /** Takes the certificate's current flow out of Redis, every job of it. */
-  async function loseFlow(flowId: string): Promise<void> {
-    // The row names its new flow before the flow is added (row first, then Redis): wait for it.
+  /** The root job of the flow; the row names it before it is added (row first, then Redis). */
+  async function rootJob(flowId: string): Promise<Job> {
     const deadline = Date.now() + 5_000;
     let job = await root().getJob(flowId);
     while (!job && Date.now() < deadline) {
@@ -56,7 +56,12 @@ describe('the certificate safety net', () => {
       job = await root().getJob(flowId);
     }
     if (!job) throw new Error(`flow ${flowId} is not in Redis`);
-    await job.remove({ removeChildren: true });
+    return job;
+  }
+
+  /** Takes the certificate's current flow out of Redis, every job of it. */
+  async function loseFlow(flowId: string): Promise<void> {
+    await (await rootJob(flowId)).remove({ removeChildren: true });
     expect(await root().getJob(flowId)).toBeUndefined();
   }
 
@@ -125,6 +130,42 @@ describe('the certificate safety net', () => {
     expect(await zoneNamesUnder(`_acme-challenge.${username}.${api.config.rootDomain}`)).toEqual(
       [],
     );
+  });
+
+  it('orders again, and issues, a certificate whose flow lost one job in Redis', async () => {
+    const username = uniqueId('broken');
+    const token = await api.token(username);
+    await pauseSteps();
+    const { id } = await order(token);
+    const broken = await row(id);
+    await rootJob(broken.flow_id);
+    // The leaf of the chain, the only job a worker could take: the rest wait for it forever.
+    const key = CERT_FLOW.parseFlowId(broken.flow_id);
+    if (!key) throw new Error(`not a flow id: ${broken.flow_id}`);
+    const redis = new Redis(testStack().redis.url);
+    try {
+      await loseJob(redis, {
+        prefix: api.config.queue.prefix,
+        queue: CERT_QUEUES.createAcmeOrder,
+        jobId: CERT_FLOW.jobIds(key)[CERT_QUEUES.createAcmeOrder],
+      });
+    } finally {
+      await redis.quit();
+    }
+    await resumeSteps();
+
+    const again = await nextOrder(id, broken.flow_id);
+    expect(again).toMatchObject({
+      status: 'pending',
+      version: 2,
+      resumes: 1,
+      flow_id: `issue-${id}-v2-cleanup-challenge`,
+    });
+    // The broken tree is gone from Redis, its root first.
+    expect(await root().getJob(broken.flow_id)).toBeUndefined();
+    expect(worker.output()).toContain('removed broken flow');
+    await waitForCertificate(api, token, id, 'issued', worker);
+    expect(await row(id)).toMatchObject({ status: 'issued', version: 2, resumes: 1 });
   });
 
   it('ends an order whose flow keeps getting lost failed, with the reason, after the bound, and tells its owner', async () => {

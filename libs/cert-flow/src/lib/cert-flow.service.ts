@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { readFlowSteps, rootJobState, type StepState } from '@starchart/flow-runtime';
+import {
+  flowState,
+  readFlowSteps,
+  removeFlowTree,
+  rootJobState,
+  type FlowState,
+  type StepState,
+} from '@starchart/flow-runtime';
 import type { CertificateEntity } from '@starchart/persistence';
 import { CertFlowQueues } from './cert-flow-queues';
 import { CERT_DELETE_FLOW, CERT_FLOW } from './flow';
@@ -85,6 +92,19 @@ export class CertFlowService {
   /** The state of the root job of the certificate's latest flow; 'unknown' when Redis has none. */
   getFlowState(certificate: Pick<CertificateEntity, 'flowId'>): Promise<StepState> {
     return rootJobState(this.rootQueue(certificate.flowId), certificate.flowId);
+  }
+
+  /**
+   * As getFlowState, but a root waiting for children has its tree walked: 'broken' when a job
+   * of it waits for a child that Redis lost (the safety net's view; a few reads more).
+   */
+  checkFlow(certificate: Pick<CertificateEntity, 'flowId'>): Promise<FlowState> {
+    return flowState(this.rootQueue(certificate.flowId), certificate.flowId, this.queues);
+  }
+
+  /** Removes the certificate's latest flow from Redis, its root and every job of its tree. */
+  removeFlow(certificate: Pick<CertificateEntity, 'flowId'>): Promise<void> {
+    return removeFlowTree(this.rootQueue(certificate.flowId), certificate.flowId);
   }
 
   /** Why the root job of the certificate's latest flow failed; null when it did not. */

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
   FlowAdder,
+  flowState,
   readFlowSteps,
+  removeFlowTree,
   rootJobState,
+  type FlowState,
   type FlowStepProgress,
   type StepState,
 } from '@starchart/flow-runtime';
@@ -50,6 +53,19 @@ export class DnsFlowService {
   /** The state of the root job of the record's latest flow; 'unknown' when Redis has no such job. */
   getFlowState(record: DnsRecordEntity): Promise<StepState> {
     return rootJobState(this.queues.queue(DNS_QUEUES.syncDbStatus), record.flowId);
+  }
+
+  /**
+   * As getFlowState, but a root waiting for children has its tree walked: 'broken' when a job
+   * of it waits for a child that Redis lost (the safety net's view; a few reads more).
+   */
+  checkFlow(record: DnsRecordEntity): Promise<FlowState> {
+    return flowState(this.queues.queue(DNS_QUEUES.syncDbStatus), record.flowId, this.queues);
+  }
+
+  /** Removes the record's latest flow from Redis, its root and every job of its tree. */
+  removeFlow(record: DnsRecordEntity): Promise<void> {
+    return removeFlowTree(this.queues.queue(DNS_QUEUES.syncDbStatus), record.flowId);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { FlowProducer, Queue, type Telemetry } from 'bullmq';
 import type { QueueRegistry } from './flow-table';
+import type { QueuesByName } from './safety-net/broken-flows';
 import {
   closeRedisConnection,
   createRedisConnection,
@@ -25,7 +26,7 @@ export interface QueueConnectionConfig {
  * The producer's handles of one library: a FlowProducer and a Queue for every queue of its
  * registry, on one shared connection. Each flow lib names its own subclass (a Nest token).
  */
-export class FlowQueues<Q extends string> implements OnApplicationShutdown {
+export class FlowQueues<Q extends string> implements OnApplicationShutdown, QueuesByName {
   readonly connection: RedisClient;
   readonly flowProducer: FlowProducer;
   private readonly queues: ReadonlyMap<Q, Queue>;
@@ -53,6 +54,11 @@ export class FlowQueues<Q extends string> implements OnApplicationShutdown {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`no queue handle for ${name}`);
     return queue;
+  }
+
+  /** The handle of a queue named in Redis (a child's key); undefined when it is not ours. */
+  find(name: string): Queue | undefined {
+    return (this.queues as ReadonlyMap<string, Queue>).get(name);
   }
 
   /** Throws when Redis does not answer. */

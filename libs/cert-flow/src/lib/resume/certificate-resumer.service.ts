@@ -15,7 +15,9 @@ import { ChallengeRecords } from '../order/challenge-records.service';
  * version with a fresh flow, since an ACME order that stopped cannot be picked up again. After
  * `maxResumes` of them it ends failed with the reason, its challenge record removed, and its
  * owner is told as when a flow fails. A certificate deleting whose delete flow stopped gets a new
- * delete flow the same way, and is kept revocation-failed with the reason at the bound.
+ * delete flow the same way, and is kept revocation-failed with the reason at the bound. A flow
+ * that is broken (its root waits for a child job Redis lost) is removed from Redis and then
+ * counts as stopped: the grace period and the bound apply alike.
  */
 @Injectable()
 export class CertificateResumer {
@@ -32,7 +34,8 @@ export class CertificateResumer {
   ) {
     this.rules = {
       graceMs: settings.resume.graceMs,
-      stateOf: (row) => this.flows.getFlowState(row),
+      stateOf: (row) => this.flows.checkFlow(row),
+      removeBroken: (row) => this.removeBroken(row),
       resume: (row) => this.orderAgain(row),
       bound: {
         max: settings.resume.maxResumes,
@@ -66,7 +69,7 @@ export class CertificateResumer {
       tallies.reduce((total, tally) => total + count(tally), 0);
     const result: ResumeCertificatesResult = {
       scanned: rows.length + deleting.length,
-      resumed: sum((tally) => tally.resumed),
+      resumed: sum((tally) => tally.resumed + tally.repaired),
       gaveUp: sum((tally) => tally['gave-up']),
       skippedInFlight: sum((tally) => tally.live + tally.young + tally.unresumable),
       failed: sum((tally) => tally.errors),
@@ -75,6 +78,12 @@ export class CertificateResumer {
     if (result.resumed + result.gaveUp + result.failed > 0)
       this.logger.log({ msg: 'certificate safety net', ...result });
     return result;
+  }
+
+  /** A broken flow's tree out of Redis (its root waits for a child job Redis lost). */
+  private async removeBroken(row: CertificateEntity): Promise<void> {
+    await this.flows.removeFlow(row);
+    this.logger.warn({ msg: 'removed broken flow', certificateId: row.id, flowId: row.flowId });
   }
 
   /** The next version with a fresh flow of the same kind; false when the row changed meanwhile. */

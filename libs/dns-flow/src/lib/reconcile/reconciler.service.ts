@@ -40,6 +40,8 @@ interface PlannedChange {
  *   `_acme-challenge` name (the certificate flow's challenges);
  * - a pending or deleting record whose flow is gone from Redis or failed, older than the grace
  *   period: its flow runs again with the same ids;
+ * - the same for one whose flow is broken (its root waits for a child job Redis lost): the
+ *   flow's tree is removed first, which frees its ids;
  * - anything a live flow works on, and every name with a pending or deleting record: untouched;
  * - records in `error` are the user's to fix (update or delete them); they are left alone.
  */
@@ -58,7 +60,8 @@ export class ReconcilerService {
   ) {
     this.stalled = {
       graceMs: settings.graceMs,
-      stateOf: (row) => this.flows.getFlowState(row),
+      stateOf: (row) => this.flows.checkFlow(row),
+      removeBroken: (row) => this.removeBroken(row),
       resume: (row) => this.resume(row),
     };
   }
@@ -93,7 +96,7 @@ export class ReconcilerService {
     for (const row of rows) {
       if (isInFlight(row)) {
         const outcome = await resumeIfStalled(row, now, this.stalled);
-        if (outcome === 'resumed') report.requeued += 1;
+        if (outcome === 'resumed' || outcome === 'repaired') report.requeued += 1;
         // Within the grace period the api may still be adding the flow: in flight too.
         else if (outcome !== 'unresumable') report.skippedInFlight += 1;
         continue;
@@ -163,6 +166,12 @@ export class ReconcilerService {
     }
     this.logger.log({ msg: 'resumed stalled flow', recordId: row.id, op: flow.op, resumed });
     return true;
+  }
+
+  /** A broken flow's tree out of Redis: its root and every job still there. */
+  private async removeBroken(row: DnsRecordEntity): Promise<void> {
+    await this.flows.removeFlow(row);
+    this.logger.warn({ msg: 'removed broken flow', recordId: row.id, flowId: row.flowId });
   }
 
   private async hasLiveFlow(row: DnsRecordEntity): Promise<boolean> {

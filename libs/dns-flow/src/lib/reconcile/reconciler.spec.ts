@@ -1,11 +1,17 @@
 import { DeleteHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { DnsRecordEntity } from '@starchart/persistence';
 import { Route53Service, type RecordSet } from '@starchart/route53';
-import { createPrivateZone, testStack, uniqueId, type HostedZone } from '@starchart/testing';
+import {
+  createPrivateZone,
+  loseJob,
+  testStack,
+  uniqueId,
+  type HostedZone,
+} from '@starchart/testing';
 import { randomUUID } from 'node:crypto';
 import { FlowHarness, waitFor } from '../../../test/support/harness';
 import { DnsFlowQueues } from '../dns-flow-queues';
-import { flowIdFor } from '../flow';
+import { DNS_FLOW, flowIdFor, parseFlowId } from '../flow';
 import { DNS_QUEUES } from '../queues';
 import type { ReconcileReport } from './reconcile-job';
 import { ReconcileRequests } from './reconcile-requests.service';
@@ -89,6 +95,80 @@ describe('the reconciler', () => {
     });
     await client.send(new DeleteHostedZoneCommand({ Id: zone.id })).catch(() => undefined);
     client.destroy();
+  });
+
+  // First: the runs below count every row of this database.
+  describe('with a flow whose tree lost a job in Redis', () => {
+    let lost: DnsRecordEntity;
+    let held: DnsRecordEntity;
+    let statesBefore: string[];
+    let statesAfter: string[];
+    let young: ReconcileReport;
+    let repaired: ReconcileReport;
+    let settled: ReconcileReport;
+
+    /** A pending record whose flow waits in Redis: no create-dns-record worker takes its job. */
+    const submitted = async (label: string, value: string): Promise<DnsRecordEntity> => {
+      const record = h.newRecord({ name: label, value });
+      record.username = user;
+      record.fqdn = name(label);
+      await h.submit('create', record);
+      await h.waitForJob(DNS_QUEUES.syncDbStatus, record.flowId ?? '', ['waiting-children']);
+      return record;
+    };
+    const createJobId = (record: DnsRecordEntity): string => {
+      const key = parseFlowId(record.flowId ?? '');
+      if (!key) throw new Error(`no flow for record ${record.id}`);
+      return DNS_FLOW.jobIds(key)[DNS_QUEUES.createDnsRecord];
+    };
+    const states = (): Promise<string[]> =>
+      Promise.all([h.flows.checkFlow(lost), h.flows.checkFlow(held)]);
+
+    beforeAll(async () => {
+      await h.worker(DNS_QUEUES.createDnsRecord).pause();
+      lost = await submitted('lost', '192.0.2.70');
+      held = await submitted('held', '192.0.2.71');
+      await h.waitForJob(DNS_QUEUES.createDnsRecord, createJobId(held), ['waiting']);
+      await loseJob(h.app.get(DnsFlowQueues).connection, {
+        prefix: h.queue.prefix,
+        queue: DNS_QUEUES.createDnsRecord,
+        jobId: createJobId(lost),
+      });
+      statesBefore = await states();
+      young = await reconcile();
+      await age(lost, 10);
+      await age(held, 10);
+      repaired = await reconcile();
+      statesAfter = await states();
+      h.worker(DNS_QUEUES.createDnsRecord).resume();
+      await h.waitForRecord(lost.id, (r) => r?.status === 'active');
+      await h.waitForRecord(held.id, (r) => r?.status === 'active');
+      settled = await reconcile();
+    });
+
+    it('tells a broken flow from a healthy one waiting for its children', () => {
+      expect(statesBefore).toEqual(['broken', 'waiting-children']);
+    });
+
+    it('leaves a broken flow alone while its record is younger than the grace period', () => {
+      expect(young).toMatchObject({ ...NO_CHANGES, skippedInFlight: 2 });
+    });
+
+    it('removes the broken flow and adds it again with the same ids, and leaves the healthy one', () => {
+      expect(repaired).toMatchObject({ ...NO_CHANGES, requeued: 1, skippedInFlight: 1 });
+      expect(statesAfter).toEqual(['waiting-children', 'waiting-children']);
+    });
+
+    it('ends the record active, with its set in the zone', async () => {
+      await expect(h.records.findOneBy({ id: lost.id })).resolves.toMatchObject({
+        status: 'active',
+        version: 1,
+        flowId: flowIdFor({ op: 'create', recordId: lost.id, version: 1 }),
+      });
+      await expect(zoneSet(lost.fqdn, 'A')).resolves.toEqual(a(lost.fqdn, '192.0.2.70'));
+      await expect(zoneSet(held.fqdn, 'A')).resolves.toEqual(a(held.fqdn, '192.0.2.71'));
+      expect(settled).toMatchObject({ ...NO_CHANGES, skippedInFlight: 0 });
+    });
   });
 
   describe('with drift of every kind', () => {

@@ -1,4 +1,5 @@
 import type { StepState } from '../job-progress';
+import type { FlowState } from './broken-flows';
 import { resumeIfStalled, resumeStalledRows, type StalledFlowRules } from './stalled-flows';
 
 interface Row {
@@ -12,12 +13,17 @@ const NOW = new Date('2026-12-07T12:00:00.000Z');
 const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 
 /** Rules over a table of flow states, recording what they were asked to do. */
-function rules(states: Record<string, StepState>, max?: number) {
+function rules(states: Record<string, FlowState>, max?: number) {
   const resumed: string[] = [];
+  const removed: string[] = [];
   const givenUp: { id: string; reason: string }[] = [];
   const stalled: StalledFlowRules<Row> = {
     graceMs: 60_000,
     stateOf: (row) => Promise.resolve(states[row.id] ?? 'unknown'),
+    removeBroken: (row) => {
+      removed.push(row.id);
+      return Promise.resolve();
+    },
     resume: (row) => {
       resumed.push(row.id);
       return Promise.resolve(row.flowId !== null);
@@ -35,7 +41,7 @@ function rules(states: Record<string, StepState>, max?: number) {
           },
         }),
   };
-  return { stalled, resumed, givenUp };
+  return { stalled, resumed, givenUp, removed };
 }
 
 const row = (id: string, fields: Partial<Row> = {}): Row => ({
@@ -90,6 +96,31 @@ describe('resumeIfStalled', () => {
     expect(givenUp).toEqual([{ id: 'b', reason: expect.stringContaining('was resumed 3 times') }]);
   });
 
+  it('leaves a broken flow alone within the grace period', async () => {
+    const { stalled, resumed, removed } = rules({ a: 'broken' });
+    await expect(resumeIfStalled(row('a', { updatedAt: ago(59_999) }), NOW, stalled)).resolves.toBe(
+      'young',
+    );
+    expect({ resumed, removed }).toEqual({ resumed: [], removed: [] });
+  });
+
+  it('removes a broken flow past the grace period, then resumes the row', async () => {
+    const { stalled, resumed, removed } = rules({ a: 'broken', b: 'broken' });
+    await expect(resumeIfStalled(row('a'), NOW, stalled)).resolves.toBe('repaired');
+    await expect(resumeIfStalled(row('b', { flowId: null }), NOW, stalled)).resolves.toBe(
+      'unresumable',
+    );
+    expect({ resumed, removed }).toEqual({ resumed: ['a', 'b'], removed: ['a', 'b'] });
+  });
+
+  it('removes a broken flow at the bound too, and gives the row up', async () => {
+    const { stalled, resumed, removed, givenUp } = rules({ a: 'broken', b: 'broken' }, 3);
+    await expect(resumeIfStalled(row('a', { resumes: 2 }), NOW, stalled)).resolves.toBe('repaired');
+    await expect(resumeIfStalled(row('b', { resumes: 3 }), NOW, stalled)).resolves.toBe('gave-up');
+    expect({ resumed, removed }).toEqual({ resumed: ['a'], removed: ['a', 'b'] });
+    expect(givenUp).toEqual([{ id: 'b', reason: expect.stringContaining('was resumed 3 times') }]);
+  });
+
   it('keeps resuming without a bound, however often it did', async () => {
     const { stalled, resumed } = rules({});
     await expect(resumeIfStalled(row('a', { resumes: 1_000 }), NOW, stalled)).resolves.toBe(
@@ -101,7 +132,7 @@ describe('resumeIfStalled', () => {
 
 describe('resumeStalledRows', () => {
   it('tallies every row and goes on past one that fails', async () => {
-    const { stalled } = rules({ live: 'active' }, 1);
+    const { stalled } = rules({ live: 'active', repairable: 'broken' }, 1);
     const failing: StalledFlowRules<Row> = {
       ...stalled,
       resume: (r) => (r.id === 'broken' ? Promise.reject(new Error('Redis')) : stalled.resume(r)),
@@ -114,6 +145,7 @@ describe('resumeStalledRows', () => {
         row('broken'),
         row('lost'),
         row('spent', { resumes: 1 }),
+        row('repairable'),
       ],
       NOW,
       failing,
@@ -123,6 +155,7 @@ describe('resumeStalledRows', () => {
       live: 1,
       young: 1,
       resumed: 1,
+      repaired: 1,
       'gave-up': 1,
       unresumable: 0,
       errors: 1,

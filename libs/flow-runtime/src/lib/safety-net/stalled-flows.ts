@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { StepState } from '../job-progress';
+import type { FlowState } from './broken-flows';
 
 /** States in which a flow still runs by itself: a worker has it or will pick it up. */
 export const LIVE_STEP_STATES: readonly StepState[] = [
@@ -36,20 +37,31 @@ export interface ResumeBound<Row> {
 export interface StalledFlowRules<Row extends WatchedRow> {
   /** How long a row may go without a live flow: the producer adds the flow after its commit. */
   graceMs: number;
-  /** The state of the row's flow, usually its root job's (rootJobState). */
-  stateOf(row: Row): Promise<StepState>;
+  /** The state of the row's flow: its root job's, or 'broken' (flowState). */
+  stateOf(row: Row): Promise<FlowState>;
+  /** Removes a broken flow's tree from Redis, before the row is resumed or given up. */
+  removeBroken(row: Row): Promise<void>;
   /** Starts the row's flow again; false when there is no flow to start. */
   resume(row: Row): Promise<boolean>;
   /** Without a bound, a flow is resumed as often as it stops. */
   bound?: ResumeBound<Row>;
 }
 
-export type StalledFlowOutcome = 'live' | 'young' | 'resumed' | 'gave-up' | 'unresumable';
+/** 'repaired': the row's flow was broken, its tree was removed and the row resumed. */
+export type StalledFlowOutcome =
+  'live' | 'young' | 'resumed' | 'repaired' | 'gave-up' | 'unresumable';
+
+/** Whether a flow in this state still runs by itself; a broken flow never does. */
+export function isLiveFlowState(state: FlowState): boolean {
+  return state !== 'broken' && LIVE_STEP_STATES.includes(state);
+}
 
 /**
  * The safety net's decision for one row in flight, shared by every flow: a live flow is left
  * alone, and so is a row younger than the grace period (its flow may still be on its way); a row
- * whose flow is gone from Redis or failed is resumed, or given up once its resumes are spent.
+ * whose flow is gone from Redis or failed is resumed, or given up once its resumes are spent. A
+ * broken flow (its root waits for a child job that Redis lost) is removed from Redis first, then
+ * treated the same: resumed ('repaired') or given up.
  * `now` is the database's clock, the one that wrote updatedAt.
  */
 export async function resumeIfStalled<Row extends WatchedRow>(
@@ -57,8 +69,12 @@ export async function resumeIfStalled<Row extends WatchedRow>(
   now: Date,
   rules: StalledFlowRules<Row>,
 ): Promise<StalledFlowOutcome> {
-  if (LIVE_STEP_STATES.includes(await rules.stateOf(row))) return 'live';
+  const state = await rules.stateOf(row);
+  if (isLiveFlowState(state)) return 'live';
   if (now.getTime() - row.updatedAt.getTime() < rules.graceMs) return 'young';
+  const broken = state === 'broken';
+  // Its root would otherwise keep the flow's job ids taken, and wait in Redis forever.
+  if (broken) await rules.removeBroken(row);
   const { bound } = rules;
   if (bound) {
     const resumes = bound.resumesOf(row);
@@ -71,7 +87,8 @@ export async function resumeIfStalled<Row extends WatchedRow>(
       return 'gave-up';
     }
   }
-  return (await rules.resume(row)) ? 'resumed' : 'unresumable';
+  if (!(await rules.resume(row))) return 'unresumable';
+  return broken ? 'repaired' : 'resumed';
 }
 
 /** How many rows of one safety-net run ended each way. */
@@ -84,7 +101,15 @@ export async function resumeStalledRows<Row extends WatchedRow>(
   rules: StalledFlowRules<Row>,
   onError: (row: Row, error: unknown) => void,
 ): Promise<StalledFlowTally & { errors: number }> {
-  const tally = { live: 0, young: 0, resumed: 0, 'gave-up': 0, unresumable: 0, errors: 0 };
+  const tally = {
+    live: 0,
+    young: 0,
+    resumed: 0,
+    repaired: 0,
+    'gave-up': 0,
+    unresumable: 0,
+    errors: 0,
+  };
   for (const row of rows) {
     try {
       tally[await resumeIfStalled(row, now, rules)] += 1;
