@@ -77,6 +77,39 @@ describe('the certificate safety net', () => {
     }
   }
 
+  /** A new person's order whose flow no worker takes: the step queues stay paused. */
+  async function heldOrder(
+    label: string,
+  ): Promise<{ username: string; token: string; id: string; first: Row }> {
+    const username = uniqueId(label);
+    const token = await api.token(username);
+    await pauseSteps();
+    const { id } = await order(token);
+    return { username, token, id, first: await row(id) };
+  }
+
+  /**
+   * Waits for the safety net's second order (version 2, one resume) of a certificate whose first
+   * flow `flowId` stopped, checks `meanwhile`, then waits for the certificate to be issued.
+   */
+  async function issuedOnSecondOrder(
+    token: string,
+    id: string,
+    flowId: string,
+    meanwhile: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<void> {
+    const again = await nextOrder(id, flowId);
+    expect(again).toMatchObject({
+      status: 'pending',
+      version: 2,
+      resumes: 1,
+      flow_id: `issue-${id}-v2-cleanup-challenge`,
+    });
+    await meanwhile();
+    await waitForCertificate(api, token, id, 'issued', worker);
+    expect(await row(id)).toMatchObject({ status: 'issued', version: 2, resumes: 1 });
+  }
+
   async function order(token: string): Promise<CertificateBody> {
     const ordered = await api.request('POST', '/api/v1/certificates', { token, body: {} });
     expect(ordered.status).toBe(202);
@@ -110,34 +143,18 @@ describe('the certificate safety net', () => {
   afterEach(() => resumeSteps());
 
   it('orders again, and issues, a certificate whose flow was removed from Redis', async () => {
-    const username = uniqueId('lost');
-    const token = await api.token(username);
-    await pauseSteps();
-    const { id } = await order(token);
-    const lost = await row(id);
+    const { username, token, id, first: lost } = await heldOrder('lost');
     await loseFlow(lost.flow_id);
     await resumeSteps();
 
-    const again = await nextOrder(id, lost.flow_id);
-    expect(again).toMatchObject({
-      status: 'pending',
-      version: 2,
-      resumes: 1,
-      flow_id: `issue-${id}-v2-cleanup-challenge`,
-    });
-    await waitForCertificate(api, token, id, 'issued', worker);
-    expect(await row(id)).toMatchObject({ status: 'issued', version: 2, resumes: 1 });
+    await issuedOnSecondOrder(token, id, lost.flow_id);
     expect(await zoneNamesUnder(`_acme-challenge.${username}.${api.config.rootDomain}`)).toEqual(
       [],
     );
   });
 
   it('orders again, and issues, a certificate whose flow lost one job in Redis', async () => {
-    const username = uniqueId('broken');
-    const token = await api.token(username);
-    await pauseSteps();
-    const { id } = await order(token);
-    const broken = await row(id);
+    const { token, id, first: broken } = await heldOrder('broken');
     await rootJob(broken.flow_id);
     // The leaf of the chain, the only job a worker could take: the rest wait for it forever.
     const key = CERT_FLOW.parseFlowId(broken.flow_id);
@@ -154,18 +171,11 @@ describe('the certificate safety net', () => {
     }
     await resumeSteps();
 
-    const again = await nextOrder(id, broken.flow_id);
-    expect(again).toMatchObject({
-      status: 'pending',
-      version: 2,
-      resumes: 1,
-      flow_id: `issue-${id}-v2-cleanup-challenge`,
+    await issuedOnSecondOrder(token, id, broken.flow_id, async () => {
+      // The broken tree is gone from Redis, its root first.
+      expect(await root().getJob(broken.flow_id)).toBeUndefined();
+      expect(worker.output()).toContain('removed broken flow');
     });
-    // The broken tree is gone from Redis, its root first.
-    expect(await root().getJob(broken.flow_id)).toBeUndefined();
-    expect(worker.output()).toContain('removed broken flow');
-    await waitForCertificate(api, token, id, 'issued', worker);
-    expect(await row(id)).toMatchObject({ status: 'issued', version: 2, resumes: 1 });
   });
 
   it('ends an order whose flow keeps getting lost failed, with the reason, after the bound, and tells its owner', async () => {
