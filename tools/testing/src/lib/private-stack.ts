@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RedisClusterState, TestStack } from './stack';
@@ -29,6 +29,8 @@ interface StackModule {
 
 /** What a test needs of tools/stack/redis-cluster.mjs. */
 interface ClusterModule {
+  startRedisCluster(options: { dataDir: string }): Promise<RedisClusterState>;
+  stopRedisCluster(cluster: RedisClusterState, options: { removeData: boolean }): Promise<void>;
   startNode(cluster: RedisClusterState, node: RedisClusterState['nodes'][number]): Promise<void>;
   stopNode(
     cluster: RedisClusterState,
@@ -86,5 +88,22 @@ export async function startPrivateStack(
     stop: (name, options) => stack.stopService(state, name, options),
     start: (name) => stack.startService(state, name),
     down: () => stack.stopStack(state, { removeData: true }),
+  };
+}
+
+/** A Redis Cluster of its own (3 masters, 3 replicas) without the rest of a stack; down() removes it. */
+export async function startOwnRedisCluster(): Promise<{
+  state: RedisClusterState;
+  down(): Promise<void>;
+}> {
+  const clusterModule: ClusterModule = await import(CLUSTER_MODULE);
+  const dataDir = await mkdtemp(join(tmpdir(), 'starchart-cluster-'));
+  const state = await clusterModule.startRedisCluster({ dataDir });
+  return {
+    state,
+    down: async () => {
+      await clusterModule.stopRedisCluster(state, { removeData: true });
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
