@@ -106,7 +106,9 @@ describe('admin repositories', () => {
       const daves = (['active', 'error', 'pending', 'deleting', 'active'] as const).map(
         (status, index) => record('dave', status, `r${index}`),
       );
-      await rows.insert([...daves, record('erin', 'active', 'r0')]);
+      // Copies: a multi-row insert writes what TypeORM reads back of the new rows into the
+      // objects it was given, in the rows' primary-key order, so their ids would be shuffled.
+      await rows.insert([...daves, record('erin', 'active', 'r0')].map((row) => ({ ...row })));
 
       expect(await records.countOwnedBy('dave')).toBe(5);
       expect(await records.countOwnedBy('nobody')).toBe(0);
