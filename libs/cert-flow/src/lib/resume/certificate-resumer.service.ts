@@ -34,7 +34,8 @@ export class CertificateResumer {
   ) {
     this.rules = {
       graceMs: settings.resume.graceMs,
-      stateOf: (row) => this.flows.checkFlow(row),
+      stateOf: (row) => this.flows.getFlowState(row),
+      isBroken: async (row) => (await this.flows.checkFlow(row)) === 'broken',
       removeBroken: (row) => this.removeBroken(row),
       resume: (row) => this.orderAgain(row),
       bound: {

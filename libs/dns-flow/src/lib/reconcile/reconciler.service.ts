@@ -60,7 +60,8 @@ export class ReconcilerService {
   ) {
     this.stalled = {
       graceMs: settings.graceMs,
-      stateOf: (row) => this.flows.checkFlow(row),
+      stateOf: (row) => this.flows.getFlowState(row),
+      isBroken: async (row) => (await this.flows.checkFlow(row)) === 'broken',
       removeBroken: (row) => this.removeBroken(row),
       resume: (row) => this.resume(row),
     };

@@ -16,10 +16,19 @@ const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
 function rules(states: Record<string, FlowState>, max?: number) {
   const resumed: string[] = [];
   const removed: string[] = [];
+  const walked: string[] = [];
   const givenUp: { id: string; reason: string }[] = [];
   const stalled: StalledFlowRules<Row> = {
     graceMs: 60_000,
-    stateOf: (row) => Promise.resolve(states[row.id] ?? 'unknown'),
+    // A broken flow's root waits for its children; only the walk tells it apart.
+    stateOf: (row) => {
+      const state = states[row.id] ?? 'unknown';
+      return Promise.resolve(state === 'broken' ? 'waiting-children' : state);
+    },
+    isBroken: (row) => {
+      walked.push(row.id);
+      return Promise.resolve(states[row.id] === 'broken');
+    },
     removeBroken: (row) => {
       removed.push(row.id);
       return Promise.resolve();
@@ -41,7 +50,7 @@ function rules(states: Record<string, FlowState>, max?: number) {
           },
         }),
   };
-  return { stalled, resumed, givenUp, removed };
+  return { stalled, resumed, givenUp, removed, walked };
 }
 
 const row = (id: string, fields: Partial<Row> = {}): Row => ({
@@ -96,12 +105,19 @@ describe('resumeIfStalled', () => {
     expect(givenUp).toEqual([{ id: 'b', reason: expect.stringContaining('was resumed 3 times') }]);
   });
 
-  it('leaves a broken flow alone within the grace period', async () => {
-    const { stalled, resumed, removed } = rules({ a: 'broken' });
+  it('leaves a broken flow alone within the grace period, without walking its tree', async () => {
+    const { stalled, resumed, removed, walked } = rules({ a: 'broken' });
     await expect(resumeIfStalled(row('a', { updatedAt: ago(59_999) }), NOW, stalled)).resolves.toBe(
-      'young',
+      'live',
     );
-    expect({ resumed, removed }).toEqual({ resumed: [], removed: [] });
+    expect({ resumed, removed, walked }).toEqual({ resumed: [], removed: [], walked: [] });
+  });
+
+  it('walks only the tree of a root waiting for children', async () => {
+    const { stalled, walked } = rules({ a: 'waiting-children', b: 'active', c: 'delayed' });
+    for (const id of ['a', 'b', 'c'])
+      await expect(resumeIfStalled(row(id), NOW, stalled)).resolves.toBe('live');
+    expect(walked).toEqual(['a']);
   });
 
   it('removes a broken flow past the grace period, then resumes the row', async () => {

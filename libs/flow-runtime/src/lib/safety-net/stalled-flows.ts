@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { StepState } from '../job-progress';
-import type { FlowState } from './broken-flows';
 
 /** States in which a flow still runs by itself: a worker has it or will pick it up. */
 export const LIVE_STEP_STATES: readonly StepState[] = [
@@ -37,8 +36,13 @@ export interface ResumeBound<Row> {
 export interface StalledFlowRules<Row extends WatchedRow> {
   /** How long a row may go without a live flow: the producer adds the flow after its commit. */
   graceMs: number;
-  /** The state of the row's flow: its root job's, or 'broken' (flowState). */
-  stateOf(row: Row): Promise<FlowState>;
+  /** The state of the row's flow, usually its root job's (rootJobState). */
+  stateOf(row: Row): Promise<StepState>;
+  /**
+   * Whether the row's flow, its root waiting for children, is broken: a job of its tree waits
+   * for a child job Redis lost (flowState). Asked only past the grace period: it walks the tree.
+   */
+  isBroken(row: Row): Promise<boolean>;
   /** Removes a broken flow's tree from Redis, before the row is resumed or given up. */
   removeBroken(row: Row): Promise<void>;
   /** Starts the row's flow again; false when there is no flow to start. */
@@ -51,17 +55,13 @@ export interface StalledFlowRules<Row extends WatchedRow> {
 export type StalledFlowOutcome =
   'live' | 'young' | 'resumed' | 'repaired' | 'gave-up' | 'unresumable';
 
-/** Whether a flow in this state still runs by itself; a broken flow never does. */
-export function isLiveFlowState(state: FlowState): boolean {
-  return state !== 'broken' && LIVE_STEP_STATES.includes(state);
-}
-
 /**
  * The safety net's decision for one row in flight, shared by every flow: a live flow is left
  * alone, and so is a row younger than the grace period (its flow may still be on its way); a row
  * whose flow is gone from Redis or failed is resumed, or given up once its resumes are spent. A
- * broken flow (its root waits for a child job that Redis lost) is removed from Redis first, then
- * treated the same: resumed ('repaired') or given up.
+ * broken flow (its root waits for a child job that Redis lost; its tree is walked only once the
+ * row is past the grace period) is removed from Redis first, then treated the same: resumed
+ * ('repaired') or given up.
  * `now` is the database's clock, the one that wrote updatedAt.
  */
 export async function resumeIfStalled<Row extends WatchedRow>(
@@ -70,9 +70,10 @@ export async function resumeIfStalled<Row extends WatchedRow>(
   rules: StalledFlowRules<Row>,
 ): Promise<StalledFlowOutcome> {
   const state = await rules.stateOf(row);
-  if (isLiveFlowState(state)) return 'live';
-  if (now.getTime() - row.updatedAt.getTime() < rules.graceMs) return 'young';
-  const broken = state === 'broken';
+  const young = now.getTime() - row.updatedAt.getTime() < rules.graceMs;
+  const broken = !young && state === 'waiting-children' && (await rules.isBroken(row));
+  if (LIVE_STEP_STATES.includes(state) && !broken) return 'live';
+  if (young) return 'young';
   // Its root would otherwise keep the flow's job ids taken, and wait in Redis forever.
   if (broken) await rules.removeBroken(row);
   const { bound } = rules;
