@@ -8,7 +8,8 @@ import { useDocumentTitle } from '../app/use-document-title';
 import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
-import { displayValue, formatDateTime, timeAgo } from '../records/format';
+import { TimeAgo } from '../components/TimeAgo';
+import { displayValue } from '../records/format';
 import { RECORD_TYPES } from '../records/record-rules';
 import { Pager } from '../components/Pager';
 import { RetryButton } from './RetryButton';
@@ -192,9 +193,7 @@ function FilteredRecords({
                         <StatusBadge status={record.status} reason={record.statusReason} />
                       </td>
                       <td>
-                        <time dateTime={record.updatedAt} title={formatDateTime(record.updatedAt)}>
-                          {timeAgo(record.updatedAt)}
-                        </time>
+                        <TimeAgo at={record.updatedAt} />
                       </td>
                       <td className="table__actions">
                         {record.status === 'error' ? (

@@ -1,7 +1,8 @@
 import type { AdminRecordPage, AdminUser } from '@starchart/api-client';
 import { Link } from 'react-router';
 import { StatusBadge } from '../components/StatusBadge';
-import { displayValue, formatDateTime, timeAgo } from '../records/format';
+import { TimeAgo } from '../components/TimeAgo';
+import { displayValue } from '../records/format';
 
 /** The first page of their records, and a link to all of them when there are more. */
 export function UserRecords({ user, records }: { user: AdminUser; records: AdminRecordPage }) {
@@ -35,9 +36,7 @@ export function UserRecords({ user, records }: { user: AdminUser; records: Admin
                     <StatusBadge status={record.status} reason={record.statusReason} />
                   </td>
                   <td>
-                    <time dateTime={record.updatedAt} title={formatDateTime(record.updatedAt)}>
-                      {timeAgo(record.updatedAt)}
-                    </time>
+                    <TimeAgo at={record.updatedAt} />
                   </td>
                 </tr>
               ))}

@@ -8,7 +8,7 @@ import { useDocumentTitle } from '../app/use-document-title';
 import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
-import { formatDateTime, timeAgo } from '../records/format';
+import { TimeAgo } from '../components/TimeAgo';
 import { Pager } from '../components/Pager';
 import { useCursorPages } from './use-cursor-pages';
 
@@ -108,15 +108,7 @@ export function UsersPage() {
                     <td>
                       <StatusBadge status={user.certificateStatus ?? 'none'} />
                     </td>
-                    <td>
-                      {user.lastSeenAt ? (
-                        <time dateTime={user.lastSeenAt} title={formatDateTime(user.lastSeenAt)}>
-                          {timeAgo(user.lastSeenAt)}
-                        </time>
-                      ) : (
-                        'never'
-                      )}
-                    </td>
+                    <td>{user.lastSeenAt ? <TimeAgo at={user.lastSeenAt} /> : 'never'}</td>
                     <td>
                       {user.lock ? (
                         <span className="badge badge--bad">

@@ -11,7 +11,8 @@ import { Empty, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { FailurePage } from '../pages/ErrorPages';
 import { ExpiryDate } from './ExpiryDate';
-import { displayValue, formatDateTime, timeAgo } from './format';
+import { TimeAgo } from '../components/TimeAgo';
+import { displayValue } from './format';
 import { RenewButton } from './RenewButton';
 import { useLiveRecord } from './use-live-record';
 
@@ -198,9 +199,7 @@ function RecordRow({ record }: { record: DnsRecord }) {
         <StatusBadge status={record.status} reason={record.statusReason} />
       </td>
       <td>
-        <time dateTime={record.updatedAt} title={formatDateTime(record.updatedAt)}>
-          {timeAgo(record.updatedAt)}
-        </time>
+        <TimeAgo at={record.updatedAt} />
       </td>
       <td>
         <ExpiryDate expiresAt={expiresAt} />
