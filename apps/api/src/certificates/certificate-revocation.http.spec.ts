@@ -10,6 +10,7 @@ import {
   waitForCertificate,
   type CertificateBody,
 } from '../../test/support/certificates';
+import { mailEnv, stackInbox, TEST_WEB_URL } from '../../test/support/mail';
 import { readEvents } from '../../test/support/sse';
 import { startWorker, type WorkerProcess } from '../../test/support/worker-process';
 import { changeTxtDirectly, zoneNamesUnder } from '../../test/support/zone';
@@ -162,6 +163,7 @@ describe('deleting a certificate revokes it at the CA first (worker step)', () =
 });
 
 describe('a revocation the CA refuses', () => {
+  const inbox = stackInbox();
   let api: ApiHarness;
   let worker: WorkerProcess | undefined;
   // Pebble lets only the account that ordered a certificate (or its key's holder) revoke it.
@@ -178,15 +180,18 @@ describe('a revocation the CA refuses', () => {
     await api?.close();
   });
 
-  it('keeps the certificate, served, as revocation-failed with the CA’s answer; deleting again on the right account revokes it, force removes it without revoking', async () => {
+  it('keeps the certificate, served, as revocation-failed with the CA’s answer, and mails its owner once; deleting again on the right account revokes it, force removes it without revoking, neither mails', async () => {
+    // The worker that issues sends no mail; the others do (MailDev).
     worker = await startWorker(api.env);
-    const carolToken = await api.token(uniqueId('carol'));
-    const daveToken = await api.token(uniqueId('dave'));
+    const [carolName, daveName] = [uniqueId('carol'), uniqueId('dave')];
+    const [carolMail, daveMail] = [`${carolName}@example.test`, `${daveName}@example.test`];
+    const carolToken = await api.token(carolName, { email: carolMail });
+    const daveToken = await api.token(daveName, { email: daveMail });
     const carol = await issue(api, carolToken, worker);
     const dave = await issue(api, daveToken, worker);
     await worker.stop();
 
-    worker = await startWorker({ ...api.env, ACME_ACCOUNT_KEY: otherAccount });
+    worker = await startWorker({ ...api.env, ...mailEnv(), ACME_ACCOUNT_KEY: otherAccount });
     for (const [token, { certificate, serial }] of [
       [carolToken, carol],
       [daveToken, dave],
@@ -212,6 +217,26 @@ describe('a revocation the CA refuses', () => {
       ).toMatchObject({ type: 'urn:starchart:problem:certificate-exists' });
     }
 
+    // Each owner is told once: not revoked, the CA's answer, valid until when, what to do.
+    const refusals = await inbox.waitFor([carolMail, daveMail], 2, { settleMs: 2_000 });
+    for (const [address, { certificate }] of [
+      [carolMail, carol],
+      [daveMail, dave],
+    ] as const) {
+      const mails = refusals.filter((mail) => mail.to.some((to) => to.address === address));
+      expect(mails.map((mail) => mail.subject)).toEqual([
+        `[Starchart] Your certificate for ${certificate.domains.join(', ')} was not revoked`,
+      ]);
+      const text = mails[0]?.text ?? '';
+      expect(text).toContain('was NOT deleted');
+      expect(text).toMatch(/Reason: .*403 urn:ietf:params:acme:error:unauthorized/);
+      expect(text).toContain(
+        `still valid until ${new Date(certificate.validTo ?? '').toUTCString()}`,
+      );
+      expect(text).toContain('Delete it again from the certificate page later');
+      expect(text).toContain(`${TEST_WEB_URL}/certificate`);
+    }
+
     // Forced: removed without asking the CA, which still holds it valid.
     const davePath = `/api/v1/certificates/${dave.certificate.id}`;
     const forced = await api.request('DELETE', `${davePath}?force=true`, { token: daveToken });
@@ -221,11 +246,17 @@ describe('a revocation the CA refuses', () => {
 
     // Tried again on the account that ordered it: revoked, then removed.
     await worker.stop();
-    worker = await startWorker(api.env);
+    worker = await startWorker({ ...api.env, ...mailEnv() });
     const carolPath = `/api/v1/certificates/${carol.certificate.id}`;
     expect((await api.request('DELETE', carolPath, { token: carolToken })).status).toBe(202);
     await waitFor(api, carolToken, carol.certificate.id, 'the removal', gone, worker);
     expect(await pebbleCertStatus(carol.serial)).toMatchObject({ Status: 'Revoked', Reason: 5 });
+
+    // The forced removal and the successful revocation mailed nobody.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(
+      (await inbox.mails([carolMail, daveMail])).map((mail) => mail.to[0]?.address).sort(),
+    ).toEqual([carolMail, daveMail].sort());
   });
 });
 

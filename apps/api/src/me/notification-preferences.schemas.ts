@@ -10,6 +10,8 @@ const DESCRIPTIONS: { readonly [K in NoticeKind]: string } = {
   'certificate-renewal-failed':
     "Your certificate's renewal failed (with the current certificate's expiry).",
   'certificate-expiring': 'Your certificate expires within 14 days and no renewal has succeeded.',
+  'certificate-revocation-failed':
+    'You deleted your certificate but the CA did not revoke it, so it was kept (with the reason and its expiry).',
 };
 
 const shape = Object.fromEntries(

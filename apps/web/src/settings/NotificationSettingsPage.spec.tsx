@@ -13,6 +13,7 @@ const ALL_ON: NotificationPreferences = {
   'certificate-failed': true,
   'certificate-renewal-failed': true,
   'certificate-expiring': true,
+  'certificate-revocation-failed': true,
 };
 
 function renderPage(saved: NotificationPreferences = ALL_ON) {
@@ -39,7 +40,7 @@ describe('the mail settings page', () => {
   it('has one labelled checkbox per kind of mail, each as stored', async () => {
     renderPage({ ...ALL_ON, 'certificate-issued': false });
     const boxes = await screen.findAllByRole('checkbox');
-    expect(boxes).toHaveLength(7);
+    expect(boxes).toHaveLength(8);
     const expiring = screen.getByLabelText(/One of my records expires soon/) as HTMLInputElement;
     expect(expiring.checked).toBe(true);
     expect(expiring.getAttribute('aria-describedby')).toBeTruthy();

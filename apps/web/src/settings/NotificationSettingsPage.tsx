@@ -44,6 +44,11 @@ const KINDS: readonly { kind: NotificationKind; label: string; hint: string }[] 
     label: 'My certificate ends within 14 days and was not renewed',
     hint: 'Once per certificate.',
   },
+  {
+    kind: 'certificate-revocation-failed',
+    label: 'I deleted my certificate but the CA did not revoke it',
+    hint: 'With the reason and how long it stays valid.',
+  },
 ];
 
 /** Which mails the person gets: one labelled checkbox per kind, saved together. */

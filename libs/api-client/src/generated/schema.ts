@@ -926,6 +926,8 @@ export interface components {
             "certificate-renewal-failed": boolean;
             /** @description Your certificate expires within 14 days and no renewal has succeeded. */
             "certificate-expiring": boolean;
+            /** @description You deleted your certificate but the CA did not revoke it, so it was kept (with the reason and its expiry). */
+            "certificate-revocation-failed": boolean;
         };
         NotificationPreferencesUpdate: {
             /** @description A change to one of your records failed (with the reason). */
@@ -942,6 +944,8 @@ export interface components {
             "certificate-renewal-failed"?: boolean;
             /** @description Your certificate expires within 14 days and no renewal has succeeded. */
             "certificate-expiring"?: boolean;
+            /** @description You deleted your certificate but the CA did not revoke it, so it was kept (with the reason and its expiry). */
+            "certificate-revocation-failed"?: boolean;
         };
     };
     responses: never;

@@ -53,6 +53,27 @@ export class CertificateNotices {
   }
 
   /**
+   * After a delete flow (`flowId`) kept the certificate in revocation-failed: its owner hears it
+   * was not revoked, why, and until when it stays valid. Read from the row, so a retried step
+   * (whose write found the row kept already) repeats the same notice id, and a certificate a
+   * newer delete took over, or removed, tells nobody.
+   */
+  async revocationFailed(certificateId: string, flowId: string, reason: string): Promise<void> {
+    if (!this.notices) return;
+    const row = await this.certificates.findById(certificateId);
+    if (row?.status !== 'revocation-failed' || row.flowId !== flowId || !row.validTo) return;
+    await this.notices.notify({
+      kind: 'certificate-revocation-failed',
+      username: row.username,
+      certificateId: row.id,
+      domains: row.domains,
+      flowId,
+      reason,
+      validTo: row.validTo.toISOString(),
+    });
+  }
+
+  /**
    * Certificates that end within EXPIRING_NOTICE_DAYS: a successful renewal would have moved
    * their validTo, so none of these has one. One notice per certificate and validTo.
    */

@@ -13,6 +13,7 @@ export const NOTICE_KINDS = [
   'certificate-failed',
   'certificate-renewal-failed',
   'certificate-expiring',
+  'certificate-revocation-failed',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -60,6 +61,16 @@ export const noticeSchema = z.discriminatedUnion('kind', [
     validTo: isoDate,
   }),
   z.object({ kind: z.literal('certificate-expiring'), ...certificate, validTo: isoDate }),
+  z.object({
+    kind: z.literal('certificate-revocation-failed'),
+    ...certificate,
+    /** The delete flow the CA refused: one notice per refusal. */
+    flowId: z.string().min(1),
+    /** Why the CA did not revoke it (or why the delete did not finish). */
+    reason: z.string(),
+    /** The certificate kept, still valid and served, until then. */
+    validTo: isoDate,
+  }),
 ]);
 export type Notice = z.infer<typeof noticeSchema>;
 export type NoticeOf<K extends NoticeKind> = Extract<Notice, { kind: K }>;
@@ -83,6 +94,7 @@ export function noticeId(notice: Notice): string {
       return `${notice.kind}-${notice.certificateId}-${at(notice.validTo)}`;
     case 'certificate-failed':
     case 'certificate-renewal-failed':
+    case 'certificate-revocation-failed':
       return `${notice.kind}-${notice.flowId}`;
   }
 }

@@ -41,6 +41,13 @@ const EXAMPLES: { readonly [K in NoticeKind]: Extract<Notice, { kind: K }> } = {
     ...certificate,
     validTo: '2027-03-01T00:00:00.000Z',
   },
+  'certificate-revocation-failed': {
+    kind: 'certificate-revocation-failed',
+    ...certificate,
+    flowId: 'delete-c1-v3',
+    reason: '403 urn:ietf:params:acme:error:unauthorized',
+    validTo: '2027-03-01T00:00:00.000Z',
+  },
 };
 
 describe('renderNotice', () => {
@@ -65,6 +72,15 @@ describe('renderNotice', () => {
     expect(renderNotice(EXAMPLES['certificate-renewal-failed'], WEB).text).toContain(
       'stays valid until Mon, 01 Mar 2027',
     );
+    const refused = renderNotice(EXAMPLES['certificate-revocation-failed'], WEB);
+    expect(refused.subject).toBe(
+      '[Starchart] Your certificate for alice.example.test, *.alice.example.test was not revoked',
+    );
+    expect(refused.text).toContain('was NOT deleted');
+    expect(refused.text).toContain('Reason: 403 urn:ietf:params:acme:error:unauthorized');
+    expect(refused.text).toContain('still valid until Mon, 01 Mar 2027');
+    expect(refused.text).toContain('Delete it again from the certificate page later');
+    expect(refused.text).toContain(`${WEB}/certificate`);
   });
 
   it('escapes what people typed in the HTML part', () => {

@@ -117,6 +117,17 @@ function contentOf(notice: Notice, webUrl: string): MailContent {
         ],
         links: [{ label: 'Your certificate', url: `${webUrl}/certificate` }],
       };
+    case 'certificate-revocation-failed':
+      return {
+        subject: `Your certificate for ${notice.domains.join(', ')} was not revoked`,
+        paragraphs: [
+          `You deleted your certificate for ${notice.domains.join(', ')}, but the CA did not revoke it, so it was NOT deleted.`,
+          `Reason: ${notice.reason}`,
+          `It is still valid until ${day(notice.validTo)}, and Starchart keeps serving it.`,
+          'Delete it again from the certificate page later to try again, or ask an admin for help.',
+        ],
+        links: [{ label: 'Your certificate', url: `${webUrl}/certificate` }],
+      };
   }
 }
 

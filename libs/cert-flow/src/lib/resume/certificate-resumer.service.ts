@@ -124,11 +124,15 @@ export class CertificateResumer {
   /** Kept, as a refused revocation is, with why: its owner deletes it again or forces it. */
   private async giveUpDeleting(row: CertificateEntity, why: string): Promise<void> {
     const lastFailure = await this.flows.rootFailure(row);
+    const cause = `the delete did not finish: ${why}${lastFailure ? ` (last: ${lastFailure})` : ''}`;
     const reason =
-      `Not deleted: the delete did not finish: ${why}${lastFailure ? ` (last: ${lastFailure})` : ''}. ` +
+      `Not deleted: ${cause}. ` +
       'Delete it again, or delete it with force=true to remove it without revoking.';
-    if (row.flowId && (await this.certificates.failRevocation(row.id, row.flowId, reason)))
-      this.logger.warn({ msg: 'gave up deleting certificate', certificateId: row.id, reason });
+    if (!row.flowId || !(await this.certificates.failRevocation(row.id, row.flowId, reason)))
+      return;
+    this.logger.warn({ msg: 'gave up deleting certificate', certificateId: row.id, reason });
+    // After the write, as the root does; a notice lost here is not sent again.
+    await this.notices.revocationFailed(row.id, row.flowId, cause);
   }
 
   /** Failed with the reason, its challenge record removed; the owner hears it as from the root. */
