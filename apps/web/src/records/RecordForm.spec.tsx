@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiFailure } from '../api/api-failure';
-import { aRecord } from '../test-support/fake-api';
+import { aRecord, anSrvRecord } from '../test-support/fake-api';
 import { RecordForm } from './RecordForm';
 
 const problem = (status: number, kind: string, fields: Partial<Problem> = {}): ApiFailure =>
@@ -224,15 +224,7 @@ describe('the record form', () => {
   });
 
   it("edits an SRV record's port, its priority and weight filled in from the record", async () => {
-    const record = aRecord({
-      name: '_sip._tcp',
-      fqdn: '_sip._tcp.alice.starchart.test',
-      type: 'SRV',
-      value: 'sip.example.com',
-      priority: 10,
-      weight: 5,
-      port: 5060,
-    });
+    const record = anSrvRecord();
     const onUpdate = vi.fn().mockResolvedValue(undefined);
     render(<RecordForm mode="edit" record={record} draftKey="test-edit-srv" onUpdate={onUpdate} />);
     const user = userEvent.setup();

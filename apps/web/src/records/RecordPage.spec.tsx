@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { aRecord, AtRoute, fakeApi } from '../test-support/fake-api';
+import { aRecord, anSrvRecord, AtRoute, fakeApi } from '../test-support/fake-api';
 import { formatDate } from './format';
 import { RecordPage } from './RecordPage';
 
@@ -94,15 +94,7 @@ describe('the record page', () => {
   });
 
   it('names an SRV record’s priority, weight and port next to its value', async () => {
-    const srv = aRecord({
-      name: '_sip._tcp',
-      fqdn: '_sip._tcp.alice.starchart.test',
-      type: 'SRV',
-      value: 'sip.example.com',
-      priority: 10,
-      weight: 5,
-      port: 5060,
-    });
+    const srv = anSrvRecord();
     const { services } = fakeApi({
       [`GET /api/v1/records/${srv.id}`]: () => ({ status: 200, body: { ...srv, steps: [] } }),
     });

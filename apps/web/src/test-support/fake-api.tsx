@@ -114,3 +114,17 @@ export function aRecord(fields: Partial<DnsRecord> = {}): DnsRecord {
     ...fields,
   };
 }
+
+/** alice's SIP service record: priority 10, weight 5, port 5060. */
+export function anSrvRecord(fields: Partial<DnsRecord> = {}): DnsRecord {
+  return aRecord({
+    name: '_sip._tcp',
+    fqdn: '_sip._tcp.alice.starchart.test',
+    type: 'SRV',
+    value: 'sip.example.com',
+    priority: 10,
+    weight: 5,
+    port: 5060,
+    ...fields,
+  });
+}

@@ -1,8 +1,7 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { RegistryProcessor, runExclusively } from '@starchart/flow-runtime';
+import { RegistryProcessor, runExclusively, type RedisClient } from '@starchart/flow-runtime';
 import type { Job } from 'bullmq';
-import type { RedisClient } from '@starchart/flow-runtime';
 import { CERT_WORKER_CONNECTION } from '../cert-flow-queues';
 import type { ResumeCertificatesResult } from '../job-data';
 import { CERT_QUEUE_REGISTRY, CERT_QUEUES } from '../queues';
